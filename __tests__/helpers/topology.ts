@@ -1,0 +1,88 @@
+/**
+ * Test helpers: a valid topology to start from, a way to change one thing in it, and assertions
+ * on rule ids and pointers (after cdk-nag's test/rules/utils.ts).
+ */
+import { stringify } from 'yaml';
+import type { UmsHaTopologyDocument } from '../../topology/model';
+import { validateText, validateValue, type ValidationResult } from '../../topology/validate';
+
+export const SHA = 'a'.repeat(64);
+
+/** A valid co-located topology (30,000 devices, 2 hosts, nodes derived). */
+export function baseTopology(): UmsHaTopologyDocument {
+  return {
+    apiVersion: 'ums-ha/v1',
+    kind: 'UmsHaTopology',
+    metadata: { name: 'test-site' },
+    spec: {
+      umsVersion: '12.07.100',
+      devices: 30000,
+      database: { engine: 'postgresql', host: 'db.example.internal', name: 'rmdb', user: 'igelums', passwordVariable: 'UMS_DB_PASSWORD' },
+      network: {
+        vlanId: 120,
+        portGroup: 'ums-vlan120',
+        cidr: '10.20.0.0/24',
+        gateway: '10.20.0.1',
+        dns: ['10.20.0.10'],
+        ntpServers: ['10.20.0.10'],
+        firstAddress: '10.20.0.11',
+        deviceCidrs: ['10.30.0.0/16'],
+        adminCidrs: ['10.40.0.0/24'],
+      },
+      installer: { url: 'https://artifacts.example.internal/igel/setup-igel-ums-linux_12.07.100.bin', sha256: SHA },
+      networkToken: { mode: 'create', variable: 'UMS_NETWORK_TOKEN' },
+      vsphere: { datacenter: 'DC1', cluster: 'Cluster1', datastore: 'vsanDatastore', template: 'ubuntu-22.04-ums-template' },
+    },
+  };
+}
+
+type Spec = UmsHaTopologyDocument['spec'];
+
+/** The base topology with spec keys replaced (undefined removes a key). */
+export function topology(spec: Partial<Record<keyof Spec, unknown>> = {}, network: Record<string, unknown> = {}): UmsHaTopologyDocument {
+  const t = baseTopology() as unknown as { spec: Record<string, unknown> & { network: Record<string, unknown> } };
+  for (const [k, v] of Object.entries(spec)) {
+    if (v === undefined) delete t.spec[k];
+    else t.spec[k] = v;
+  }
+  for (const [k, v] of Object.entries(network)) {
+    if (v === undefined) delete t.spec.network[k];
+    else t.spec.network[k] = v;
+  }
+  return t as unknown as UmsHaTopologyDocument;
+}
+
+/** Validates an object as if it had been written to a file (so findings carry lines). */
+export function check(doc: unknown): ValidationResult {
+  return validateText(stringify(doc));
+}
+
+export function checkObject(doc: unknown): ValidationResult {
+  return validateValue(doc);
+}
+
+export function ids(result: ValidationResult): string[] {
+  return result.findings.map((f) => f.ruleId);
+}
+
+/** Asserts the rule reported at exactly this pointer (and returns the finding). */
+export function expectFinding(result: ValidationResult, ruleId: string, path: string) {
+  const hit = result.findings.find((f) => f.ruleId === ruleId && f.path === path);
+  if (!hit) {
+    throw new Error(`expected ${ruleId} at ${path}; got ${JSON.stringify(result.findings.map((f) => `${f.ruleId} ${f.path}`))}`);
+  }
+  return hit;
+}
+
+export function expectNoFinding(result: ValidationResult, ruleId: string) {
+  const hits = result.findings.filter((f) => f.ruleId === ruleId);
+  if (hits.length > 0) throw new Error(`expected no ${ruleId}; got ${JSON.stringify(hits)}`);
+}
+
+/** Nodes for a layout: `n` servers and `m` load-balancer-only hosts, or co-located hosts. */
+export function nodes(servers: number, loadBalancers: number, coLocated = false) {
+  const list: Array<{ name: string; roles: string[] }> = [];
+  for (let i = 1; i <= servers; i++) list.push({ name: `ums${i}`, roles: coLocated ? ['server', 'loadBalancer'] : ['server'] });
+  if (!coLocated) for (let i = 1; i <= loadBalancers; i++) list.push({ name: `lb${i}`, roles: ['loadBalancer'] });
+  return list;
+}

@@ -1,0 +1,45 @@
+import { check, expectFinding, expectNoFinding, nodes, topology } from '../helpers/topology';
+
+type Row = [string, Record<string, unknown>, string | null];
+
+function table(ruleId: string, rows: Row[]) {
+  it.each(rows)('%s', (_name, spec, path) => {
+    const result = check(topology(spec));
+    if (path === null) expectNoFinding(result, ruleId);
+    else expectFinding(result, ruleId, path);
+  });
+}
+
+const external = { loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443' };
+
+describe('UMS-LAYOUT-001 (co-located only up to 50,000 devices)', () => {
+  table('UMS-LAYOUT-001', [
+    ['co-located with 50,001 devices', { devices: 50001, layout: 'co-located' }, '/spec/layout'],
+    ['co-located with 50,000 devices (at the limit)', { devices: 50000, layout: 'co-located' }, null],
+    ['auto picks separate above 50,000', { devices: 50001, layout: 'auto' }, null],
+  ]);
+});
+
+describe('UMS-LAYOUT-002 (nodes match the layout and counts)', () => {
+  table('UMS-LAYOUT-002', [
+    ['a load-balancer-only host in co-located', { nodes: [{ name: 'ums1', roles: ['server', 'loadBalancer'] }, { name: 'lb1', roles: ['loadBalancer'] }] }, '/spec/nodes/1/roles'],
+    ['a host without load balancer in co-located', { nodes: [{ name: 'ums1', roles: ['server', 'loadBalancer'] }, { name: 'ums2', roles: ['server'] }] }, '/spec/nodes/1/roles'],
+    ['a co-located host in the separate layout', { devices: 120000, nodes: [{ name: 'ums1', roles: ['server', 'loadBalancer'] }, ...nodes(3, 2).slice(1)] }, '/spec/nodes/0/roles'],
+    ['a load balancer with external load balancing', { ...external, nodes: [...nodes(2, 0), { name: 'lb1', roles: ['loadBalancer'] }] }, '/spec/nodes/2/roles'],
+    ['2 server nodes where 120,000 devices need 3', { devices: 120000, nodes: nodes(2, 2) }, '/spec/nodes'],
+    ['1 load balancer node where 2 are needed', { devices: 120000, nodes: nodes(3, 1) }, '/spec/nodes'],
+    ['loadBalancers differs from servers in co-located', { servers: 2, loadBalancers: 3 }, '/spec/loadBalancers'],
+    ['3 servers + 2 load balancers for 120,000 devices', { devices: 120000, nodes: nodes(3, 2) }, null],
+    ['2 co-located hosts for 30,000 devices', { nodes: nodes(2, 0, true) }, null],
+    ['derived nodes never contradict', { devices: 250000 }, null],
+  ]);
+});
+
+describe('UMS-LAYOUT-003 (no load balancer layout or count with external load balancing)', () => {
+  table('UMS-LAYOUT-003', [
+    ['external with layout separate', { ...external, layout: 'separate' }, '/spec/layout'],
+    ['external with loadBalancers 2', { ...external, loadBalancers: 2 }, '/spec/loadBalancers'],
+    ['external with layout auto', { ...external, layout: 'auto' }, null],
+    ['igel with layout separate is not applicable', { devices: 60000, layout: 'separate' }, null],
+  ]);
+});

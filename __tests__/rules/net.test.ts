@@ -1,0 +1,93 @@
+import { check, expectFinding, expectNoFinding, nodes, topology } from '../helpers/topology';
+
+type Row = [string, Record<string, unknown>, Record<string, unknown>, string | null];
+
+function table(ruleId: string, rows: Row[]) {
+  it.each(rows)('%s', (_name, spec, network, path) => {
+    const result = check(topology(spec, network));
+    if (path === null) expectNoFinding(result, ruleId);
+    else expectFinding(result, ruleId, path);
+  });
+}
+
+const twoHosts = (a: Record<string, unknown> = {}, b: Record<string, unknown> = {}) => ({
+  nodes: [
+    { name: 'ums1', roles: ['server', 'loadBalancer'], ...a },
+    { name: 'ums2', roles: ['server', 'loadBalancer'], ...b },
+  ],
+});
+
+describe('UMS-NET-001 (one VLAN for every HA host)', () => {
+  table('UMS-NET-001', [
+    ['a node on VLAN 121', twoHosts({}, { vlanId: 121 }), {}, '/spec/nodes/1/vlanId'],
+    ['a node on the HA VLAN 120', twoHosts({ vlanId: 120 }), {}, null],
+    ['nodes without vlanId take the HA VLAN', twoHosts(), {}, null],
+  ]);
+});
+
+describe('UMS-NET-002 (addresses)', () => {
+  table('UMS-NET-002', [
+    ['node ip outside the cidr', twoHosts({ ip: '10.21.0.5' }), {}, '/spec/nodes/0/ip'],
+    ['node ip is the gateway', twoHosts({ ip: '10.20.0.1' }), {}, '/spec/nodes/0/ip'],
+    ['node ip is the network address', twoHosts({ ip: '10.20.0.0' }), {}, '/spec/nodes/0/ip'],
+    ['node ip is the broadcast address', twoHosts({ ip: '10.20.0.255' }), {}, '/spec/nodes/0/ip'],
+    ['node ip is the last host address', twoHosts({ ip: '10.20.0.254' }), {}, null],
+    ['node ip is the DNS server', twoHosts({ ip: '10.20.0.10' }), {}, '/spec/nodes/0/ip'],
+    ['two nodes with one ip', twoHosts({ ip: '10.20.0.50' }, { ip: '10.20.0.50' }), {}, '/spec/nodes/1/ip'],
+    ['cidr with host bits set', {}, { cidr: '10.20.0.5/24' }, '/spec/network/cidr'],
+    ['gateway outside the cidr', {}, { gateway: '10.99.0.1' }, '/spec/network/gateway'],
+    ['firstAddress outside the cidr', {}, { firstAddress: '10.21.0.11' }, '/spec/network/firstAddress'],
+    ['no firstAddress and nodes without ip', {}, { firstAddress: undefined }, '/spec/network'],
+    ['no firstAddress, every node has an ip', twoHosts({ ip: '10.20.0.21' }, { ip: '10.20.0.22' }), { firstAddress: undefined }, null],
+    ['pool of one address for two nodes', {}, { cidr: '10.20.0.0/29', gateway: '10.20.0.1', firstAddress: '10.20.0.6' }, '/spec/network/firstAddress'],
+    ['pool of exactly two addresses (at the limit)', {}, { cidr: '10.20.0.0/29', gateway: '10.20.0.1', firstAddress: '10.20.0.5' }, null],
+  ]);
+
+  it('gives consecutive addresses that skip the gateway, DNS/NTP and taken addresses', () => {
+    const result = check(
+      topology({ devices: 120000, nodes: [{ name: 'ums1', roles: ['server'], ip: '10.20.0.3' }, ...nodes(3, 2).slice(1)] }, { firstAddress: '10.20.0.1', dns: ['10.20.0.2'], ntpServers: ['10.20.0.4'] }),
+    );
+    expect(result.valid).toBe(true);
+    expect(result.topology?.nodes.map((n) => [n.name, n.ip])).toEqual([
+      ['ums1', '10.20.0.3'],
+      ['ums2', '10.20.0.5'],
+      ['ums3', '10.20.0.6'],
+      ['lb1', '10.20.0.7'],
+      ['lb2', '10.20.0.8'],
+    ]);
+  });
+});
+
+describe('UMS-NET-003 (NTP servers)', () => {
+  table('UMS-NET-003', [
+    ['no ntpServers key', {}, { ntpServers: undefined }, '/spec/network/ntpServers'],
+    ['an empty ntpServers list', {}, { ntpServers: [] }, '/spec/network/ntpServers'],
+    ['one NTP server (at the limit)', {}, { ntpServers: ['ntp.example.internal'] }, null],
+  ]);
+});
+
+describe('UMS-NET-004 (names)', () => {
+  const name = (n: string) => ({ metadata: { name: n } });
+  it.each([
+    ['an upper-case topology name', 'Berlin', '/metadata/name'],
+    ['a topology name of 41 characters', 'a'.repeat(41), '/metadata/name'],
+    ['a topology name of 40 characters (at the limit)', 'a'.repeat(40), null],
+    ['a topology name ending in a dash', 'berlin-', '/metadata/name'],
+  ])('%s', (_n, value, path) => {
+    const doc = { ...topology(), ...name(value) };
+    const result = check(doc);
+    if (path === null) expectNoFinding(result, 'UMS-NET-004');
+    else expectFinding(result, 'UMS-NET-004', path);
+  });
+  const table2 = (rows: Array<[string, Record<string, unknown>, Record<string, unknown>, string | null]>) => table('UMS-NET-004', rows);
+  table2([
+    ['a node name with an underscore', twoHosts({ name: 'ums_1' }), {}, '/spec/nodes/0/name'],
+    ['two nodes with one name', twoHosts({ name: 'ums1' }, { name: 'ums1' }), {}, '/spec/nodes/1/name'],
+    ['distinct DNS-label names', twoHosts({ name: 'a1' }, { name: 'a2' }), {}, null],
+  ]);
+  it('limits the host name <metadata.name>-<node> to 63 characters', () => {
+    const at = (node: string) => check({ ...topology(twoHosts({ name: node })), metadata: { name: 'a'.repeat(40) } });
+    expectFinding(at('b'.repeat(23)), 'UMS-NET-004', '/spec/nodes/0/name');
+    expectNoFinding(at('b'.repeat(22)), 'UMS-NET-004');
+  });
+});

@@ -1,0 +1,20 @@
+import { summarize } from '../../topology/model';
+import type { FileResult } from './file-result';
+
+/** Exactly one JSON document (shared/spec cli.md); `resolved` whenever the file passed the schema. */
+export function formatJson(results: readonly FileResult[]): string {
+  const files = results.map(({ file, result }) => ({
+    file,
+    valid: result.valid,
+    findings: result.findings.map((f) => ({
+      ruleId: f.ruleId,
+      severity: f.severity,
+      message: f.message,
+      path: f.path,
+      line: f.line,
+      column: f.column,
+    })),
+    ...(result.topology ? { resolved: summarize(result.topology) } : {}),
+  }));
+  return `${JSON.stringify({ files }, null, 2)}\n`;
+}

@@ -1,0 +1,50 @@
+/** `ums-ha validate`: checks each file and prints the findings in the chosen format. */
+import * as fs from 'node:fs';
+import { validateBytes } from '../topology/validate';
+import type { FileResult } from './format/file-result';
+import type { ValidateFormat } from './format/names';
+import { describeFsError, expandInputs } from './inputs';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type Io } from './io';
+
+export interface ValidateOptions {
+  readonly format: ValidateFormat;
+  /** Warnings fail too. */
+  readonly strict?: boolean;
+}
+
+function formatter(format: ValidateFormat): (results: readonly FileResult[], options: { strict: boolean }) => string {
+  switch (format) {
+    case 'json':
+      return require('./format/json').formatJson;
+    case 'github':
+      return require('./format/github').formatGithub;
+    case 'sarif':
+      return require('./format/sarif').formatSarif;
+    default:
+      return require('./format/text').formatText;
+  }
+}
+
+/** Checks the files one by one and returns the exit code. */
+export function runValidate(paths: readonly string[], options: ValidateOptions, io: Io): number {
+  const { files, problems } = expandInputs(paths);
+  const results: FileResult[] = [];
+  for (const file of files) {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch (err) {
+      problems.push(`cannot read ${file}: ${describeFsError(err)}`);
+      continue;
+    }
+    results.push({ file, result: validateBytes(bytes) });
+  }
+  const strict = options.strict === true;
+  io.stdout(formatter(options.format)(results, { strict }));
+  for (const p of problems) io.stderr(`ums-ha: ${p}\n`);
+  if (problems.length > 0) return EXIT_USAGE;
+  const findings = results.flatMap((r) => r.result.findings);
+  if (findings.some((f) => f.severity === 'error')) return EXIT_FINDINGS;
+  if (strict && findings.length > 0) return EXIT_FINDINGS;
+  return EXIT_OK;
+}

@@ -1,0 +1,37 @@
+/** How serious a finding is: an error refuses the design, a warning is reported (exit 0 unless --strict). */
+export type Severity = 'error' | 'warning';
+
+/** Rule id of YAML syntax and file-level problems (empty file, several documents, binary data...). */
+export const YAML_RULE_ID = 'UMS-YAML';
+/** Rule id of JSON Schema violations (unknown keys, wrong types, values out of range...). */
+export const SCHEMA_RULE_ID = 'UMS-SCHEMA';
+
+/** One problem in one topology, where it is and what to change. */
+export interface Finding {
+  /** Stable rule id, e.g. `UMS-SIZE-001`; tools match on it. */
+  readonly ruleId: string;
+  readonly severity: Severity;
+  /** What is wrong and what to change, with the numbers in it. */
+  readonly message: string;
+  /** JSON pointer of the offending value (or of where a missing key belongs). */
+  readonly path: string;
+  /** 1-based line of the offending value in the file (0 when the topology came from code). */
+  readonly line: number;
+  /** 1-based column of the offending value in the file (0 when the topology came from code). */
+  readonly column: number;
+}
+
+/** Orders findings by position, then rule id, so output is stable. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+}
+
+/** Formats an integer with thousands separators, as the messages write device counts (120,000). */
+export function num(n: number): string {
+  return Number.isFinite(n) ? Math.trunc(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',') : String(n);
+}
+
+/** "1 server" / "3 servers". */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${num(n)} ${n === 1 ? word : many}`;
+}

@@ -1,0 +1,49 @@
+/** IPv4 arithmetic for the address plan, on top of ipaddr.js. */
+import * as ipaddr from 'ipaddr.js';
+
+export interface Subnet {
+  readonly network: number;
+  readonly broadcast: number;
+  readonly prefixLength: number;
+  /** Whether the text had host bits set (10.20.0.5/24). */
+  readonly hostBits: boolean;
+}
+
+/** Parses a dotted quad into a 32-bit unsigned integer; undefined for anything else. */
+export function toInt(address: string): number | undefined {
+  if (!ipaddr.IPv4.isValidFourPartDecimal(address)) return undefined;
+  const [a, b, c, d] = ipaddr.IPv4.parse(address).toByteArray() as [number, number, number, number];
+  return ((a << 24) >>> 0) + (b << 16) + (c << 8) + d;
+}
+
+export function fromInt(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+/** Parses "a.b.c.d/len"; undefined when it is not IPv4 CIDR notation. */
+export function parseSubnet(cidr: string): Subnet | undefined {
+  let parsed: [ipaddr.IPv4 | ipaddr.IPv6, number];
+  try {
+    parsed = ipaddr.IPv4.parseCIDR(cidr);
+  } catch {
+    return undefined;
+  }
+  const [addr, prefixLength] = parsed;
+  const host = toInt(addr.toString());
+  if (host === undefined) return undefined;
+  const mask = prefixLength === 0 ? 0 : (0xffffffff << (32 - prefixLength)) >>> 0;
+  const network = (host & mask) >>> 0;
+  const broadcast = (network | (~mask >>> 0)) >>> 0;
+  return { network, broadcast, prefixLength, hostBits: network !== host };
+}
+
+export function contains(subnet: Subnet, address: number): boolean {
+  return address >= subnet.network && address <= subnet.broadcast;
+}
+
+/** Whether the address is usable by a host: inside, and neither the network nor the broadcast address (/31 and /32 excepted). */
+export function isHostAddress(subnet: Subnet, address: number): boolean {
+  if (!contains(subnet, address)) return false;
+  if (subnet.prefixLength >= 31) return true;
+  return address !== subnet.network && address !== subnet.broadcast;
+}

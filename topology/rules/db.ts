@@ -1,0 +1,99 @@
+/**
+ * Database and secret rules. Source for UMS-DB-001: seed 004 (004_f9c19963f33757ec.txt),
+ * "Database Systems": "The embedded database cannot be used for an HA network". UMS-DB-002 has no
+ * IGEL source: a topology file lives in a repository, so secrets must stay out of it.
+ */
+import { join } from '../pointer';
+import { SEEDS } from '../seeds';
+import type { DocumentRule, Report, TopologyRule } from './rule';
+
+/** A Terraform variable name as the topology may reference it (also a valid TF_VAR_ suffix). */
+export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** Keys whose scalar value is a secret written in the file. */
+const SECRET_KEY = /(pass(word|wd|phrase)?|pwd|secret|token|credentials?|api[-_]?key|private[-_]?key)$/i;
+/** A URL with a password in its user information (scheme://user:password@host). */
+const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/?#@\s]*:[^/?#@\s]*@/i;
+
+/** The keys that must hold a variable name, and what the variable is for. */
+const VARIABLE_KEYS: ReadonlyMap<string, string> = new Map([
+  ['/spec/database/passwordVariable', 'the database password'],
+  ['/spec/networkToken/variable', 'the IGEL network token'],
+]);
+
+function variableHint(pointer: string): string {
+  if (pointer.startsWith('/spec/database')) return 'database.passwordVariable';
+  if (pointer.startsWith('/spec/networkToken')) return 'networkToken.variable';
+  return 'database.passwordVariable or networkToken.variable';
+}
+
+function scan(value: unknown, pointer: string, reports: Report[]): void {
+  if (typeof value === 'string') {
+    if (URL_WITH_PASSWORD.test(value)) {
+      reports.push({
+        path: pointer,
+        message: `${pointer} carries a password in its URL: remove the credentials from the file (and rotate them: they are in the repository history); serve the file from a location the HA VLAN can read without them`,
+      });
+    }
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => scan(v, join(pointer, i), reports));
+    return;
+  }
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    const path = join(pointer, key);
+    const purpose = VARIABLE_KEYS.get(path);
+    if (purpose !== undefined) {
+      if (typeof child === 'string' && !VARIABLE_NAME.test(child)) {
+        reports.push({
+          path,
+          message: `${path} must name the sensitive Terraform variable that holds ${purpose} (letters, digits and _, e.g. UMS_DB_PASSWORD), but it holds something else: if that is the secret itself, remove it (and rotate it: it is in the repository history) and pass it as TF_VAR_<name>`,
+        });
+      }
+      continue;
+    }
+    if (SECRET_KEY.test(key) && child !== null && typeof child !== 'object') {
+      reports.push({
+        path,
+        key: true,
+        message: `${path} writes a secret into the file: remove it (and rotate it: it is in the repository history); keep it in a sensitive Terraform variable and name the variable in ${variableHint(path)}`,
+      });
+      continue;
+    }
+    scan(child, path, reports);
+  }
+}
+
+export const dbRules: readonly (TopologyRule | DocumentRule)[] = [
+  {
+    id: 'UMS-DB-001',
+    phase: 'topology',
+    severity: 'error',
+    seed: [SEEDS.extensions],
+    title: 'No embedded database',
+    explanation: 'The embedded database serves a single test server only; an HA network needs one external database that every UMS Server reaches.',
+    check({ topology: t }) {
+      if (t.database.engine !== 'embedded') return [];
+      return [
+        {
+          path: '/spec/database/engine',
+          message: 'the embedded database cannot be used for an HA network: use postgresql, mssql or oracle, one database shared by every server',
+        },
+      ];
+    },
+  },
+  {
+    id: 'UMS-DB-002',
+    phase: 'document',
+    severity: 'error',
+    seed: [],
+    title: 'No password or token written in the file',
+    explanation: 'Topology files are committed and reviewed; a password or network token in them is disclosed to everyone with read access and stays in the history. The file names sensitive Terraform variables instead.',
+    check(value) {
+      const reports: Report[] = [];
+      scan(value, '', reports);
+      return reports;
+    },
+  },
+];

@@ -1,0 +1,46 @@
+/**
+ * The rule catalog: every design rule, by family. Tests check that ids are unique, follow
+ * UMS-<FAMILY>-NNN and appear in docs/rules.md, so the catalog and the docs cannot drift.
+ */
+import { SCHEMA_RULE_ID, YAML_RULE_ID } from '../findings';
+import { cloudRules } from './cloud';
+import { dbRules } from './db';
+import { instRules } from './inst';
+import { layoutRules } from './layout';
+import { netRules } from './net';
+import { resRules } from './res';
+import type { DocumentRule, Rule, RuleMeta, TopologyRule } from './rule';
+import { sizeRules } from './size';
+
+export type { DocumentRule, Report, Rule, RuleMeta, TopologyContext, TopologyRule } from './rule';
+
+/** All design rules, in catalog order. */
+export const rules: readonly Rule[] = [...sizeRules, ...layoutRules, ...resRules, ...netRules, ...cloudRules, ...dbRules, ...instRules];
+
+export const documentRules: readonly DocumentRule[] = rules.filter((r): r is DocumentRule => r.phase === 'document');
+export const topologyRules: readonly TopologyRule[] = rules.filter((r): r is TopologyRule => r.phase === 'topology');
+
+/** The stages that are not design rules but still carry ids in findings. */
+export const stageRules: readonly RuleMeta[] = [
+  {
+    id: YAML_RULE_ID,
+    severity: 'error',
+    seed: [],
+    title: 'The file is one readable YAML document',
+    explanation: 'YAML syntax errors, duplicate keys, an empty file, several documents, binary or non-UTF-8 content, or nesting beyond reason.',
+  },
+  {
+    id: SCHEMA_RULE_ID,
+    severity: 'error',
+    seed: [],
+    title: 'The file matches schemas/topology.schema.json',
+    explanation: 'Unknown keys (typos), wrong types, values out of range, malformed addresses; an unquoted umsVersion such as 12.07 is read by YAML as a number.',
+  },
+];
+
+/** Every id a finding can carry, with its metadata. */
+export const catalog: readonly RuleMeta[] = [...stageRules, ...rules];
+
+export function ruleMeta(id: string): RuleMeta | undefined {
+  return catalog.find((r) => r.id === id);
+}

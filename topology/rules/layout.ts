@@ -1,0 +1,120 @@
+/**
+ * Layout rules. Source: seed 004 (004_f9c19963f33757ec.txt), "Configuration Options": server and
+ * load balancer on the same host for fewer than 50,000 devices; load balancers on separate hosts
+ * "required if the number of devices > 50,000"; HA without IGEL UMS Load Balancers behind an
+ * external load balancer.
+ */
+import { num, plural } from '../findings';
+import { CO_LOCATED_MAX_DEVICES, type Role } from '../model';
+import { join } from '../pointer';
+import { SEEDS } from '../seeds';
+import type { Report, TopologyRule } from './rule';
+
+const has = (roles: readonly Role[], role: Role) => roles.includes(role);
+
+export const layoutRules: readonly TopologyRule[] = [
+  {
+    id: 'UMS-LAYOUT-001',
+    phase: 'topology',
+    severity: 'error',
+    seed: [SEEDS.extensions],
+    title: 'Co-located layout only up to 50,000 devices',
+    explanation: 'Above 50,000 devices IGEL requires the load balancers on hosts of their own, so they do not take resources from the servers.',
+    check({ doc, topology: t }) {
+      if (doc.spec.layout !== 'co-located' || t.devices <= CO_LOCATED_MAX_DEVICES) return [];
+      return [
+        {
+          path: '/spec/layout',
+          message: `co-located hosts serve up to ${num(CO_LOCATED_MAX_DEVICES)} devices; ${num(t.devices)} need load balancers on separate hosts: set layout: separate (or auto)`,
+        },
+      ];
+    },
+  },
+  {
+    id: 'UMS-LAYOUT-002',
+    phase: 'topology',
+    severity: 'error',
+    seed: [SEEDS.extensions],
+    title: 'The nodes list matches the layout and the counts',
+    explanation: 'Each layout fixes what a host runs (co-located: server and load balancer; separate: one role per host; external: servers only) and the sizing fixes how many; a nodes list that disagrees would build another network than the one reviewed.',
+    check({ doc, topology: t }) {
+      const reports: Report[] = [];
+      if (t.layout === 'co-located' && doc.spec.loadBalancers !== undefined && doc.spec.loadBalancers !== t.servers) {
+        reports.push({
+          path: '/spec/loadBalancers',
+          message: `the co-located layout runs one load balancer on every server host, so loadBalancers ${num(doc.spec.loadBalancers)} contradicts ${plural(t.servers, 'server')}: remove loadBalancers, or set layout: separate`,
+        });
+      }
+      const nodes = doc.spec.nodes;
+      if (!nodes) return reports;
+      nodes.forEach((node, i) => {
+        const path = join('/spec/nodes', i, 'roles');
+        const both = has(node.roles, 'server') && has(node.roles, 'loadBalancer');
+        if (t.layout === 'co-located' && !both) {
+          const only = has(node.roles, 'server') ? 'only a server' : 'only a load balancer';
+          reports.push({
+            path,
+            message: `node ${node.name} runs ${only}, but in the co-located layout every host runs a server and a load balancer: set roles: [server, loadBalancer], or set layout: separate`,
+          });
+        } else if (t.layout === 'separate' && both) {
+          reports.push({
+            path,
+            message: `node ${node.name} runs a server and a load balancer, but the separate layout puts load balancers on hosts of their own: give it one role, or set layout: co-located`,
+          });
+        } else if (t.layout === 'none' && has(node.roles, 'loadBalancer')) {
+          reports.push({
+            path,
+            message: `node ${node.name} has the role loadBalancer, but loadBalancing external uses no IGEL load balancers: remove the role, or set loadBalancing: igel`,
+          });
+        }
+      });
+      const serverNodes = nodes.filter((n) => has(n.roles, 'server')).length;
+      const lbNodes = nodes.filter((n) => has(n.roles, 'loadBalancer')).length;
+      const serversWhy = doc.spec.servers === undefined ? `${num(t.devices)} devices need ${t.servers} (at least 2, 1 per 50,000)` : `servers is ${t.servers}`;
+      if (serverNodes !== t.servers) {
+        reports.push({
+          path: '/spec/nodes',
+          message: `nodes lists ${plural(serverNodes, 'server')}, but ${serversWhy}: make the nodes list and the server count agree`,
+        });
+      }
+      if (t.layout !== 'none' && lbNodes !== t.loadBalancers) {
+        const lbWhy =
+          t.layout === 'co-located'
+            ? `the co-located layout needs one per server (${t.servers})`
+            : doc.spec.loadBalancers === undefined
+              ? `${plural(t.servers, 'server')} need ${t.loadBalancers} (at least 2, 1 per 3 servers)`
+              : `loadBalancers is ${t.loadBalancers}`;
+        reports.push({
+          path: '/spec/nodes',
+          message: `nodes lists ${plural(lbNodes, 'load balancer')}, but ${lbWhy}: make the nodes list and the load balancer count agree`,
+        });
+      }
+      return reports;
+    },
+  },
+  {
+    id: 'UMS-LAYOUT-003',
+    phase: 'topology',
+    severity: 'error',
+    seed: [SEEDS.extensions],
+    title: 'No load balancer layout or count with external load balancing',
+    explanation: 'HA without IGEL UMS Load Balancers has none to place or count; a layout or loadBalancers value there means the file says two different things.',
+    check({ doc }) {
+      if ((doc.spec.loadBalancing ?? 'igel') !== 'external') return [];
+      const reports: Report[] = [];
+      if (doc.spec.layout !== undefined && doc.spec.layout !== 'auto') {
+        reports.push({
+          path: '/spec/layout',
+          message: `layout ${doc.spec.layout} places IGEL load balancers, but loadBalancing external has none: remove layout, or set loadBalancing: igel`,
+        });
+      }
+      if (doc.spec.loadBalancers !== undefined && doc.spec.loadBalancers !== 0) {
+        reports.push({
+          path: '/spec/loadBalancers',
+          message: `loadBalancers ${num(doc.spec.loadBalancers)} counts IGEL load balancers, but loadBalancing external has none: remove loadBalancers, or set loadBalancing: igel`,
+        });
+      }
+      return reports;
+    },
+  },
+];

@@ -1,0 +1,78 @@
+/**
+ * VM resource rules. Source: seed 004 (004_f9c19963f33757ec.txt), "HA: Installation Requirements":
+ * UMS Server at least 4 GB RAM and 2 GB free disk; UMS Load Balancer at least 1 GB RAM and 1 GB
+ * disk; file system: 1 GB for the program files and approx. 10 GB per firmware update. A co-located
+ * host runs both ("the load balancer generates extra load along with the actual UMS Server"), so
+ * it needs both minimums added up.
+ */
+import { num } from '../findings';
+import { FIRMWARE_UPDATE_GB, PROGRAM_FILES_GB, requiredServerDiskGb } from '../resolve';
+import { SEEDS } from '../seeds';
+import type { Report, TopologyRule } from './rule';
+
+/** Documented minimums per component (seed 004). */
+export const MINIMUMS = {
+  server: { memoryGb: 4, diskGb: 2 },
+  loadBalancer: { memoryGb: 1, diskGb: 1 },
+} as const;
+
+export const resRules: readonly TopologyRule[] = [
+  {
+    id: 'UMS-RES-001',
+    phase: 'topology',
+    severity: 'error',
+    seed: [SEEDS.extensions],
+    title: 'VM sizes meet the documented minimums',
+    explanation: 'Below 4 GB RAM / 2 GB disk for a UMS Server or 1 GB RAM / 1 GB disk for a UMS Load Balancer the components are outside IGEL\'s installation requirements; a co-located host needs both.',
+    check({ doc, topology: t }) {
+      const reports: Report[] = [];
+      const coLocated = t.nodes.some((n) => n.roles.includes('server') && n.roles.includes('loadBalancer'));
+      const lbOnly = t.nodes.some((n) => !n.roles.includes('server'));
+      const server = coLocated
+        ? {
+            memoryGb: MINIMUMS.server.memoryGb + MINIMUMS.loadBalancer.memoryGb,
+            diskGb: MINIMUMS.server.diskGb + MINIMUMS.loadBalancer.diskGb,
+            what: `co-located hosts run a UMS Server (${MINIMUMS.server.memoryGb} GB RAM, ${MINIMUMS.server.diskGb} GB disk) and a load balancer (${MINIMUMS.loadBalancer.memoryGb} GB, ${MINIMUMS.loadBalancer.diskGb} GB)`,
+          }
+        : { ...MINIMUMS.server, what: 'a UMS Server' };
+      const checks = [
+        { role: 'server' as const, min: server, given: doc.spec.resources?.server, size: t.resources.server, applies: t.servers > 0 },
+        { role: 'loadBalancer' as const, min: { ...MINIMUMS.loadBalancer, what: 'a UMS Load Balancer' }, given: doc.spec.resources?.loadBalancer, size: t.resources.loadBalancer, applies: lbOnly },
+      ];
+      for (const c of checks) {
+        if (!c.applies) continue;
+        for (const field of ['memoryGb', 'diskGb'] as const) {
+          if (c.size[field] >= c.min[field]) continue;
+          const label = field === 'memoryGb' ? 'RAM' : 'disk';
+          const path = c.given?.[field] !== undefined ? `/spec/resources/${c.role}/${field}` : `/spec/resources/${c.role}`;
+          reports.push({
+            path,
+            message: `${c.role} VMs get ${num(c.size[field])} GB of ${label}, but ${c.min.what} need at least ${c.min[field]} GB in all: set ${field} to ${c.min[field]} or more`,
+          });
+        }
+      }
+      return reports;
+    },
+  },
+  {
+    id: 'UMS-RES-002',
+    phase: 'topology',
+    severity: 'error',
+    seed: [SEEDS.extensions, SEEDS.fileSync],
+    title: 'Server data disk holds the program files and the retained firmware updates',
+    explanation: 'Every UMS Server keeps its own copy of each Universal Firmware Update (synchronized over WebDAV), about 10 GB each, next to 1 GB of program files; a full disk stops downloads and synchronization.',
+    check({ doc, topology: t }) {
+      if (t.servers === 0) return [];
+      const needed = requiredServerDiskGb(t.firmware.retainedUpdates);
+      const disk = t.resources.server.diskGb;
+      if (disk >= needed) return [];
+      const path = doc.spec.resources?.server?.diskGb !== undefined ? '/spec/resources/server/diskGb' : '/spec/resources/server';
+      return [
+        {
+          path,
+          message: `server data disk ${num(disk)} GB is too small for ${PROGRAM_FILES_GB} GB of program files plus ${t.firmware.retainedUpdates} retained firmware updates x ${FIRMWARE_UPDATE_GB} GB = ${num(needed)} GB: set diskGb to ${needed} or more, or lower firmware.retainedUpdates`,
+        },
+      ];
+    },
+  },
+];

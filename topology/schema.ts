@@ -1,0 +1,208 @@
+/**
+ * The schema stage: runs the validator compiled at build time from schemas/topology.schema.json
+ * (no ajv compilation at start-up) and turns its errors into UMS-SCHEMA findings that say what to
+ * change, where.
+ */
+import { SCHEMA_RULE_ID, type Finding } from './findings';
+import { objectKeys, patternPhrases } from './generated/schema-meta';
+import { describePointer, join, lastSegment } from './pointer';
+import type { SourceMap } from './source';
+import validateSchema = require('./generated/schema-validator');
+
+interface AjvError {
+  instancePath: string;
+  schemaPath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+/** Keys whose values are never echoed in a message: they may hold what should have been a secret. */
+const SECRET_KEY = /pass|secret|token|credential|variable|key$/i;
+
+/** The value at a JSON pointer of a plain value, or undefined. */
+export function valueAt(root: unknown, pointer: string): unknown {
+  if (pointer === '') return root;
+  let v: unknown = root;
+  for (const raw of pointer.slice(1).split('/')) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[seg];
+  }
+  return v;
+}
+
+/** A short, safe rendering of a value for a message (quoted, escaped, truncated, secrets redacted). */
+export function show(value: unknown, pointer = ''): string {
+  if (SECRET_KEY.test(lastSegment(pointer))) return '(value hidden)';
+  if (value === null || value === undefined) return 'nothing';
+  if (typeof value === 'string') {
+    const s = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+    return JSON.stringify(s);
+  }
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'a number too large to represent';
+  if (typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  return 'a mapping';
+}
+
+function typeName(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a number';
+  if (typeof value === 'boolean') return 'a boolean';
+  return 'a string';
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  object: 'a mapping',
+  array: 'a list',
+  string: 'a string',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+};
+
+/** Levenshtein distance, for "did you mean" on misspelt keys and enum values. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j] as number;
+      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, prev + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length] as number;
+}
+
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = distance(word, c);
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(1, Math.floor(Math.min(word.length, best.length) / 3)) ? best : undefined;
+}
+
+/** The instance path with array indices as '*': '/spec/nodes/2/ip' is '/spec/nodes/*\/ip'. */
+function pattern(instancePath: string): string {
+  return instancePath.replace(/\/\d+(?=\/|$)/g, '/*');
+}
+
+function where(instancePath: string): string {
+  return instancePath === '' ? 'at the top level' : `in ${instancePath}`;
+}
+
+function message(e: AjvError, root: unknown, source: SourceMap): { path: string; message: string; key?: boolean } {
+  const value = valueAt(root, e.instancePath);
+  const name = e.instancePath === '' ? 'the document' : e.instancePath;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String(e.params.additionalProperty);
+      const allowed = objectKeys[pattern(e.instancePath)] ?? [];
+      const guess = closest(key, allowed);
+      const hint = guess ? `did you mean "${guess}"?` : `allowed keys: ${allowed.join(', ')}`;
+      return { path: join(e.instancePath, key), key: true, message: `unknown key "${key}" ${where(e.instancePath)}: ${hint}` };
+    }
+    case 'required': {
+      const key = String(e.params.missingProperty);
+      return { path: join(e.instancePath, key), message: `missing required key "${key}" ${where(e.instancePath)}` };
+    }
+    case 'type': {
+      const expected = String(e.params.type)
+        .split(',')
+        .map((t) => TYPE_WORDS[t] ?? t)
+        .join(' or ');
+      if (e.instancePath === '') {
+        return { path: '', message: `the file must be a YAML mapping with apiVersion, kind, metadata and spec; it holds ${typeName(value)}` };
+      }
+      if (e.instancePath === '/spec/umsVersion' && typeof value === 'number') {
+        const written = source.sourceText(e.instancePath) ?? String(value);
+        return {
+          path: e.instancePath,
+          message: `umsVersion must be a quoted string: YAML reads the unquoted ${written} as the number ${value}; write umsVersion: "${written}${/^\d+\.\d+$/.test(written) ? '.xxx' : ''}" with quotes (major.minor.patch, e.g. "12.07.100")`,
+        };
+      }
+      return { path: e.instancePath, message: `${name} must be ${expected}, not ${typeName(value)} (${show(value, e.instancePath)})` };
+    }
+    case 'enum': {
+      const allowed = (e.params.allowedValues as unknown[]).map(String);
+      const guess = typeof value === 'string' ? closest(value, allowed) : undefined;
+      return {
+        path: e.instancePath,
+        message: `${name} must be one of ${allowed.join(', ')}, not ${show(value, e.instancePath)}${guess ? ` (did you mean ${guess}?)` : ''}`,
+      };
+    }
+    case 'const':
+      return { path: e.instancePath, message: `${name} must be ${JSON.stringify(e.params.allowedValue)}, not ${show(value, e.instancePath)}` };
+    case 'pattern': {
+      const phrase = patternPhrases[pattern(e.instancePath)] ?? `text matching ${String(e.params.pattern)}`;
+      return { path: e.instancePath, message: `${name} must be ${phrase}, not ${show(value, e.instancePath)}` };
+    }
+    case 'minimum':
+    case 'maximum': {
+      const bound = e.keyword === 'minimum' ? 'at least' : 'at most';
+      return { path: e.instancePath, message: `${name} must be ${bound} ${String(e.params.limit)}, not ${show(value, e.instancePath)}` };
+    }
+    case 'minItems':
+      return { path: e.instancePath, message: `${name} needs at least ${String(e.params.limit)} item(s)` };
+    case 'maxItems':
+      return { path: e.instancePath, message: `${name} may hold at most ${String(e.params.limit)} items, not ${Array.isArray(value) ? value.length : '?'}` };
+    case 'minLength':
+    case 'maxLength': {
+      const bound = e.keyword === 'minLength' ? 'at least' : 'at most';
+      return { path: e.instancePath, message: `${name} must be ${bound} ${String(e.params.limit)} characters long` };
+    }
+    case 'uniqueItems':
+      return {
+        path: e.instancePath,
+        message: `${name} lists the same value twice (items ${String(e.params.j)} and ${String(e.params.i)}): remove the duplicate`,
+      };
+    default:
+      return { path: e.instancePath, message: `${describePointer(e.instancePath)} ${e.message ?? 'is not valid'}` };
+  }
+}
+
+/** Result of the schema stage. */
+export interface SchemaResult {
+  readonly findings: Finding[];
+  /** Whether the value passed: the resolver and the topology rules may run on it. */
+  readonly passed: boolean;
+}
+
+/**
+ * Checks a parsed value against the topology schema. `reported` lists pointers a document rule has
+ * already reported (e.g. a key holding a literal password): schema errors there are not repeated,
+ * and an extra key there does not stop the later stages (it is ignored); any other error does.
+ */
+export function checkSchema(value: unknown, source: SourceMap, reported: ReadonlySet<string> = new Set()): SchemaResult {
+  if (validateSchema(value)) return { findings: [], passed: true };
+  const errors = (validateSchema.errors ?? []) as AjvError[];
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  let passed = true;
+  for (const e of errors) {
+    // "must match then/else schema" only repeats the required-key error that comes with it.
+    if (e.keyword === 'if') continue;
+    const m = message(e, value, source);
+    if (reported.has(m.path)) {
+      if (e.keyword !== 'additionalProperties') passed = false;
+      continue;
+    }
+    passed = false;
+    const dedupe = `${m.path}\u0000${m.message}`;
+    if (seen.has(dedupe)) continue;
+    seen.add(dedupe);
+    const pos = source.locate(m.path, { key: m.key === true });
+    findings.push({ ruleId: SCHEMA_RULE_ID, severity: 'error', message: m.message, path: m.path, line: pos.line, column: pos.column });
+  }
+  return { findings, passed };
+}

@@ -1,0 +1,70 @@
+/**
+ * The validation pipeline, the one entry point the CLI, the constructs and the report share:
+ * YAML (UMS-YAML) -> document rules (UMS-DB-002) -> schema (UMS-SCHEMA) -> resolve -> design rules.
+ * Later stages run only when the earlier ones let them: the resolved topology exists whenever the
+ * file parsed and passed the schema, even when design rules fail.
+ */
+import { compareFindings, type Finding } from './findings';
+import type { UmsHaTopologyDocument } from './generated/topology-types';
+import type { ResolvedTopology } from './model';
+import { resolveTopology } from './resolve';
+import { documentRules, topologyRules, type Report, type RuleMeta } from './rules';
+import { checkSchema } from './schema';
+import { loadTopologyBytes, loadTopologyText, NO_SOURCE, type LoadResult, type SourceMap } from './source';
+
+export interface ValidationResult {
+  /** No error findings (warnings allowed). */
+  readonly valid: boolean;
+  /** Every finding, ordered by position. */
+  readonly findings: readonly Finding[];
+  /** The topology as written; present when the file passed the schema. */
+  readonly document?: UmsHaTopologyDocument;
+  /** The topology after defaults and sizing; present when the file passed the schema. */
+  readonly topology?: ResolvedTopology;
+}
+
+function toFinding(rule: RuleMeta, report: Report, source: SourceMap): Finding {
+  const pos = source.locate(report.path, { key: report.key === true });
+  return { ruleId: rule.id, severity: rule.severity, message: report.message, path: report.path, line: pos.line, column: pos.column };
+}
+
+function done(findings: Finding[], rest: Omit<ValidationResult, 'valid' | 'findings'> = {}): ValidationResult {
+  findings.sort(compareFindings);
+  return { valid: !findings.some((f) => f.severity === 'error'), findings, ...rest };
+}
+
+/** Validates a parsed value (from YAML or from code) with its source map. */
+export function validateValue(value: unknown, source: SourceMap = NO_SOURCE): ValidationResult {
+  const findings: Finding[] = [];
+  const reported = new Set<string>();
+  for (const rule of documentRules) {
+    for (const report of rule.check(value)) {
+      findings.push(toFinding(rule, report, source));
+      reported.add(report.path);
+    }
+  }
+  const schema = checkSchema(value, source, reported);
+  findings.push(...schema.findings);
+  if (!schema.passed) return done(findings);
+
+  const document = value as UmsHaTopologyDocument;
+  const topology = resolveTopology(document);
+  for (const rule of topologyRules) {
+    for (const report of rule.check({ doc: document, topology })) findings.push(toFinding(rule, report, source));
+  }
+  return done(findings, { document, topology });
+}
+
+function fromLoad(loaded: LoadResult): ValidationResult {
+  return loaded.ok ? validateValue(loaded.value, loaded.source) : done(loaded.findings);
+}
+
+/** Validates YAML text. */
+export function validateText(text: string): ValidationResult {
+  return fromLoad(loadTopologyText(text));
+}
+
+/** Validates the raw bytes of a file (size, binary and encoding checks first). */
+export function validateBytes(bytes: Uint8Array): ValidationResult {
+  return fromLoad(loadTopologyBytes(bytes));
+}
