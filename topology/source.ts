@@ -3,9 +3,9 @@
  * finding can say where it is. Every problem with the text itself becomes a UMS-YAML finding: this
  * module never throws for bad input.
  */
-import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isPair, type Node, type Document } from 'yaml';
+import { LineCounter, parseAllDocuments, isAlias, isMap, isSeq, isScalar, isPair, type Node, type Document } from 'yaml';
 import { YAML_RULE_ID, type Finding } from './findings';
-import { join, parent } from './pointer';
+import { parent } from './pointer';
 
 /** Files larger than this are refused before parsing (a topology is a few kilobytes). */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -185,55 +185,76 @@ export function loadTopologyText(text: string): LoadResult {
   }
 
   const offsets = new Map<string, Offsets>();
-  const tooDeep = indexNode(doc.contents as Node, '', 0, offsets);
-  if (tooDeep) {
-    const { line, column } = at(tooDeep);
-    return fileFinding(`values are nested more than ${MAX_DEPTH} levels deep: a topology nests only a few levels`, line, column);
+  const built = buildValue(doc, offsets);
+  if ('problem' in built) {
+    const { line, column } = at(built.offset);
+    return fileFinding(built.problem, line, column);
   }
-
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (err) {
-    const message = (err as Error).message;
-    if (/alias/i.test(message)) {
-      return fileFinding(`the YAML expands aliases more than ${MAX_ALIAS_COUNT} times: write the values out instead of *aliases`);
-    }
-    return fileFinding(`the YAML cannot be read: ${message.split('\n')[0]}`);
-  }
+  const value = built.value;
   return { ok: true, value, source: new YamlSourceMap(text, lines, offsets) };
 }
 
-/** Records where every value (and mapping key) starts; returns the offset of a node nested too deep. */
-function indexNode(node: Node | null, pointer: string, depth: number, offsets: Map<string, Offsets>): number | undefined {
-  if (!node) return undefined;
-  if (depth > MAX_DEPTH) return node.range?.[0] ?? 0;
-  if (isMap(node)) {
-    for (const pair of node.items) {
-      if (!isPair(pair)) continue;
-      const key = pair.key as Node | null;
-      const keyText = isScalar(key) ? String(key.value) : key ? String(key) : '';
-      const child = join(pointer, keyText);
-      const valueNode = pair.value as Node | null;
-      const keyStart = key?.range?.[0] ?? 0;
-      offsets.set(child, {
-        value: valueNode?.range?.[0] ?? keyStart,
-        valueEnd: valueNode?.range?.[1] ?? keyStart,
-        key: keyStart,
+type Built = { value: unknown } | { problem: string; offset: number };
+
+/**
+ * Turns the YAML tree into a plain value and, in the same walk, records where every value (and
+ * mapping key) starts. Refuses what a topology never needs: nesting deeper than MAX_DEPTH, keys
+ * that are not scalars, and more than MAX_ALIAS_COUNT alias expansions.
+ */
+function buildValue(doc: Document.Parsed, offsets: Map<string, Offsets>): Built {
+  let aliases = 0;
+  let problem: { problem: string; offset: number } | undefined;
+  const fail = (message: string, node: Node | null | undefined): undefined => {
+    problem ??= { problem: message, offset: node?.range?.[0] ?? 0 };
+    return undefined;
+  };
+
+  const walk = (node: Node | null, pointer: string, depth: number): unknown => {
+    if (problem) return undefined;
+    if (node === null || node === undefined) return null;
+    if (depth > MAX_DEPTH) return fail(`values are nested more than ${MAX_DEPTH} levels deep: a topology nests only a few levels`, node);
+    if (isAlias(node)) {
+      if (++aliases > MAX_ALIAS_COUNT) {
+        return fail(`the YAML expands aliases more than ${MAX_ALIAS_COUNT} times: write the values out instead of *aliases`, node);
+      }
+      const target = node.resolve(doc) as Node | undefined;
+      if (!target) return fail(`the alias *${node.source} has no anchor`, node);
+      return walk(target, pointer, depth + 1);
+    }
+    if (isScalar(node)) return node.value;
+    if (isMap(node)) {
+      const out: Record<string, unknown> = {};
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const key = pair.key as Node | null;
+        if (key !== null && !isScalar(key)) return fail('mapping keys must be plain names, not lists or mappings', key);
+        const keyText = key === null ? '' : String(key.value);
+        const child = pointer + '/' + keyText.replace(/~/g, '~0').replace(/\//g, '~1');
+        const valueNode = pair.value as Node | null;
+        const keyStart = key?.range?.[0] ?? node.range?.[0] ?? 0;
+        offsets.set(child, { value: valueNode?.range?.[0] ?? keyStart, valueEnd: valueNode?.range?.[1] ?? keyStart, key: keyStart });
+        const v = walk(valueNode, child, depth + 1);
+        // A key named __proto__ stays an own property (never the prototype).
+        if (keyText === '__proto__') Object.defineProperty(out, keyText, { value: v, enumerable: true, writable: true, configurable: true });
+        else out[keyText] = v;
+      }
+      return out;
+    }
+    if (isSeq(node)) {
+      const out: unknown[] = [];
+      node.items.forEach((item, i) => {
+        const n = item as Node | null;
+        const child = `${pointer}/${i}`;
+        if (n?.range) offsets.set(child, { value: n.range[0], valueEnd: n.range[1] });
+        out.push(walk(n, child, depth + 1));
       });
-      const deep = indexNode(valueNode, child, depth + 1, offsets);
-      if (deep !== undefined) return deep;
+      return out;
     }
-  } else if (isSeq(node)) {
-    node.items.forEach((item, i) => {
-      const n = item as Node | null;
-      if (n?.range) offsets.set(join(pointer, i), { value: n.range[0], valueEnd: n.range[1] });
-    });
-    for (let i = 0; i < node.items.length; i++) {
-      const deep = indexNode(node.items[i] as Node | null, join(pointer, i), depth + 1, offsets);
-      if (deep !== undefined) return deep;
-    }
-  }
-  if (pointer === '' && node.range) offsets.set('', { value: node.range[0], valueEnd: node.range[1] });
-  return undefined;
+    return fail('unsupported YAML node', node);
+  };
+
+  const root = doc.contents as Node | null;
+  if (root?.range) offsets.set('', { value: root.range[0], valueEnd: root.range[1] });
+  const value = walk(root, '', 0);
+  return problem ?? { value };
 }

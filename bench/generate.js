@@ -1,0 +1,69 @@
+'use strict';
+/**
+ * Deterministic generator of valid topologies (YAML text) of every shape: co-located and separate
+ * layouts, derived and listed nodes, external load balancing. Used by the benchmark (and usable by
+ * tests); a seeded PRNG keeps runs comparable.
+ */
+const { stringify } = require('yaml');
+
+function prng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function topologyObject(i, rand) {
+  const devices = 1 + Math.floor(rand() * 300000);
+  const external = rand() < 0.15;
+  const servers = Math.max(2, Math.ceil(devices / 50000));
+  const separate = !external && devices > 50000;
+  const lbs = separate ? Math.max(2, Math.ceil(servers / 3)) : 0;
+  const third = 16 + (i % 200);
+  const spec = {
+    umsVersion: '12.07.100',
+    devices,
+    deviceOs: rand() < 0.5 ? ['os11', 'os12'] : ['os12'],
+    platform: 'vsphere',
+    loadBalancing: external ? 'external' : 'igel',
+    ...(external ? { clusterAddress: `ums${i}.example.internal:8443` } : {}),
+    sharedWorkplace: rand() < 0.3,
+    database: { engine: ['postgresql', 'mssql', 'oracle'][i % 3], host: `db${i}.example.internal`, name: 'rmdb', user: 'igelums', passwordVariable: 'UMS_DB_PASSWORD' },
+    network: {
+      vlanId: 100 + (i % 3000),
+      portGroup: `ums-vlan-${i}`,
+      cidr: `10.${third}.0.0/24`,
+      gateway: `10.${third}.0.1`,
+      dns: [`10.${third}.0.2`],
+      ntpServers: [`10.${third}.0.2`],
+      firstAddress: `10.${third}.0.10`,
+      deviceCidrs: ['10.100.0.0/14'],
+      adminCidrs: ['10.99.0.0/24'],
+    },
+    firmware: { retainedUpdates: 1 + (i % 5), syncViaWebdav: true },
+    installer: { url: 'https://artifacts.example.internal/igel/setup-igel-ums-linux_12.07.100.bin', sha256: 'ab'.repeat(32) },
+    networkToken: { mode: 'create', variable: 'UMS_NETWORK_TOKEN' },
+    vsphere: { datacenter: 'DC1', cluster: 'Cluster1', datastore: 'ds1', template: 'ubuntu-22.04-ums-template', folder: 'igel/ums' },
+  };
+  if (rand() < 0.5) {
+    const nodes = [];
+    for (let s = 1; s <= servers; s++) nodes.push({ name: `ums${s}`, roles: separate || external ? ['server'] : ['server', 'loadBalancer'] });
+    for (let l = 1; l <= lbs; l++) nodes.push({ name: `lb${l}`, roles: ['loadBalancer'] });
+    spec.nodes = nodes;
+  }
+  return { apiVersion: 'ums-ha/v1', kind: 'UmsHaTopology', metadata: { name: `site-${i}` }, spec };
+}
+
+/** `count` valid topology objects. */
+function generateTopologyObjects(count, seed = 42) {
+  const rand = prng(seed);
+  return Array.from({ length: count }, (_, i) => topologyObject(i, rand));
+}
+
+/** `count` valid topologies as YAML text. */
+function generateTopologies(count, seed = 42) {
+  return generateTopologyObjects(count, seed).map((t) => stringify(t));
+}
+
+module.exports = { generateTopologies, generateTopologyObjects };

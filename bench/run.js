@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * `npm run bench`: speed and memory targets as ratios against baselines measured in the same run,
+ * so the figures mean the same on a slow or a busy machine. Prints a table and writes
+ * bench/results.json. Run after `npm run build` (the npm script does).
+ *
+ *   validate cold      node bin/ums-ha.js validate <one file>  vs  node -e 0   (target <= 2.0x)
+ *   validate files/s   1,000 generated topologies in one process             (target >= 2,000/s)
+ *
+ * Options: --quick (fewer repetitions), --only=<name>[,<name>] (validate-cold, validate-throughput).
+ */
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { generateTopologies } = require('./generate');
+
+const root = path.resolve(__dirname, '..');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = (args.find((a) => a.startsWith('--only=')) || '').slice('--only='.length).split(',').filter(Boolean);
+const wanted = (name) => only.length === 0 || only.includes(name);
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function timeSpawn(argv, env) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, argv, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+/** Runs candidate and baseline alternately, `n` times each, and compares their medians. */
+function interleaved(n, candidate, baseline) {
+  const c = [];
+  const b = [];
+  for (let i = 0; i < 3; i++) {
+    candidate();
+    baseline();
+  }
+  for (let i = 0; i < n; i++) {
+    if (i % 2) {
+      c.push(candidate());
+      b.push(baseline());
+    } else {
+      b.push(baseline());
+      c.push(candidate());
+    }
+  }
+  return { candidateMs: median(c), baselineMs: median(b), ratio: median(c) / median(b) };
+}
+
+const results = [];
+function record(name, value, unit, target, pass, detail) {
+  results.push({ name, value: Number(value.toFixed(3)), unit, target, pass, detail });
+}
+
+if (wanted('validate-cold')) {
+  const file = path.join('topologies', 'berlin-small.yaml');
+  const r = interleaved(
+    quick ? 9 : 25,
+    () => timeSpawn([path.join('bin', 'ums-ha.js'), 'validate', file]),
+    () => timeSpawn(['-e', '0']),
+  );
+  record('validate cold (1 file) / node -e 0', r.ratio, 'x', '<= 2.0', r.ratio <= 2.0, `${r.candidateMs.toFixed(1)} ms vs ${r.baselineMs.toFixed(1)} ms`);
+}
+
+if (wanted('validate-throughput')) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ums-ha-bench-'));
+  try {
+    const topologies = generateTopologies(1000);
+    topologies.forEach((text, i) => fs.writeFileSync(path.join(dir, `t${String(i).padStart(4, '0')}.yaml`), text));
+    const { main } = require(path.join(root, 'dist', 'ums-ha-cli.js'));
+    const sink = { stdout: () => {}, stderr: (s) => process.stderr.write(s) };
+    const runOnce = async () => {
+      const start = process.hrtime.bigint();
+      const code = await main(['validate', dir, '--format', 'json'], sink);
+      if (code === 2) throw new Error('validate could not read the generated files');
+      return Number(process.hrtime.bigint() - start) / 1e6;
+    };
+    (async () => {
+      await runOnce();
+      const times = [];
+      for (let i = 0; i < (quick ? 3 : 7); i++) times.push(await runOnce());
+      const perSecond = 1000 / (median(times) / 1000);
+      record('validate throughput (1,000 files, one process)', perSecond, 'files/s', '>= 2000', perSecond >= 2000, `${median(times).toFixed(0)} ms per 1,000 files`);
+      // The ceiling: the YAML parser alone on the same files, read from disk the same way.
+      const yaml = require('yaml');
+      const files = fs.readdirSync(dir).map((n) => path.join(dir, n));
+      const parseOnly = () => {
+        const start = process.hrtime.bigint();
+        for (const f of files) yaml.parseAllDocuments(fs.readFileSync(f, 'utf8'), { lineCounter: new yaml.LineCounter() });
+        return Number(process.hrtime.bigint() - start) / 1e6;
+      };
+      parseOnly();
+      const parseTimes = [];
+      for (let i = 0; i < (quick ? 3 : 7); i++) parseTimes.push(parseOnly());
+      const ceiling = 1000 / (median(parseTimes) / 1000);
+      record('  baseline: read + yaml parse only (the ceiling)', ceiling, 'files/s', '-', true, `validate takes ${(median(times) / median(parseTimes)).toFixed(2)}x the parse alone`);
+      finish();
+    })().catch((err) => {
+      process.stderr.write(`bench: ${err.message}\n`);
+      process.exitCode = 1;
+    }).finally(() => fs.rmSync(dir, { recursive: true, force: true }));
+  } catch (err) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+} else {
+  finish();
+}
+
+function finish() {
+  const machine = {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
+  const width = Math.max(...results.map((r) => r.name.length));
+  process.stdout.write(`\nums-ha bench on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}\n\n`);
+  process.stdout.write(`${'measure'.padEnd(width)}  ${'value'.padStart(10)}  target      ok    detail\n`);
+  for (const r of results) {
+    process.stdout.write(`${r.name.padEnd(width)}  ${`${r.value} ${r.unit}`.padStart(10)}  ${r.target.padEnd(10)}  ${r.pass ? 'yes' : 'NO '}   ${r.detail}\n`);
+  }
+  const out = { date: new Date().toISOString(), machine, results };
+  fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
+  process.stdout.write('\nwritten: bench/results.json\n');
+}
