@@ -5,7 +5,7 @@
 export * from './findings';
 export * from './model';
 export { resolveTopology, defaultSizes, requiredServerDiskGb } from './resolve';
-export { validateValue, validateText, validateBytes, type ValidationResult } from './validate';
+export { validateValue, validateText, validateBytes, formatFinding, type ValidationResult, type ValidateOptions } from './validate';
 export { loadTopologyText, loadTopologyBytes, NO_SOURCE, type SourceMap, type Position } from './source';
 export { catalog, rules, ruleMeta, type RuleMeta, type Rule } from './rules';
 export { SEEDS } from './seeds';

@@ -70,6 +70,8 @@ export type PoolProblem =
 export interface ResolvedNetwork {
   readonly vlanId: number;
   readonly portGroup: string;
+  /** Distributed switch to create the port group on; undefined when the port group exists. */
+  readonly distributedSwitch?: string;
   readonly cidr: string;
   /** Network address of the cidr (host bits cleared). */
   readonly networkAddress: string;

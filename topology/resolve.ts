@@ -181,6 +181,7 @@ export function resolveTopology(doc: UmsHaTopologyDocument): ResolvedTopology {
     network: {
       vlanId: net.vlanId,
       portGroup: net.portGroup,
+      distributedSwitch: net.distributedSwitch,
       cidr: net.cidr,
       networkAddress: subnet ? fromInt(subnet.network) : net.cidr,
       broadcastAddress: subnet ? fromInt(subnet.broadcast) : net.cidr,

@@ -8,7 +8,7 @@ import { compareFindings, type Finding } from './findings';
 import type { UmsHaTopologyDocument } from './generated/topology-types';
 import type { ResolvedTopology } from './model';
 import { resolveTopology } from './resolve';
-import { documentRules, topologyRules, type Report, type RuleMeta } from './rules';
+import { documentRules, synthesisRules, topologyRules, type Report, type RuleMeta } from './rules';
 import { checkSchema } from './schema';
 import { loadTopologyBytes, loadTopologyText, NO_SOURCE, type LoadResult, type SourceMap } from './source';
 
@@ -33,8 +33,13 @@ function done(findings: Finding[], rest: Omit<ValidationResult, 'valid' | 'findi
   return { valid: !findings.some((f) => f.severity === 'error'), findings, ...rest };
 }
 
+export interface ValidateOptions {
+  /** Also apply the rules of what synthesis can build (UMS-PLAT-*). */
+  readonly synthesis?: boolean;
+}
+
 /** Validates a parsed value (from YAML or from code) with its source map. */
-export function validateValue(value: unknown, source: SourceMap = NO_SOURCE): ValidationResult {
+export function validateValue(value: unknown, source: SourceMap = NO_SOURCE, options: ValidateOptions = {}): ValidationResult {
   const findings: Finding[] = [];
   const reported = new Set<string>();
   for (const rule of documentRules) {
@@ -49,22 +54,27 @@ export function validateValue(value: unknown, source: SourceMap = NO_SOURCE): Va
 
   const document = value as UmsHaTopologyDocument;
   const topology = resolveTopology(document);
-  for (const rule of topologyRules) {
+  for (const rule of options.synthesis ? [...topologyRules, ...synthesisRules] : topologyRules) {
     for (const report of rule.check({ doc: document, topology })) findings.push(toFinding(rule, report, source));
   }
   return done(findings, { document, topology });
 }
 
-function fromLoad(loaded: LoadResult): ValidationResult {
-  return loaded.ok ? validateValue(loaded.value, loaded.source) : done(loaded.findings);
+function fromLoad(loaded: LoadResult, options: ValidateOptions): ValidationResult {
+  return loaded.ok ? validateValue(loaded.value, loaded.source, options) : done(loaded.findings);
 }
 
 /** Validates YAML text. */
-export function validateText(text: string): ValidationResult {
-  return fromLoad(loadTopologyText(text));
+export function validateText(text: string, options: ValidateOptions = {}): ValidationResult {
+  return fromLoad(loadTopologyText(text), options);
 }
 
 /** Validates the raw bytes of a file (size, binary and encoding checks first). */
-export function validateBytes(bytes: Uint8Array): ValidationResult {
-  return fromLoad(loadTopologyBytes(bytes));
+export function validateBytes(bytes: Uint8Array, options: ValidateOptions = {}): ValidationResult {
+  return fromLoad(loadTopologyBytes(bytes), options);
+}
+
+/** One finding as `FILE:LINE:COLUMN severity RULE-ID message`, the line the CLI and synthesis print. */
+export function formatFinding(file: string, f: Finding): string {
+  return `${file}:${f.line}:${f.column} ${f.severity} ${f.ruleId} ${f.message}`;
 }

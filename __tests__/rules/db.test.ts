@@ -50,3 +50,15 @@ describe('UMS-DB-002 (no literal password or token)', () => {
     expect(result.topology).toBeDefined();
   });
 });
+
+describe('UMS-DB-003 (distinct secret variables)', () => {
+  it.each([
+    ['one variable for the password and the token', topology({ networkToken: { mode: 'create', variable: 'UMS_DB_PASSWORD' } }), '/spec/networkToken/variable'],
+    ['the vCenter password variable', db({ passwordVariable: 'vsphere_password' }), '/spec/database/passwordVariable'],
+    ['distinct variables', topology(), null],
+  ])('%s', (_n, doc, path) => {
+    const result = check(doc);
+    if (path === null) expectNoFinding(result, 'UMS-DB-003');
+    else expectFinding(result, 'UMS-DB-003', path);
+  });
+});

@@ -43,6 +43,7 @@ export const objectKeys: Readonly<Record<string, readonly string[]>> = {
   "/spec/network": [
     "vlanId",
     "portGroup",
+    "distributedSwitch",
     "cidr",
     "gateway",
     "dns",
@@ -88,7 +89,8 @@ export const objectKeys: Readonly<Record<string, readonly string[]>> = {
     "cluster",
     "datastore",
     "template",
-    "folder"
+    "folder",
+    "antiAffinity"
   ]
 };
 
@@ -101,6 +103,7 @@ export const patternPhrases: Readonly<Record<string, string>> = {
   "/spec/database/name": "a database name of letters, digits and _ . $ - (at most 128)",
   "/spec/database/user": "a database user of letters, digits and _ . @ $ - (at most 128)",
   "/spec/network/portGroup": "text of 1 to 200 characters without control characters, quotes, backslashes or $",
+  "/spec/network/distributedSwitch": "text of 1 to 200 characters without control characters, quotes, backslashes or $",
   "/spec/network/cidr": "an IPv4 network in CIDR notation such as 10.20.0.0/24",
   "/spec/network/gateway": "an IPv4 address such as 10.20.0.11",
   "/spec/network/dns/*": "an IPv4 address such as 10.20.0.11",

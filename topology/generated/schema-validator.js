@@ -3,7 +3,7 @@
 "use strict";
 module.exports = validate10;
 module.exports.default = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ums-ha.dev/schemas/topology.schema.json","title":"UmsHaTopologyDocument","description":"An IGEL UMS High Availability network: one file per HA network, reviewed in a pull request. Properties marked with x-ums-rule are checked by that design rule (the finding carries its id) rather than by the schema stage.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"description":"Version of this file format.","const":"ums-ha/v1"},"kind":{"description":"Kind of document.","const":"UmsHaTopology"},"metadata":{"description":"Identity of the HA network.","$ref":"#/definitions/metadata"},"spec":{"description":"The design of the HA network.","$ref":"#/definitions/spec"}},"definitions":{"metadata":{"title":"TopologyMetadata","description":"Identity of the HA network.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"DNS label (a-z, 0-9, '-', at most 40 characters): the stack name and the prefix of every VM and resource name.","type":"string","x-ums-rule":"UMS-NET-004","examples":["berlin-prod"]},"description":{"description":"Free text shown in the sizing report.","$ref":"#/definitions/text"}}},"spec":{"title":"TopologySpec","description":"The design of the HA network: sizing inputs, platform, database, network, nodes, VM sizes, installer and placement.","type":"object","additionalProperties":false,"required":["umsVersion","devices","database","network","installer","networkToken"],"properties":{"umsVersion":{"description":"UMS version as IGEL writes it, major.minor.patch, always quoted so YAML keeps it a string (for example \"12.07.100\"; an unquoted 12.07 is a number and loses digits).","$ref":"#/definitions/umsVersion","examples":["12.07.100","6.10.140"]},"devices":{"description":"Number of managed endpoint devices. Drives the sizing: 1 UMS Server per 50,000 devices, separate load balancer hosts above 50,000.","type":"integer","minimum":1,"maximum":10000000},"deviceOs":{"description":"Which IGEL OS generations connect: os11 uses TCP 30001 and TCP/UDP 30005, os12 uses TCP 8443 (/device-connector/*). Default: both.","type":"array","items":{"type":"string","enum":["os11","os12"]},"minItems":1,"uniqueItems":true,"default":["os11","os12"]},"platform":{"description":"Where the hosts run. aws, azure and gcp drop UDP broadcast, so IGEL UMS Load Balancers cannot run there.","type":"string","enum":["vsphere","aws","azure","gcp"],"default":"vsphere"},"loadBalancing":{"description":"igel: IGEL UMS Load Balancers (need UDP broadcast on one VLAN). external: HA without IGEL load balancers, behind an external load balancer or reverse proxy named by clusterAddress.","type":"string","enum":["igel","external"],"default":"igel"},"layout":{"description":"Where the load balancers run (loadBalancing igel only). auto: co-located up to 50,000 devices, separate above. co-located: every host runs a server and a load balancer. separate: load balancers on their own hosts.","type":"string","enum":["auto","co-located","separate"],"default":"auto"},"servers":{"description":"Number of UMS Servers. Default: max(2, ceil(devices / 50,000)). An explicit value is checked against the sizing rules, never replaced.","type":"integer","minimum":0,"maximum":100},"loadBalancers":{"description":"Number of UMS Load Balancers (separate layout). Default: max(2, ceil(servers / 3)); in the co-located layout it equals the number of servers.","type":"integer","minimum":0,"maximum":100},"clusterAddress":{"description":"host:port of the external load balancer or reverse proxy (UMS Administration > Global Configuration > Server Network Settings > Cluster Address). Required with loadBalancing external.","$ref":"#/definitions/hostPort","examples":["ums.example.internal:8443"]},"sharedWorkplace":{"description":"IGEL Shared Workplace is in use: user profiles must be served at all times, which affects layout advice and the update method.","type":"boolean","default":false},"database":{"description":"The one external database every UMS Server uses.","$ref":"#/definitions/database"},"network":{"description":"The HA VLAN and where devices and administrators connect from.","$ref":"#/definitions/network"},"nodes":{"description":"The hosts of the HA network, in install order (the first server creates the network token). When absent, nodes are derived from the sizing.","type":"array","items":{"$ref":"#/definitions/node"},"minItems":1,"maxItems":200},"resources":{"description":"VM sizes per role.","$ref":"#/definitions/resources"},"firmware":{"description":"Universal Firmware Update storage on the servers.","$ref":"#/definitions/firmware"},"installer":{"description":"The UMS Linux installer the nodes download and verify.","$ref":"#/definitions/installer"},"networkToken":{"description":"The IGEL network token that joins the components into one HA network.","$ref":"#/definitions/networkToken"},"vsphere":{"description":"Placement in vCenter (required with platform vsphere).","$ref":"#/definitions/vsphere"}},"if":{"properties":{"platform":{"const":"vsphere"}}},"then":{"required":["vsphere"]}},"database":{"title":"DatabaseSpec","description":"The one external database shared by every UMS Server. The embedded database cannot be used for an HA network.","type":"object","additionalProperties":false,"required":["engine"],"properties":{"engine":{"description":"Database system. embedded is refused for HA (UMS-DB-001).","type":"string","enum":["postgresql","mssql","oracle","embedded"]},"host":{"description":"Host name or IPv4 address of the database, reachable from every UMS Server.","$ref":"#/definitions/host"},"port":{"description":"TCP port of the database. Default per engine: postgresql 5432, mssql 1433, oracle 1521.","type":"integer","minimum":1,"maximum":65535},"name":{"description":"Database (schema or service) name.","$ref":"#/definitions/dbName"},"user":{"description":"Database user the UMS connects as.","$ref":"#/definitions/dbUser"},"passwordVariable":{"description":"Name of the sensitive Terraform variable that holds the database password (pass it as TF_VAR_<name>). Never the password itself (UMS-DB-002).","type":"string","x-ums-rule":"UMS-DB-002","examples":["UMS_DB_PASSWORD"]}},"if":{"properties":{"engine":{"const":"embedded"}}},"then":{},"else":{"required":["host","name","user","passwordVariable"]}},"network":{"title":"NetworkSpec","description":"The one VLAN that carries every UMS Server and Load Balancer, and where devices and administrators connect from.","type":"object","additionalProperties":false,"required":["vlanId","portGroup","cidr","gateway","dns","deviceCidrs","adminCidrs"],"properties":{"vlanId":{"description":"802.1Q VLAN id (1..4094) of the HA network; every server and load balancer must be on it.","type":"integer","minimum":1,"maximum":4094},"portGroup":{"description":"vSphere (distributed) port group that carries the VLAN.","$ref":"#/definitions/text"},"cidr":{"description":"IPv4 subnet of the VLAN, network address and prefix (for example 10.20.0.0/24).","$ref":"#/definitions/cidr"},"gateway":{"description":"Default gateway on the VLAN; never given to a node.","$ref":"#/definitions/ipv4"},"dns":{"description":"DNS resolvers for the hosts.","type":"array","items":{"$ref":"#/definitions/ipv4"},"minItems":1,"maxItems":8},"ntpServers":{"description":"Time sources (IPv4 or host names). Required (UMS-NET-003): the servers of an HA network must stay within one minute of each other.","type":"array","items":{"$ref":"#/definitions/host"},"maxItems":8,"x-ums-rule":"UMS-NET-003"},"firstAddress":{"description":"Nodes without an explicit ip get consecutive addresses from here, skipping the gateway, the DNS and NTP servers and addresses taken by other nodes.","$ref":"#/definitions/ipv4"},"deviceCidrs":{"description":"Where devices connect from: the only sources allowed to device ports (30001, 30005, 8443).","type":"array","items":{"$ref":"#/definitions/cidr"},"minItems":1,"maxItems":64},"adminCidrs":{"description":"Where administrators run the UMS Console and Web App: the only sources allowed to TCP 8443 besides devices and servers.","type":"array","items":{"$ref":"#/definitions/cidr"},"minItems":1,"maxItems":64}}},"node":{"title":"NodeSpec","description":"One host of the HA network.","type":"object","additionalProperties":false,"required":["name","roles"],"properties":{"name":{"description":"Short name, a DNS label; the VM and host name is <metadata.name>-<name> (at most 63 characters).","type":"string","x-ums-rule":"UMS-NET-004","examples":["ums1","lb1"]},"roles":{"description":"What the host runs: server, loadBalancer, or both (a co-located host).","type":"array","items":{"type":"string","enum":["server","loadBalancer"]},"minItems":1,"uniqueItems":true},"ip":{"description":"Static IPv4 address inside network.cidr. Default: the next free address from network.firstAddress.","$ref":"#/definitions/ipv4"},"vlanId":{"description":"VLAN of the host; must equal network.vlanId (UMS-NET-001). Default: network.vlanId.","type":"integer","minimum":1,"maximum":4094}}},"resources":{"title":"ResourcesSpec","description":"VM sizes per role. A co-located host (server and load balancer) uses the server size.","type":"object","additionalProperties":false,"properties":{"server":{"description":"Size of a UMS Server VM (also used for co-located hosts). Default: 4 vCPUs, 8 GB RAM, data disk of max(60, 21 + 10 x firmware.retainedUpdates) GB.","$ref":"#/definitions/vmSize"},"loadBalancer":{"description":"Size of a separate UMS Load Balancer VM. Default: 2 vCPUs, 4 GB RAM, 20 GB data disk.","$ref":"#/definitions/vmSize"}}},"vmSize":{"title":"VmSize","description":"CPU, memory and data disk of one VM.","type":"object","additionalProperties":false,"properties":{"cpus":{"description":"Virtual CPUs.","type":"integer","minimum":1,"maximum":128},"memoryGb":{"description":"Memory in GB. Documented minimum: server 4, load balancer 1, co-located host 5 (UMS-RES-001).","type":"integer","minimum":1,"maximum":4096},"diskGb":{"description":"Data disk in GB for the UMS installation and its data directory. Servers need 1 GB of program files plus about 10 GB per retained firmware update (UMS-RES-002).","type":"integer","minimum":1,"maximum":65536}}},"firmware":{"title":"FirmwareSpec","description":"Universal Firmware Update storage on the servers.","type":"object","additionalProperties":false,"properties":{"retainedUpdates":{"description":"Firmware updates kept on every server's data disk, about 10 GB each.","type":"integer","minimum":0,"maximum":100,"default":3},"syncViaWebdav":{"description":"Firmware files are synchronized between servers over UMS WebDAV (TCP 8443).","type":"boolean","default":true}}},"installer":{"title":"InstallerSpec","description":"The UMS Linux installer every node downloads; the bootstrap refuses a file whose SHA-256 differs.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"http(s) URL of setup-igel-ums-linux_<version>.bin, reachable from the HA VLAN. No credentials in the URL (UMS-DB-002).","$ref":"#/definitions/installerUrl"},"sha256":{"description":"SHA-256 of the installer, 64 hexadecimal characters. Required; checked by UMS-INST-001.","type":"string","x-ums-rule":"UMS-INST-001"}}},"networkToken":{"title":"NetworkTokenSpec","description":"The IGEL network token that joins every component to one HA network.","type":"object","additionalProperties":false,"required":["mode","variable"],"properties":{"mode":{"description":"create: the first server creates the token (a new HA network). existing: every node joins an existing HA network with the token in the variable.","type":"string","enum":["create","existing"]},"variable":{"description":"Name of the sensitive Terraform variable holding the token for joining nodes. Never the token itself (UMS-DB-002).","type":"string","x-ums-rule":"UMS-DB-002","examples":["UMS_NETWORK_TOKEN"]}}},"vsphere":{"title":"VsphereSpec","description":"Where in vCenter the VMs are placed. Required when platform is vsphere.","type":"object","additionalProperties":false,"required":["datacenter","cluster","datastore","template"],"properties":{"datacenter":{"description":"vSphere datacenter name.","$ref":"#/definitions/text"},"cluster":{"description":"Compute cluster (DRS enabled for anti-affinity).","$ref":"#/definitions/text"},"datastore":{"description":"Datastore for the VM disks.","$ref":"#/definitions/text"},"template":{"description":"VM template to clone (Ubuntu 22.04 with cloud-init's VMware datasource).","$ref":"#/definitions/text"},"folder":{"description":"VM folder, relative to the datacenter's vm folder. Default: the datacenter's root VM folder.","$ref":"#/definitions/text"}}},"text":{"description":"text of 1 to 200 characters without control characters, quotes, backslashes or $","type":"string","pattern":"^[^\\u0000-\\u001f\\u007f\"'`\\\\$]{1,200}$"},"ipv4":{"description":"an IPv4 address such as 10.20.0.11","type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"},"cidr":{"description":"an IPv4 network in CIDR notation such as 10.20.0.0/24","type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},"host":{"description":"an IPv4 address or a DNS host name such as db.example.internal","type":"string","maxLength":253,"pattern":"^(((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)$"},"umsVersion":{"description":"a quoted version like \"12.07.100\" (major.minor.patch as IGEL writes it)","type":"string","pattern":"^(0|[1-9][0-9]{0,2})\\.[0-9]{2}\\.[0-9]{3}$"},"hostPort":{"description":"host:port such as ums.example.internal:8443","type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$"},"installerUrl":{"description":"an http(s) URL without spaces or quotes","type":"string","pattern":"^https?://[A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]+$","maxLength":2048},"dbName":{"description":"a database name of letters, digits and _ . $ - (at most 128)","type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.$-]{0,127}$"},"dbUser":{"description":"a database user of letters, digits and _ . @ $ - (at most 128)","type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.@$-]{0,127}$"}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ums-ha.dev/schemas/topology.schema.json","title":"UmsHaTopologyDocument","description":"An IGEL UMS High Availability network: one file per HA network, reviewed in a pull request. Properties marked with x-ums-rule are checked by that design rule (the finding carries its id) rather than by the schema stage.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"description":"Version of this file format.","const":"ums-ha/v1"},"kind":{"description":"Kind of document.","const":"UmsHaTopology"},"metadata":{"description":"Identity of the HA network.","$ref":"#/definitions/metadata"},"spec":{"description":"The design of the HA network.","$ref":"#/definitions/spec"}},"definitions":{"metadata":{"title":"TopologyMetadata","description":"Identity of the HA network.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"DNS label (a-z, 0-9, '-', at most 40 characters): the stack name and the prefix of every VM and resource name.","type":"string","x-ums-rule":"UMS-NET-004","examples":["berlin-prod"]},"description":{"description":"Free text shown in the sizing report.","$ref":"#/definitions/text"}}},"spec":{"title":"TopologySpec","description":"The design of the HA network: sizing inputs, platform, database, network, nodes, VM sizes, installer and placement.","type":"object","additionalProperties":false,"required":["umsVersion","devices","database","network","installer","networkToken"],"properties":{"umsVersion":{"description":"UMS version as IGEL writes it, major.minor.patch, always quoted so YAML keeps it a string (for example \"12.07.100\"; an unquoted 12.07 is a number and loses digits).","$ref":"#/definitions/umsVersion","examples":["12.07.100","6.10.140"]},"devices":{"description":"Number of managed endpoint devices. Drives the sizing: 1 UMS Server per 50,000 devices, separate load balancer hosts above 50,000.","type":"integer","minimum":1,"maximum":10000000},"deviceOs":{"description":"Which IGEL OS generations connect: os11 uses TCP 30001 and TCP/UDP 30005, os12 uses TCP 8443 (/device-connector/*). Default: both.","type":"array","items":{"type":"string","enum":["os11","os12"]},"minItems":1,"uniqueItems":true,"default":["os11","os12"]},"platform":{"description":"Where the hosts run. aws, azure and gcp drop UDP broadcast, so IGEL UMS Load Balancers cannot run there.","type":"string","enum":["vsphere","aws","azure","gcp"],"default":"vsphere"},"loadBalancing":{"description":"igel: IGEL UMS Load Balancers (need UDP broadcast on one VLAN). external: HA without IGEL load balancers, behind an external load balancer or reverse proxy named by clusterAddress.","type":"string","enum":["igel","external"],"default":"igel"},"layout":{"description":"Where the load balancers run (loadBalancing igel only). auto: co-located up to 50,000 devices, separate above. co-located: every host runs a server and a load balancer. separate: load balancers on their own hosts.","type":"string","enum":["auto","co-located","separate"],"default":"auto"},"servers":{"description":"Number of UMS Servers. Default: max(2, ceil(devices / 50,000)). An explicit value is checked against the sizing rules, never replaced.","type":"integer","minimum":0,"maximum":100},"loadBalancers":{"description":"Number of UMS Load Balancers (separate layout). Default: max(2, ceil(servers / 3)); in the co-located layout it equals the number of servers.","type":"integer","minimum":0,"maximum":100},"clusterAddress":{"description":"host:port of the external load balancer or reverse proxy (UMS Administration > Global Configuration > Server Network Settings > Cluster Address). Required with loadBalancing external.","$ref":"#/definitions/hostPort","examples":["ums.example.internal:8443"]},"sharedWorkplace":{"description":"IGEL Shared Workplace is in use: user profiles must be served at all times, which affects layout advice and the update method.","type":"boolean","default":false},"database":{"description":"The one external database every UMS Server uses.","$ref":"#/definitions/database"},"network":{"description":"The HA VLAN and where devices and administrators connect from.","$ref":"#/definitions/network"},"nodes":{"description":"The hosts of the HA network, in install order (the first server creates the network token). When absent, nodes are derived from the sizing.","type":"array","items":{"$ref":"#/definitions/node"},"minItems":1,"maxItems":200},"resources":{"description":"VM sizes per role.","$ref":"#/definitions/resources"},"firmware":{"description":"Universal Firmware Update storage on the servers.","$ref":"#/definitions/firmware"},"installer":{"description":"The UMS Linux installer the nodes download and verify.","$ref":"#/definitions/installer"},"networkToken":{"description":"The IGEL network token that joins the components into one HA network.","$ref":"#/definitions/networkToken"},"vsphere":{"description":"Placement in vCenter (required with platform vsphere).","$ref":"#/definitions/vsphere"}},"if":{"properties":{"platform":{"const":"vsphere"}}},"then":{"required":["vsphere"]}},"database":{"title":"DatabaseSpec","description":"The one external database shared by every UMS Server. The embedded database cannot be used for an HA network.","type":"object","additionalProperties":false,"required":["engine"],"properties":{"engine":{"description":"Database system. embedded is refused for HA (UMS-DB-001).","type":"string","enum":["postgresql","mssql","oracle","embedded"]},"host":{"description":"Host name or IPv4 address of the database, reachable from every UMS Server.","$ref":"#/definitions/host"},"port":{"description":"TCP port of the database. Default per engine: postgresql 5432, mssql 1433, oracle 1521.","type":"integer","minimum":1,"maximum":65535},"name":{"description":"Database (schema or service) name.","$ref":"#/definitions/dbName"},"user":{"description":"Database user the UMS connects as.","$ref":"#/definitions/dbUser"},"passwordVariable":{"description":"Name of the sensitive Terraform variable that holds the database password (pass it as TF_VAR_<name>). Never the password itself (UMS-DB-002).","type":"string","x-ums-rule":"UMS-DB-002","examples":["UMS_DB_PASSWORD"]}},"if":{"properties":{"engine":{"const":"embedded"}}},"then":{},"else":{"required":["host","name","user","passwordVariable"]}},"network":{"title":"NetworkSpec","description":"The one VLAN that carries every UMS Server and Load Balancer, and where devices and administrators connect from.","type":"object","additionalProperties":false,"required":["vlanId","portGroup","cidr","gateway","dns","deviceCidrs","adminCidrs"],"properties":{"vlanId":{"description":"802.1Q VLAN id (1..4094) of the HA network; every server and load balancer must be on it.","type":"integer","minimum":1,"maximum":4094},"portGroup":{"description":"vSphere (distributed) port group that carries the VLAN.","$ref":"#/definitions/text"},"distributedSwitch":{"description":"Name of a vSphere distributed switch. When set, synthesis creates the distributed port group portGroup on it with network.vlanId; when absent, portGroup must already exist.","$ref":"#/definitions/text"},"cidr":{"description":"IPv4 subnet of the VLAN, network address and prefix (for example 10.20.0.0/24).","$ref":"#/definitions/cidr"},"gateway":{"description":"Default gateway on the VLAN; never given to a node.","$ref":"#/definitions/ipv4"},"dns":{"description":"DNS resolvers for the hosts.","type":"array","items":{"$ref":"#/definitions/ipv4"},"minItems":1,"maxItems":8},"ntpServers":{"description":"Time sources (IPv4 or host names). Required (UMS-NET-003): the servers of an HA network must stay within one minute of each other.","type":"array","items":{"$ref":"#/definitions/host"},"maxItems":8,"x-ums-rule":"UMS-NET-003"},"firstAddress":{"description":"Nodes without an explicit ip get consecutive addresses from here, skipping the gateway, the DNS and NTP servers and addresses taken by other nodes.","$ref":"#/definitions/ipv4"},"deviceCidrs":{"description":"Where devices connect from: the only sources allowed to device ports (30001, 30005, 8443).","type":"array","items":{"$ref":"#/definitions/cidr"},"minItems":1,"maxItems":64},"adminCidrs":{"description":"Where administrators run the UMS Console and Web App: the only sources allowed to TCP 8443 besides devices and servers.","type":"array","items":{"$ref":"#/definitions/cidr"},"minItems":1,"maxItems":64}}},"node":{"title":"NodeSpec","description":"One host of the HA network.","type":"object","additionalProperties":false,"required":["name","roles"],"properties":{"name":{"description":"Short name, a DNS label; the VM and host name is <metadata.name>-<name> (at most 63 characters).","type":"string","x-ums-rule":"UMS-NET-004","examples":["ums1","lb1"]},"roles":{"description":"What the host runs: server, loadBalancer, or both (a co-located host).","type":"array","items":{"type":"string","enum":["server","loadBalancer"]},"minItems":1,"uniqueItems":true},"ip":{"description":"Static IPv4 address inside network.cidr. Default: the next free address from network.firstAddress.","$ref":"#/definitions/ipv4"},"vlanId":{"description":"VLAN of the host; must equal network.vlanId (UMS-NET-001). Default: network.vlanId.","type":"integer","minimum":1,"maximum":4094}}},"resources":{"title":"ResourcesSpec","description":"VM sizes per role. A co-located host (server and load balancer) uses the server size.","type":"object","additionalProperties":false,"properties":{"server":{"description":"Size of a UMS Server VM (also used for co-located hosts). Default: 4 vCPUs, 8 GB RAM, data disk of max(60, 21 + 10 x firmware.retainedUpdates) GB.","$ref":"#/definitions/vmSize"},"loadBalancer":{"description":"Size of a separate UMS Load Balancer VM. Default: 2 vCPUs, 4 GB RAM, 20 GB data disk.","$ref":"#/definitions/vmSize"}}},"vmSize":{"title":"VmSize","description":"CPU, memory and data disk of one VM.","type":"object","additionalProperties":false,"properties":{"cpus":{"description":"Virtual CPUs.","type":"integer","minimum":1,"maximum":128},"memoryGb":{"description":"Memory in GB. Documented minimum: server 4, load balancer 1, co-located host 5 (UMS-RES-001).","type":"integer","minimum":1,"maximum":4096},"diskGb":{"description":"Data disk in GB for the UMS installation and its data directory. Servers need 1 GB of program files plus about 10 GB per retained firmware update (UMS-RES-002).","type":"integer","minimum":1,"maximum":65536}}},"firmware":{"title":"FirmwareSpec","description":"Universal Firmware Update storage on the servers.","type":"object","additionalProperties":false,"properties":{"retainedUpdates":{"description":"Firmware updates kept on every server's data disk, about 10 GB each.","type":"integer","minimum":0,"maximum":100,"default":3},"syncViaWebdav":{"description":"Firmware files are synchronized between servers over UMS WebDAV (TCP 8443).","type":"boolean","default":true}}},"installer":{"title":"InstallerSpec","description":"The UMS Linux installer every node downloads; the bootstrap refuses a file whose SHA-256 differs.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"http(s) URL of setup-igel-ums-linux_<version>.bin, reachable from the HA VLAN. No credentials in the URL (UMS-DB-002).","$ref":"#/definitions/installerUrl"},"sha256":{"description":"SHA-256 of the installer, 64 hexadecimal characters. Required; checked by UMS-INST-001.","type":"string","x-ums-rule":"UMS-INST-001"}}},"networkToken":{"title":"NetworkTokenSpec","description":"The IGEL network token that joins every component to one HA network.","type":"object","additionalProperties":false,"required":["mode","variable"],"properties":{"mode":{"description":"create: the first server creates the token (a new HA network). existing: every node joins an existing HA network with the token in the variable.","type":"string","enum":["create","existing"]},"variable":{"description":"Name of the sensitive Terraform variable holding the token for joining nodes. Never the token itself (UMS-DB-002).","type":"string","x-ums-rule":"UMS-DB-002","examples":["UMS_NETWORK_TOKEN"]}}},"vsphere":{"title":"VsphereSpec","description":"Where in vCenter the VMs are placed. Required when platform is vsphere.","type":"object","additionalProperties":false,"required":["datacenter","cluster","datastore","template"],"properties":{"datacenter":{"description":"vSphere datacenter name.","$ref":"#/definitions/text"},"cluster":{"description":"Compute cluster (DRS enabled for anti-affinity).","$ref":"#/definitions/text"},"datastore":{"description":"Datastore for the VM disks.","$ref":"#/definitions/text"},"template":{"description":"VM template to clone (Ubuntu 22.04 with cloud-init's VMware datasource).","$ref":"#/definitions/text"},"folder":{"description":"VM folder, relative to the datacenter's vm folder. Default: the datacenter's root VM folder.","$ref":"#/definitions/text"},"antiAffinity":{"description":"How the compute-cluster anti-affinity rules keep servers (and separate load balancers) on different ESXi hosts: preferred (DRS best effort, never blocks a power-on) or mandatory (DRS refuses placements that break it: needs at least as many hosts as VMs of a role).","type":"string","enum":["preferred","mandatory"],"default":"preferred"}}},"text":{"description":"text of 1 to 200 characters without control characters, quotes, backslashes or $","type":"string","pattern":"^[^\\u0000-\\u001f\\u007f\"'`\\\\$]{1,200}$"},"ipv4":{"description":"an IPv4 address such as 10.20.0.11","type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"},"cidr":{"description":"an IPv4 network in CIDR notation such as 10.20.0.0/24","type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},"host":{"description":"an IPv4 address or a DNS host name such as db.example.internal","type":"string","maxLength":253,"pattern":"^(((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)$"},"umsVersion":{"description":"a quoted version like \"12.07.100\" (major.minor.patch as IGEL writes it)","type":"string","pattern":"^(0|[1-9][0-9]{0,2})\\.[0-9]{2}\\.[0-9]{3}$"},"hostPort":{"description":"host:port such as ums.example.internal:8443","type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$"},"installerUrl":{"description":"an http(s) URL without spaces or quotes","type":"string","pattern":"^https?://[A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]+$","maxLength":2048},"dbName":{"description":"a database name of letters, digits and _ . $ - (at most 128)","type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.$-]{0,127}$"},"dbUser":{"description":"a database user of letters, digits and _ . @ $ - (at most 128)","type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.@$-]{0,127}$"}}};
 const schema12 = {"title":"TopologyMetadata","description":"Identity of the HA network.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"DNS label (a-z, 0-9, '-', at most 40 characters): the stack name and the prefix of every VM and resource name.","type":"string","x-ums-rule":"UMS-NET-004","examples":["berlin-prod"]},"description":{"description":"Free text shown in the sizing report.","$ref":"#/definitions/text"}}};
 const schema13 = {"description":"text of 1 to 200 characters without control characters, quotes, backslashes or $","type":"string","pattern":"^[^\\u0000-\\u001f\\u007f\"'`\\\\$]{1,200}$"};
 const pattern0 = new RegExp("^[^\\u0000-\\u001f\\u007f\"'`\\\\$]{1,200}$", "u");
@@ -89,8 +89,8 @@ return errors === 0;
 const schema14 = {"title":"TopologySpec","description":"The design of the HA network: sizing inputs, platform, database, network, nodes, VM sizes, installer and placement.","type":"object","additionalProperties":false,"required":["umsVersion","devices","database","network","installer","networkToken"],"properties":{"umsVersion":{"description":"UMS version as IGEL writes it, major.minor.patch, always quoted so YAML keeps it a string (for example \"12.07.100\"; an unquoted 12.07 is a number and loses digits).","$ref":"#/definitions/umsVersion","examples":["12.07.100","6.10.140"]},"devices":{"description":"Number of managed endpoint devices. Drives the sizing: 1 UMS Server per 50,000 devices, separate load balancer hosts above 50,000.","type":"integer","minimum":1,"maximum":10000000},"deviceOs":{"description":"Which IGEL OS generations connect: os11 uses TCP 30001 and TCP/UDP 30005, os12 uses TCP 8443 (/device-connector/*). Default: both.","type":"array","items":{"type":"string","enum":["os11","os12"]},"minItems":1,"uniqueItems":true,"default":["os11","os12"]},"platform":{"description":"Where the hosts run. aws, azure and gcp drop UDP broadcast, so IGEL UMS Load Balancers cannot run there.","type":"string","enum":["vsphere","aws","azure","gcp"],"default":"vsphere"},"loadBalancing":{"description":"igel: IGEL UMS Load Balancers (need UDP broadcast on one VLAN). external: HA without IGEL load balancers, behind an external load balancer or reverse proxy named by clusterAddress.","type":"string","enum":["igel","external"],"default":"igel"},"layout":{"description":"Where the load balancers run (loadBalancing igel only). auto: co-located up to 50,000 devices, separate above. co-located: every host runs a server and a load balancer. separate: load balancers on their own hosts.","type":"string","enum":["auto","co-located","separate"],"default":"auto"},"servers":{"description":"Number of UMS Servers. Default: max(2, ceil(devices / 50,000)). An explicit value is checked against the sizing rules, never replaced.","type":"integer","minimum":0,"maximum":100},"loadBalancers":{"description":"Number of UMS Load Balancers (separate layout). Default: max(2, ceil(servers / 3)); in the co-located layout it equals the number of servers.","type":"integer","minimum":0,"maximum":100},"clusterAddress":{"description":"host:port of the external load balancer or reverse proxy (UMS Administration > Global Configuration > Server Network Settings > Cluster Address). Required with loadBalancing external.","$ref":"#/definitions/hostPort","examples":["ums.example.internal:8443"]},"sharedWorkplace":{"description":"IGEL Shared Workplace is in use: user profiles must be served at all times, which affects layout advice and the update method.","type":"boolean","default":false},"database":{"description":"The one external database every UMS Server uses.","$ref":"#/definitions/database"},"network":{"description":"The HA VLAN and where devices and administrators connect from.","$ref":"#/definitions/network"},"nodes":{"description":"The hosts of the HA network, in install order (the first server creates the network token). When absent, nodes are derived from the sizing.","type":"array","items":{"$ref":"#/definitions/node"},"minItems":1,"maxItems":200},"resources":{"description":"VM sizes per role.","$ref":"#/definitions/resources"},"firmware":{"description":"Universal Firmware Update storage on the servers.","$ref":"#/definitions/firmware"},"installer":{"description":"The UMS Linux installer the nodes download and verify.","$ref":"#/definitions/installer"},"networkToken":{"description":"The IGEL network token that joins the components into one HA network.","$ref":"#/definitions/networkToken"},"vsphere":{"description":"Placement in vCenter (required with platform vsphere).","$ref":"#/definitions/vsphere"}},"if":{"properties":{"platform":{"const":"vsphere"}}},"then":{"required":["vsphere"]}};
 const schema15 = {"description":"a quoted version like \"12.07.100\" (major.minor.patch as IGEL writes it)","type":"string","pattern":"^(0|[1-9][0-9]{0,2})\\.[0-9]{2}\\.[0-9]{3}$"};
 const schema16 = {"description":"host:port such as ums.example.internal:8443","type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$"};
-const schema35 = {"title":"FirmwareSpec","description":"Universal Firmware Update storage on the servers.","type":"object","additionalProperties":false,"properties":{"retainedUpdates":{"description":"Firmware updates kept on every server's data disk, about 10 GB each.","type":"integer","minimum":0,"maximum":100,"default":3},"syncViaWebdav":{"description":"Firmware files are synchronized between servers over UMS WebDAV (TCP 8443).","type":"boolean","default":true}}};
-const schema38 = {"title":"NetworkTokenSpec","description":"The IGEL network token that joins every component to one HA network.","type":"object","additionalProperties":false,"required":["mode","variable"],"properties":{"mode":{"description":"create: the first server creates the token (a new HA network). existing: every node joins an existing HA network with the token in the variable.","type":"string","enum":["create","existing"]},"variable":{"description":"Name of the sensitive Terraform variable holding the token for joining nodes. Never the token itself (UMS-DB-002).","type":"string","x-ums-rule":"UMS-DB-002","examples":["UMS_NETWORK_TOKEN"]}}};
+const schema36 = {"title":"FirmwareSpec","description":"Universal Firmware Update storage on the servers.","type":"object","additionalProperties":false,"properties":{"retainedUpdates":{"description":"Firmware updates kept on every server's data disk, about 10 GB each.","type":"integer","minimum":0,"maximum":100,"default":3},"syncViaWebdav":{"description":"Firmware files are synchronized between servers over UMS WebDAV (TCP 8443).","type":"boolean","default":true}}};
+const schema39 = {"title":"NetworkTokenSpec","description":"The IGEL network token that joins every component to one HA network.","type":"object","additionalProperties":false,"required":["mode","variable"],"properties":{"mode":{"description":"create: the first server creates the token (a new HA network). existing: every node joins an existing HA network with the token in the variable.","type":"string","enum":["create","existing"]},"variable":{"description":"Name of the sensitive Terraform variable holding the token for joining nodes. Never the token itself (UMS-DB-002).","type":"string","x-ums-rule":"UMS-DB-002","examples":["UMS_NETWORK_TOKEN"]}}};
 const func2 = Object.prototype.hasOwnProperty;
 const pattern1 = new RegExp("^(0|[1-9][0-9]{0,2})\\.[0-9]{2}\\.[0-9]{3}$", "u");
 const pattern2 = new RegExp("^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$", "u");
@@ -383,11 +383,11 @@ validate14.errors = vErrors;
 return errors === 0;
 }
 
-const schema21 = {"title":"NetworkSpec","description":"The one VLAN that carries every UMS Server and Load Balancer, and where devices and administrators connect from.","type":"object","additionalProperties":false,"required":["vlanId","portGroup","cidr","gateway","dns","deviceCidrs","adminCidrs"],"properties":{"vlanId":{"description":"802.1Q VLAN id (1..4094) of the HA network; every server and load balancer must be on it.","type":"integer","minimum":1,"maximum":4094},"portGroup":{"description":"vSphere (distributed) port group that carries the VLAN.","$ref":"#/definitions/text"},"cidr":{"description":"IPv4 subnet of the VLAN, network address and prefix (for example 10.20.0.0/24).","$ref":"#/definitions/cidr"},"gateway":{"description":"Default gateway on the VLAN; never given to a node.","$ref":"#/definitions/ipv4"},"dns":{"description":"DNS resolvers for the hosts.","type":"array","items":{"$ref":"#/definitions/ipv4"},"minItems":1,"maxItems":8},"ntpServers":{"description":"Time sources (IPv4 or host names). Required (UMS-NET-003): the servers of an HA network must stay within one minute of each other.","type":"array","items":{"$ref":"#/definitions/host"},"maxItems":8,"x-ums-rule":"UMS-NET-003"},"firstAddress":{"description":"Nodes without an explicit ip get consecutive addresses from here, skipping the gateway, the DNS and NTP servers and addresses taken by other nodes.","$ref":"#/definitions/ipv4"},"deviceCidrs":{"description":"Where devices connect from: the only sources allowed to device ports (30001, 30005, 8443).","type":"array","items":{"$ref":"#/definitions/cidr"},"minItems":1,"maxItems":64},"adminCidrs":{"description":"Where administrators run the UMS Console and Web App: the only sources allowed to TCP 8443 besides devices and servers.","type":"array","items":{"$ref":"#/definitions/cidr"},"minItems":1,"maxItems":64}}};
-const schema23 = {"description":"an IPv4 network in CIDR notation such as 10.20.0.0/24","type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"};
-const schema24 = {"description":"an IPv4 address such as 10.20.0.11","type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"};
-const pattern7 = new RegExp("^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$", "u");
-const pattern8 = new RegExp("^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$", "u");
+const schema21 = {"title":"NetworkSpec","description":"The one VLAN that carries every UMS Server and Load Balancer, and where devices and administrators connect from.","type":"object","additionalProperties":false,"required":["vlanId","portGroup","cidr","gateway","dns","deviceCidrs","adminCidrs"],"properties":{"vlanId":{"description":"802.1Q VLAN id (1..4094) of the HA network; every server and load balancer must be on it.","type":"integer","minimum":1,"maximum":4094},"portGroup":{"description":"vSphere (distributed) port group that carries the VLAN.","$ref":"#/definitions/text"},"distributedSwitch":{"description":"Name of a vSphere distributed switch. When set, synthesis creates the distributed port group portGroup on it with network.vlanId; when absent, portGroup must already exist.","$ref":"#/definitions/text"},"cidr":{"description":"IPv4 subnet of the VLAN, network address and prefix (for example 10.20.0.0/24).","$ref":"#/definitions/cidr"},"gateway":{"description":"Default gateway on the VLAN; never given to a node.","$ref":"#/definitions/ipv4"},"dns":{"description":"DNS resolvers for the hosts.","type":"array","items":{"$ref":"#/definitions/ipv4"},"minItems":1,"maxItems":8},"ntpServers":{"description":"Time sources (IPv4 or host names). Required (UMS-NET-003): the servers of an HA network must stay within one minute of each other.","type":"array","items":{"$ref":"#/definitions/host"},"maxItems":8,"x-ums-rule":"UMS-NET-003"},"firstAddress":{"description":"Nodes without an explicit ip get consecutive addresses from here, skipping the gateway, the DNS and NTP servers and addresses taken by other nodes.","$ref":"#/definitions/ipv4"},"deviceCidrs":{"description":"Where devices connect from: the only sources allowed to device ports (30001, 30005, 8443).","type":"array","items":{"$ref":"#/definitions/cidr"},"minItems":1,"maxItems":64},"adminCidrs":{"description":"Where administrators run the UMS Console and Web App: the only sources allowed to TCP 8443 besides devices and servers.","type":"array","items":{"$ref":"#/definitions/cidr"},"minItems":1,"maxItems":64}}};
+const schema24 = {"description":"an IPv4 network in CIDR notation such as 10.20.0.0/24","type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"};
+const schema25 = {"description":"an IPv4 address such as 10.20.0.11","type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"};
+const pattern8 = new RegExp("^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$", "u");
+const pattern9 = new RegExp("^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$", "u");
 
 function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -535,11 +535,11 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.cidr !== undefined){
-let data2 = data.cidr;
+if(data.distributedSwitch !== undefined){
+let data2 = data.distributedSwitch;
 if(typeof data2 === "string"){
-if(!pattern7.test(data2)){
-const err13 = {instancePath:instancePath+"/cidr",schemaPath:"#/definitions/cidr/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\""};
+if(!pattern0.test(data2)){
+const err13 = {instancePath:instancePath+"/distributedSwitch",schemaPath:"#/definitions/text/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f\"'`\\\\$]{1,200}$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f\"'`\\\\$]{1,200}$"+"\""};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -550,7 +550,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/cidr",schemaPath:"#/definitions/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err14 = {instancePath:instancePath+"/distributedSwitch",schemaPath:"#/definitions/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -560,11 +560,11 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.gateway !== undefined){
-let data3 = data.gateway;
+if(data.cidr !== undefined){
+let data3 = data.cidr;
 if(typeof data3 === "string"){
 if(!pattern8.test(data3)){
-const err15 = {instancePath:instancePath+"/gateway",schemaPath:"#/definitions/ipv4/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"+"\""};
+const err15 = {instancePath:instancePath+"/cidr",schemaPath:"#/definitions/cidr/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\""};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -575,7 +575,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/gateway",schemaPath:"#/definitions/ipv4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err16 = {instancePath:instancePath+"/cidr",schemaPath:"#/definitions/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -585,11 +585,11 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.dns !== undefined){
-let data4 = data.dns;
-if(Array.isArray(data4)){
-if(data4.length > 8){
-const err17 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/maxItems",keyword:"maxItems",params:{limit: 8},message:"must NOT have more than 8 items"};
+if(data.gateway !== undefined){
+let data4 = data.gateway;
+if(typeof data4 === "string"){
+if(!pattern9.test(data4)){
+const err17 = {instancePath:instancePath+"/gateway",schemaPath:"#/definitions/ipv4/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"+"\""};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -598,8 +598,9 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data4.length < 1){
-const err18 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+else {
+const err18 = {instancePath:instancePath+"/gateway",schemaPath:"#/definitions/ipv4/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -608,12 +609,12 @@ vErrors.push(err18);
 }
 errors++;
 }
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-let data5 = data4[i0];
-if(typeof data5 === "string"){
-if(!pattern8.test(data5)){
-const err19 = {instancePath:instancePath+"/dns/" + i0,schemaPath:"#/definitions/ipv4/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"+"\""};
+}
+if(data.dns !== undefined){
+let data5 = data.dns;
+if(Array.isArray(data5)){
+if(data5.length > 8){
+const err19 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/maxItems",keyword:"maxItems",params:{limit: 8},message:"must NOT have more than 8 items"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -622,9 +623,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-}
-else {
-const err20 = {instancePath:instancePath+"/dns/" + i0,schemaPath:"#/definitions/ipv4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data5.length < 1){
+const err20 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -633,10 +633,12 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+let data6 = data5[i0];
+if(typeof data6 === "string"){
+if(!pattern9.test(data6)){
+const err21 = {instancePath:instancePath+"/dns/" + i0,schemaPath:"#/definitions/ipv4/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"+"\""};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -646,11 +648,8 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data.ntpServers !== undefined){
-let data6 = data.ntpServers;
-if(Array.isArray(data6)){
-if(data6.length > 8){
-const err22 = {instancePath:instancePath+"/ntpServers",schemaPath:"#/properties/ntpServers/maxItems",keyword:"maxItems",params:{limit: 8},message:"must NOT have more than 8 items"};
+else {
+const err22 = {instancePath:instancePath+"/dns/" + i0,schemaPath:"#/definitions/ipv4/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -659,12 +658,10 @@ vErrors.push(err22);
 }
 errors++;
 }
-const len1 = data6.length;
-for(let i1=0; i1<len1; i1++){
-let data7 = data6[i1];
-if(typeof data7 === "string"){
-if(func3(data7) > 253){
-const err23 = {instancePath:instancePath+"/ntpServers/" + i1,schemaPath:"#/definitions/host/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -673,8 +670,12 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(!pattern3.test(data7)){
-const err24 = {instancePath:instancePath+"/ntpServers/" + i1,schemaPath:"#/definitions/host/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)$"+"\""};
+}
+if(data.ntpServers !== undefined){
+let data7 = data.ntpServers;
+if(Array.isArray(data7)){
+if(data7.length > 8){
+const err24 = {instancePath:instancePath+"/ntpServers",schemaPath:"#/properties/ntpServers/maxItems",keyword:"maxItems",params:{limit: 8},message:"must NOT have more than 8 items"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -683,9 +684,12 @@ vErrors.push(err24);
 }
 errors++;
 }
-}
-else {
-const err25 = {instancePath:instancePath+"/ntpServers/" + i1,schemaPath:"#/definitions/host/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len1 = data7.length;
+for(let i1=0; i1<len1; i1++){
+let data8 = data7[i1];
+if(typeof data8 === "string"){
+if(func3(data8) > 253){
+const err25 = {instancePath:instancePath+"/ntpServers/" + i1,schemaPath:"#/definitions/host/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -694,10 +698,8 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-}
-else {
-const err26 = {instancePath:instancePath+"/ntpServers",schemaPath:"#/properties/ntpServers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(!pattern3.test(data8)){
+const err26 = {instancePath:instancePath+"/ntpServers/" + i1,schemaPath:"#/definitions/host/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)$"+"\""};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -707,11 +709,8 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data.firstAddress !== undefined){
-let data8 = data.firstAddress;
-if(typeof data8 === "string"){
-if(!pattern8.test(data8)){
-const err27 = {instancePath:instancePath+"/firstAddress",schemaPath:"#/definitions/ipv4/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"+"\""};
+else {
+const err27 = {instancePath:instancePath+"/ntpServers/" + i1,schemaPath:"#/definitions/host/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -721,8 +720,9 @@ vErrors.push(err27);
 errors++;
 }
 }
+}
 else {
-const err28 = {instancePath:instancePath+"/firstAddress",schemaPath:"#/definitions/ipv4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err28 = {instancePath:instancePath+"/ntpServers",schemaPath:"#/properties/ntpServers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -732,11 +732,11 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data.deviceCidrs !== undefined){
-let data9 = data.deviceCidrs;
-if(Array.isArray(data9)){
-if(data9.length > 64){
-const err29 = {instancePath:instancePath+"/deviceCidrs",schemaPath:"#/properties/deviceCidrs/maxItems",keyword:"maxItems",params:{limit: 64},message:"must NOT have more than 64 items"};
+if(data.firstAddress !== undefined){
+let data9 = data.firstAddress;
+if(typeof data9 === "string"){
+if(!pattern9.test(data9)){
+const err29 = {instancePath:instancePath+"/firstAddress",schemaPath:"#/definitions/ipv4/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"+"\""};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -745,8 +745,9 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(data9.length < 1){
-const err30 = {instancePath:instancePath+"/deviceCidrs",schemaPath:"#/properties/deviceCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+else {
+const err30 = {instancePath:instancePath+"/firstAddress",schemaPath:"#/definitions/ipv4/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -755,12 +756,12 @@ vErrors.push(err30);
 }
 errors++;
 }
-const len2 = data9.length;
-for(let i2=0; i2<len2; i2++){
-let data10 = data9[i2];
-if(typeof data10 === "string"){
-if(!pattern7.test(data10)){
-const err31 = {instancePath:instancePath+"/deviceCidrs/" + i2,schemaPath:"#/definitions/cidr/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\""};
+}
+if(data.deviceCidrs !== undefined){
+let data10 = data.deviceCidrs;
+if(Array.isArray(data10)){
+if(data10.length > 64){
+const err31 = {instancePath:instancePath+"/deviceCidrs",schemaPath:"#/properties/deviceCidrs/maxItems",keyword:"maxItems",params:{limit: 64},message:"must NOT have more than 64 items"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -769,9 +770,8 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-else {
-const err32 = {instancePath:instancePath+"/deviceCidrs/" + i2,schemaPath:"#/definitions/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data10.length < 1){
+const err32 = {instancePath:instancePath+"/deviceCidrs",schemaPath:"#/properties/deviceCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -780,10 +780,12 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-}
-else {
-const err33 = {instancePath:instancePath+"/deviceCidrs",schemaPath:"#/properties/deviceCidrs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len2 = data10.length;
+for(let i2=0; i2<len2; i2++){
+let data11 = data10[i2];
+if(typeof data11 === "string"){
+if(!pattern8.test(data11)){
+const err33 = {instancePath:instancePath+"/deviceCidrs/" + i2,schemaPath:"#/definitions/cidr/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\""};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -793,11 +795,8 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data.adminCidrs !== undefined){
-let data11 = data.adminCidrs;
-if(Array.isArray(data11)){
-if(data11.length > 64){
-const err34 = {instancePath:instancePath+"/adminCidrs",schemaPath:"#/properties/adminCidrs/maxItems",keyword:"maxItems",params:{limit: 64},message:"must NOT have more than 64 items"};
+else {
+const err34 = {instancePath:instancePath+"/deviceCidrs/" + i2,schemaPath:"#/definitions/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -806,8 +805,10 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(data11.length < 1){
-const err35 = {instancePath:instancePath+"/adminCidrs",schemaPath:"#/properties/adminCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/deviceCidrs",schemaPath:"#/properties/deviceCidrs/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -816,12 +817,12 @@ vErrors.push(err35);
 }
 errors++;
 }
-const len3 = data11.length;
-for(let i3=0; i3<len3; i3++){
-let data12 = data11[i3];
-if(typeof data12 === "string"){
-if(!pattern7.test(data12)){
-const err36 = {instancePath:instancePath+"/adminCidrs/" + i3,schemaPath:"#/definitions/cidr/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\""};
+}
+if(data.adminCidrs !== undefined){
+let data12 = data.adminCidrs;
+if(Array.isArray(data12)){
+if(data12.length > 64){
+const err36 = {instancePath:instancePath+"/adminCidrs",schemaPath:"#/properties/adminCidrs/maxItems",keyword:"maxItems",params:{limit: 64},message:"must NOT have more than 64 items"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -830,9 +831,8 @@ vErrors.push(err36);
 }
 errors++;
 }
-}
-else {
-const err37 = {instancePath:instancePath+"/adminCidrs/" + i3,schemaPath:"#/definitions/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data12.length < 1){
+const err37 = {instancePath:instancePath+"/adminCidrs",schemaPath:"#/properties/adminCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -841,10 +841,12 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-}
-else {
-const err38 = {instancePath:instancePath+"/adminCidrs",schemaPath:"#/properties/adminCidrs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len3 = data12.length;
+for(let i3=0; i3<len3; i3++){
+let data13 = data12[i3];
+if(typeof data13 === "string"){
+if(!pattern8.test(data13)){
+const err38 = {instancePath:instancePath+"/adminCidrs/" + i3,schemaPath:"#/definitions/cidr/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\""};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -854,9 +856,8 @@ vErrors.push(err38);
 errors++;
 }
 }
-}
 else {
-const err39 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err39 = {instancePath:instancePath+"/adminCidrs/" + i3,schemaPath:"#/definitions/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -865,11 +866,35 @@ vErrors.push(err39);
 }
 errors++;
 }
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/adminCidrs",schemaPath:"#/properties/adminCidrs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+}
+else {
+const err41 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
 validate16.errors = vErrors;
 return errors === 0;
 }
 
-const schema30 = {"title":"NodeSpec","description":"One host of the HA network.","type":"object","additionalProperties":false,"required":["name","roles"],"properties":{"name":{"description":"Short name, a DNS label; the VM and host name is <metadata.name>-<name> (at most 63 characters).","type":"string","x-ums-rule":"UMS-NET-004","examples":["ums1","lb1"]},"roles":{"description":"What the host runs: server, loadBalancer, or both (a co-located host).","type":"array","items":{"type":"string","enum":["server","loadBalancer"]},"minItems":1,"uniqueItems":true},"ip":{"description":"Static IPv4 address inside network.cidr. Default: the next free address from network.firstAddress.","$ref":"#/definitions/ipv4"},"vlanId":{"description":"VLAN of the host; must equal network.vlanId (UMS-NET-001). Default: network.vlanId.","type":"integer","minimum":1,"maximum":4094}}};
+const schema31 = {"title":"NodeSpec","description":"One host of the HA network.","type":"object","additionalProperties":false,"required":["name","roles"],"properties":{"name":{"description":"Short name, a DNS label; the VM and host name is <metadata.name>-<name> (at most 63 characters).","type":"string","x-ums-rule":"UMS-NET-004","examples":["ums1","lb1"]},"roles":{"description":"What the host runs: server, loadBalancer, or both (a co-located host).","type":"array","items":{"type":"string","enum":["server","loadBalancer"]},"minItems":1,"uniqueItems":true},"ip":{"description":"Static IPv4 address inside network.cidr. Default: the next free address from network.firstAddress.","$ref":"#/definitions/ipv4"},"vlanId":{"description":"VLAN of the host; must equal network.vlanId (UMS-NET-001). Default: network.vlanId.","type":"integer","minimum":1,"maximum":4094}}};
 
 function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -946,7 +971,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!((data2 === "server") || (data2 === "loadBalancer"))){
-const err6 = {instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/enum",keyword:"enum",params:{allowedValues: schema30.properties.roles.items.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/enum",keyword:"enum",params:{allowedValues: schema31.properties.roles.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -995,7 +1020,7 @@ errors++;
 if(data.ip !== undefined){
 let data3 = data.ip;
 if(typeof data3 === "string"){
-if(!pattern8.test(data3)){
+if(!pattern9.test(data3)){
 const err9 = {instancePath:instancePath+"/ip",schemaPath:"#/definitions/ipv4/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"+"\""};
 if(vErrors === null){
 vErrors = [err9];
@@ -1067,8 +1092,8 @@ validate18.errors = vErrors;
 return errors === 0;
 }
 
-const schema32 = {"title":"ResourcesSpec","description":"VM sizes per role. A co-located host (server and load balancer) uses the server size.","type":"object","additionalProperties":false,"properties":{"server":{"description":"Size of a UMS Server VM (also used for co-located hosts). Default: 4 vCPUs, 8 GB RAM, data disk of max(60, 21 + 10 x firmware.retainedUpdates) GB.","$ref":"#/definitions/vmSize"},"loadBalancer":{"description":"Size of a separate UMS Load Balancer VM. Default: 2 vCPUs, 4 GB RAM, 20 GB data disk.","$ref":"#/definitions/vmSize"}}};
-const schema33 = {"title":"VmSize","description":"CPU, memory and data disk of one VM.","type":"object","additionalProperties":false,"properties":{"cpus":{"description":"Virtual CPUs.","type":"integer","minimum":1,"maximum":128},"memoryGb":{"description":"Memory in GB. Documented minimum: server 4, load balancer 1, co-located host 5 (UMS-RES-001).","type":"integer","minimum":1,"maximum":4096},"diskGb":{"description":"Data disk in GB for the UMS installation and its data directory. Servers need 1 GB of program files plus about 10 GB per retained firmware update (UMS-RES-002).","type":"integer","minimum":1,"maximum":65536}}};
+const schema33 = {"title":"ResourcesSpec","description":"VM sizes per role. A co-located host (server and load balancer) uses the server size.","type":"object","additionalProperties":false,"properties":{"server":{"description":"Size of a UMS Server VM (also used for co-located hosts). Default: 4 vCPUs, 8 GB RAM, data disk of max(60, 21 + 10 x firmware.retainedUpdates) GB.","$ref":"#/definitions/vmSize"},"loadBalancer":{"description":"Size of a separate UMS Load Balancer VM. Default: 2 vCPUs, 4 GB RAM, 20 GB data disk.","$ref":"#/definitions/vmSize"}}};
+const schema34 = {"title":"VmSize","description":"CPU, memory and data disk of one VM.","type":"object","additionalProperties":false,"properties":{"cpus":{"description":"Virtual CPUs.","type":"integer","minimum":1,"maximum":128},"memoryGb":{"description":"Memory in GB. Documented minimum: server 4, load balancer 1, co-located host 5 (UMS-RES-001).","type":"integer","minimum":1,"maximum":4096},"diskGb":{"description":"Data disk in GB for the UMS installation and its data directory. Servers need 1 GB of program files plus about 10 GB per retained firmware update (UMS-RES-002).","type":"integer","minimum":1,"maximum":65536}}};
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1365,9 +1390,9 @@ validate20.errors = vErrors;
 return errors === 0;
 }
 
-const schema36 = {"title":"InstallerSpec","description":"The UMS Linux installer every node downloads; the bootstrap refuses a file whose SHA-256 differs.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"http(s) URL of setup-igel-ums-linux_<version>.bin, reachable from the HA VLAN. No credentials in the URL (UMS-DB-002).","$ref":"#/definitions/installerUrl"},"sha256":{"description":"SHA-256 of the installer, 64 hexadecimal characters. Required; checked by UMS-INST-001.","type":"string","x-ums-rule":"UMS-INST-001"}}};
-const schema37 = {"description":"an http(s) URL without spaces or quotes","type":"string","pattern":"^https?://[A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]+$","maxLength":2048};
-const pattern15 = new RegExp("^https?://[A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]+$", "u");
+const schema37 = {"title":"InstallerSpec","description":"The UMS Linux installer every node downloads; the bootstrap refuses a file whose SHA-256 differs.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"http(s) URL of setup-igel-ums-linux_<version>.bin, reachable from the HA VLAN. No credentials in the URL (UMS-DB-002).","$ref":"#/definitions/installerUrl"},"sha256":{"description":"SHA-256 of the installer, 64 hexadecimal characters. Required; checked by UMS-INST-001.","type":"string","x-ums-rule":"UMS-INST-001"}}};
+const schema38 = {"description":"an http(s) URL without spaces or quotes","type":"string","pattern":"^https?://[A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]+$","maxLength":2048};
+const pattern16 = new RegExp("^https?://[A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]+$", "u");
 
 function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1408,7 +1433,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(!pattern15.test(data0)){
+if(!pattern16.test(data0)){
 const err3 = {instancePath:instancePath+"/url",schemaPath:"#/definitions/installerUrl/pattern",keyword:"pattern",params:{pattern: "^https?://[A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]+$"},message:"must match pattern \""+"^https?://[A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -1457,7 +1482,7 @@ validate22.errors = vErrors;
 return errors === 0;
 }
 
-const schema39 = {"title":"VsphereSpec","description":"Where in vCenter the VMs are placed. Required when platform is vsphere.","type":"object","additionalProperties":false,"required":["datacenter","cluster","datastore","template"],"properties":{"datacenter":{"description":"vSphere datacenter name.","$ref":"#/definitions/text"},"cluster":{"description":"Compute cluster (DRS enabled for anti-affinity).","$ref":"#/definitions/text"},"datastore":{"description":"Datastore for the VM disks.","$ref":"#/definitions/text"},"template":{"description":"VM template to clone (Ubuntu 22.04 with cloud-init's VMware datasource).","$ref":"#/definitions/text"},"folder":{"description":"VM folder, relative to the datacenter's vm folder. Default: the datacenter's root VM folder.","$ref":"#/definitions/text"}}};
+const schema40 = {"title":"VsphereSpec","description":"Where in vCenter the VMs are placed. Required when platform is vsphere.","type":"object","additionalProperties":false,"required":["datacenter","cluster","datastore","template"],"properties":{"datacenter":{"description":"vSphere datacenter name.","$ref":"#/definitions/text"},"cluster":{"description":"Compute cluster (DRS enabled for anti-affinity).","$ref":"#/definitions/text"},"datastore":{"description":"Datastore for the VM disks.","$ref":"#/definitions/text"},"template":{"description":"VM template to clone (Ubuntu 22.04 with cloud-init's VMware datasource).","$ref":"#/definitions/text"},"folder":{"description":"VM folder, relative to the datacenter's vm folder. Default: the datacenter's root VM folder.","$ref":"#/definitions/text"},"antiAffinity":{"description":"How the compute-cluster anti-affinity rules keep servers (and separate load balancers) on different ESXi hosts: preferred (DRS best effort, never blocks a power-on) or mandatory (DRS refuses placements that break it: needs at least as many hosts as VMs of a role).","type":"string","enum":["preferred","mandatory"],"default":"preferred"}}};
 
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1504,7 +1529,7 @@ vErrors.push(err3);
 errors++;
 }
 for(const key0 in data){
-if(!(((((key0 === "datacenter") || (key0 === "cluster")) || (key0 === "datastore")) || (key0 === "template")) || (key0 === "folder"))){
+if(!((((((key0 === "datacenter") || (key0 === "cluster")) || (key0 === "datastore")) || (key0 === "template")) || (key0 === "folder")) || (key0 === "antiAffinity"))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err4];
@@ -1640,14 +1665,37 @@ vErrors.push(err14);
 errors++;
 }
 }
-}
-else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.antiAffinity !== undefined){
+let data5 = data.antiAffinity;
+if(typeof data5 !== "string"){
+const err15 = {instancePath:instancePath+"/antiAffinity",schemaPath:"#/properties/antiAffinity/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
 else {
 vErrors.push(err15);
+}
+errors++;
+}
+if(!((data5 === "preferred") || (data5 === "mandatory"))){
+const err16 = {instancePath:instancePath+"/antiAffinity",schemaPath:"#/properties/antiAffinity/enum",keyword:"enum",params:{allowedValues: schema40.properties.antiAffinity.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
 }
 errors++;
 }
@@ -2283,7 +2331,7 @@ vErrors.push(err47);
 errors++;
 }
 if(!((data22 === "create") || (data22 === "existing"))){
-const err48 = {instancePath:instancePath+"/networkToken/mode",schemaPath:"#/definitions/networkToken/properties/mode/enum",keyword:"enum",params:{allowedValues: schema38.properties.mode.enum},message:"must be equal to one of the allowed values"};
+const err48 = {instancePath:instancePath+"/networkToken/mode",schemaPath:"#/definitions/networkToken/properties/mode/enum",keyword:"enum",params:{allowedValues: schema39.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err48];
 }

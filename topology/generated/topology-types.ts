@@ -206,6 +206,10 @@ export interface NetworkSpec {
    */
   portGroup: string;
   /**
+   * Name of a vSphere distributed switch. When set, synthesis creates the distributed port group portGroup on it with network.vlanId; when absent, portGroup must already exist.
+   */
+  distributedSwitch?: string;
+  /**
    * IPv4 subnet of the VLAN, network address and prefix (for example 10.20.0.0/24).
    */
   cidr: string;
@@ -369,4 +373,10 @@ export interface VsphereSpec {
    * VM folder, relative to the datacenter's vm folder. Default: the datacenter's root VM folder.
    */
   folder?: string;
+  /**
+   * How the compute-cluster anti-affinity rules keep servers (and separate load balancers) on different ESXi hosts: preferred (DRS best effort, never blocks a power-on) or mandatory (DRS refuses placements that break it: needs at least as many hosts as VMs of a role).
+   *
+   * @default "preferred"
+   */
+  antiAffinity?: "preferred" | "mandatory";
 }

@@ -14,6 +14,9 @@ const SECRET_KEY = /(pass(word|wd|phrase)?|pwd|secret|token|credentials?|api[-_]
 /** A URL with a password in its user information (scheme://user:password@host). */
 const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/?#@\s]*:[^/?#@\s]*@/i;
 
+/** Variable names the stack uses for the vCenter connection. */
+const RESERVED_VARIABLES = new Set(['vsphere_server', 'vsphere_user', 'vsphere_password']);
+
 /** The keys that must hold a variable name, and what the variable is for. */
 const VARIABLE_KEYS: ReadonlyMap<string, string> = new Map([
   ['/spec/database/passwordVariable', 'the database password'],
@@ -81,6 +84,31 @@ export const dbRules: readonly (TopologyRule | DocumentRule)[] = [
           message: 'the embedded database cannot be used for an HA network: use postgresql, mssql or oracle, one database shared by every server',
         },
       ];
+    },
+  },
+  {
+    id: 'UMS-DB-003',
+    phase: 'topology',
+    severity: 'error',
+    seed: [],
+    title: 'Secret variables are distinct and not the vCenter connection variables',
+    explanation: 'The database password and the network token are different secrets; one variable for both, or a name the stack already uses for the vCenter connection (vsphere_server, vsphere_user, vsphere_password), would hand one secret to the other\'s consumer.',
+    check({ doc }) {
+      const reports: Report[] = [];
+      const db = doc.spec.database.passwordVariable;
+      const token = doc.spec.networkToken.variable;
+      for (const [path, name] of [['/spec/database/passwordVariable', db], ['/spec/networkToken/variable', token]] as const) {
+        if (name !== undefined && RESERVED_VARIABLES.has(name.toLowerCase())) {
+          reports.push({ path, message: `${name} is the stack's vCenter connection variable: name the secret variable differently (e.g. UMS_DB_PASSWORD, UMS_NETWORK_TOKEN)` });
+        }
+      }
+      if (db !== undefined && db === token) {
+        reports.push({
+          path: '/spec/networkToken/variable',
+          message: `the network token and the database password both use the variable ${token}: give the token a variable of its own (e.g. UMS_NETWORK_TOKEN)`,
+        });
+      }
+      return reports;
     },
   },
   {

@@ -9,16 +9,18 @@ import { instRules } from './inst';
 import { layoutRules } from './layout';
 import { netRules } from './net';
 import { resRules } from './res';
-import type { DocumentRule, Rule, RuleMeta, TopologyRule } from './rule';
+import { platRules } from './plat';
+import type { DocumentRule, Rule, RuleMeta, SynthesisRule, TopologyRule } from './rule';
 import { sizeRules } from './size';
 
-export type { DocumentRule, Report, Rule, RuleMeta, TopologyContext, TopologyRule } from './rule';
+export type { DocumentRule, Report, Rule, RuleMeta, SynthesisRule, TopologyContext, TopologyRule } from './rule';
 
 /** All design rules, in catalog order. */
-export const rules: readonly Rule[] = [...sizeRules, ...layoutRules, ...resRules, ...netRules, ...cloudRules, ...dbRules, ...instRules];
+export const rules: readonly Rule[] = [...sizeRules, ...layoutRules, ...resRules, ...netRules, ...cloudRules, ...dbRules, ...instRules, ...platRules];
 
 export const documentRules: readonly DocumentRule[] = rules.filter((r): r is DocumentRule => r.phase === 'document');
 export const topologyRules: readonly TopologyRule[] = rules.filter((r): r is TopologyRule => r.phase === 'topology');
+export const synthesisRules: readonly SynthesisRule[] = rules.filter((r): r is SynthesisRule => r.phase === 'synthesis');
 
 /** The stages that are not design rules but still carry ids in findings. */
 export const stageRules: readonly RuleMeta[] = [

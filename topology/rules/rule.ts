@@ -47,4 +47,13 @@ export interface DocumentRule extends RuleMeta {
   check(value: unknown): Report[];
 }
 
-export type Rule = TopologyRule | DocumentRule;
+/**
+ * A rule of what synthesis can build (not of the design): runs only when a stack is synthesized,
+ * so `validate` and the report still work for such a topology.
+ */
+export interface SynthesisRule extends RuleMeta {
+  readonly phase: 'synthesis';
+  check(ctx: TopologyContext): Report[];
+}
+
+export type Rule = TopologyRule | DocumentRule | SynthesisRule;

@@ -1,0 +1,109 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import { synthesize } from '../../main';
+import { repoRoot, tempDir } from '../helpers/cli';
+import { topology } from '../helpers/topology';
+
+const dir = tempDir('ums-ha-synth-');
+let n = 0;
+function workspace(files: Record<string, unknown>) {
+  const root = path.join(dir, `w${n++}`);
+  const topologies = path.join(root, 'topologies');
+  fs.mkdirSync(topologies, { recursive: true });
+  for (const [name, doc] of Object.entries(files)) fs.writeFileSync(path.join(topologies, name), typeof doc === 'string' ? doc : stringify(doc));
+  return { topologies, outdir: path.join(root, 'cdktf.out') };
+}
+function run(w: { topologies: string; outdir: string }) {
+  const lines: string[] = [];
+  const result = synthesize({ topologyDir: w.topologies, outdir: w.outdir, log: (l) => lines.push(l) });
+  return { ...result, lines };
+}
+const named = (name: string, spec: Record<string, unknown> = {}) => ({ ...topology(spec), metadata: { name } });
+
+describe('the cdktf app (main.ts)', () => {
+  it('synthesizes every shipped example into cdktf.out/stacks/<name>/cdk.tf.json', () => {
+    const outdir = path.join(dir, 'examples.out');
+    const lines: string[] = [];
+    const result = synthesize({ topologyDir: path.join(repoRoot, 'topologies'), outdir, log: (l) => lines.push(l) });
+    expect(lines).toEqual([]);
+    expect(result.code).toBe(0);
+    const names = fs.readdirSync(path.join(repoRoot, 'topologies')).filter((f) => /\.ya?ml$/.test(f)).length;
+    expect(result.stacks).toHaveLength(names);
+    for (const stack of result.stacks) {
+      const json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+      expect(Object.keys(json.resource.vsphere_virtual_machine).length).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('refuses a topology with an error: the CLI line, nothing written for it, the others still synthesized', () => {
+    const w = workspace({ 'a-good.yaml': named('good'), 'b-bad.yaml': named('bad', { devices: 120000, servers: 2 }) });
+    const stale = path.join(w.outdir, 'stacks', 'bad');
+    fs.mkdirSync(stale, { recursive: true });
+    fs.writeFileSync(path.join(stale, 'cdk.tf.json'), '{}');
+    const r = run(w);
+    expect(r.code).toBe(1);
+    expect(r.stacks).toEqual(['good']);
+    expect(r.lines).toContainEqual(expect.stringMatching(/b-bad\.yaml:\d+:\d+ error UMS-SIZE-001 120,000 devices need at least 3 servers/));
+    expect(fs.existsSync(stale)).toBe(false);
+    expect(fs.existsSync(path.join(w.outdir, 'stacks', 'good', 'cdk.tf.json'))).toBe(true);
+  });
+
+  it('refuses a platform synthesis cannot build with UMS-PLAT-001, which validate accepts', () => {
+    const w = workspace({ 'cloud.yaml': named('cloud', { platform: 'aws', loadBalancing: 'external', clusterAddress: 'u.example:443' }) });
+    const r = run(w);
+    expect(r.code).toBe(1);
+    expect(r.lines).toContainEqual(expect.stringMatching(/cloud\.yaml:\d+:\d+ error UMS-PLAT-001 /));
+  });
+
+  it('refuses unparsable files and two topologies with one name', () => {
+    const w = workspace({ 'a.yaml': named('same'), 'b.yaml': named('same'), 'c.yaml': 'spec: [' });
+    const r = run(w);
+    expect(r.code).toBe(1);
+    expect(r.stacks).toEqual(['same']);
+    expect(r.lines).toContainEqual(expect.stringMatching(/b\.yaml:\d+:\d+ error UMS-NET-004 metadata.name same is also the name of .*a\.yaml/));
+    expect(r.lines).toContainEqual(expect.stringMatching(/c\.yaml:\d+:\d+ error UMS-YAML /));
+  });
+
+  it('says so when the folder holds no topology', () => {
+    const r = synthesize({ topologyDir: path.join(dir, 'nothing-here'), outdir: path.join(dir, 'x.out'), log: () => {} });
+    expect(r.code).toBe(2);
+  });
+
+  it('is deterministic: two synths of the same input are byte-identical', () => {
+    const w1 = workspace({ 'x.yaml': named('det', { devices: 120000 }) });
+    const w2 = workspace({ 'x.yaml': named('det', { devices: 120000 }) });
+    run(w1);
+    run(w2);
+    for (const file of ['manifest.json', 'stacks/det/cdk.tf.json']) {
+      const a = fs.readFileSync(path.join(w1.outdir, file));
+      const b = fs.readFileSync(path.join(w2.outdir, file));
+      expect(a.equals(b)).toBe(true);
+    }
+  });
+
+  it('runs as `node dist/main.js` with UMS_TOPOLOGY_DIR, exiting non-zero on a refused topology', () => {
+    const w = workspace({ 'ok.yaml': named('ok'), 'no.yaml': named('no', { database: { engine: 'embedded' } }) });
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'main.js')], {
+      cwd: path.dirname(w.topologies),
+      env: { ...process.env, UMS_TOPOLOGY_DIR: 'topologies', CDKTF_OUTDIR: w.outdir },
+      encoding: 'utf8',
+      timeout: 60000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/topologies\/no\.yaml:\d+:\d+ error UMS-DB-001 /);
+    expect(fs.existsSync(path.join(w.outdir, 'stacks', 'ok', 'cdk.tf.json'))).toBe(true);
+    expect(fs.existsSync(path.join(w.outdir, 'stacks', 'no'))).toBe(false);
+  });
+
+  it('refuses an unknown deploy phase', () => {
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'main.js')], {
+      cwd: repoRoot,
+      env: { ...process.env, UMS_HA_DEPLOY_PHASE: 'everything', CDKTF_OUTDIR: path.join(dir, 'phase.out') },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('UMS_HA_DEPLOY_PHASE must be first-server or all');
+  });
+});

@@ -1,0 +1,192 @@
+import { parse } from 'yaml';
+import { UmsHaValidationError } from '../../constructs/errors';
+import { baseTopology, nodes, topology } from '../helpers/topology';
+import { decode, resources, synthStack, vms } from '../helpers/synth';
+
+const external = { loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443' };
+
+describe('UmsHaStack: resources per layout', () => {
+  it.each([
+    ['co-located, 2 hosts', topology({ devices: 30000 }), 2, 0, { servers: 2, lbs: 0 }],
+    ['separate, 3 servers + 2 load balancers', topology({ devices: 120000 }), 3, 2, { servers: 3, lbs: 2 }],
+    ['separate, 6 servers + 2 load balancers', topology({ devices: 300000, loadBalancers: 2 }), 6, 2, { servers: 6, lbs: 2 }],
+    ['external load balancing, 3 servers', topology({ devices: 120000, ...external }), 3, 0, { servers: 3, lbs: 0 }],
+  ])('%s', (_n, doc, servers, lbs, groups) => {
+    const { json } = synthStack({ topology: doc });
+    const all = vms(json);
+    expect(all).toHaveLength(servers + lbs);
+    expect(all.map((v) => v.name)).toEqual([
+      ...Array.from({ length: servers }, (_, i) => `test-site-ums${i + 1}`),
+      ...Array.from({ length: lbs }, (_, i) => `test-site-lb${i + 1}`),
+    ]);
+    const rules = resources(json, 'vsphere_compute_cluster_vm_anti_affinity_rule') as Array<{ name: string; virtual_machine_ids: string[] }>;
+    const byName = Object.fromEntries(rules.map((r) => [r.name, r.virtual_machine_ids]));
+    expect(byName['test-site-ums-servers']).toEqual(Array.from({ length: groups.servers }, (_, i) => `\${vsphere_virtual_machine.ums${i + 1}.id}`));
+    if (groups.lbs > 0) expect(byName['test-site-ums-load-balancers']).toEqual(Array.from({ length: groups.lbs }, (_, i) => `\${vsphere_virtual_machine.lb${i + 1}.id}`));
+    else expect(byName['test-site-ums-load-balancers']).toBeUndefined();
+    expect(resources(json, 'vsphere_tag_category')).toHaveLength(1);
+    expect(resources(json, 'vsphere_tag')).toHaveLength(3);
+  });
+
+  it('makes anti-affinity mandatory on request', () => {
+    const doc = topology({ vsphere: { ...baseTopology().spec.vsphere!, antiAffinity: 'mandatory' } });
+    for (const rule of resources(synthStack({ topology: doc }).json, 'vsphere_compute_cluster_vm_anti_affinity_rule')) expect(rule.mandatory).toBe(true);
+    for (const rule of resources(synthStack({ topology: topology() }).json, 'vsphere_compute_cluster_vm_anti_affinity_rule')) expect(rule.mandatory).toBe(false);
+  });
+});
+
+describe('UmsHaStack: VM sizes and disks', () => {
+  it('sizes CPUs, memory and the data disk per role', () => {
+    const doc = topology({ devices: 120000, firmware: { retainedUpdates: 5 }, resources: { server: { cpus: 8, memoryGb: 16 }, loadBalancer: { diskGb: 25 } } });
+    const [server, , , lb] = vms(synthStack({ topology: doc }).json);
+    expect([server!.num_cpus, server!.memory]).toEqual([8, 16 * 1024]);
+    // 1 GB program files + 5 retained firmware updates x 10 GB + 20 GB headroom, at least 60
+    expect(server!.disk[1]).toEqual({ label: 'disk1', unit_number: 1, size: 71, thin_provisioned: true });
+    expect([lb!.num_cpus, lb!.memory, lb!.disk[1].size]).toEqual([2, 4096, 25]);
+    expect(server!.disk[0].size).toMatch(/^\$\{data\.vsphere_virtual_machine\.[\w]+\.disks\[0\]\.size\}$/);
+  });
+
+  it('keeps an explicit disk size as written', () => {
+    const [server] = vms(synthStack({ topology: topology({ resources: { server: { diskGb: 200 } } }) }).json);
+    expect(server!.disk[1].size).toBe(200);
+  });
+
+  it('clones the template without guest customization and ignores what vSphere changes itself', () => {
+    const [vm] = vms(synthStack({ topology: topology() }).json);
+    expect(vm!.clone).toEqual({ template_uuid: expect.stringMatching(/^\$\{data\.vsphere_virtual_machine\..+\.id\}$/) });
+    expect(vm!.clone).not.toHaveProperty('customize');
+    expect(vm!.lifecycle).toEqual({ ignore_changes: ['clone[0].template_uuid', 'extra_config'] });
+  });
+});
+
+describe('UmsHaStack: network', () => {
+  it('looks up an existing port group by name', () => {
+    const { json } = synthStack({ topology: topology() });
+    const lookups = Object.values(json.data.vsphere_network ?? {});
+    expect(lookups).toEqual([expect.objectContaining({ name: 'ums-vlan120' })]);
+    expect(resources(json, 'vsphere_distributed_port_group')).toEqual([]);
+    for (const vm of vms(json)) expect(vm.network_interface[0].network_id).toMatch(/^\$\{data\.vsphere_network\./);
+  });
+
+  it('creates the port group with the HA VLAN on a named distributed switch', () => {
+    const { json } = synthStack({ topology: topology({}, { distributedSwitch: 'dvs-dc1', vlanId: 321 }) });
+    expect(resources(json, 'vsphere_distributed_port_group')).toEqual([
+      expect.objectContaining({ name: 'ums-vlan120', vlan_id: 321, distributed_virtual_switch_uuid: expect.stringContaining('data.vsphere_distributed_virtual_switch') }),
+    ]);
+    for (const vm of vms(json)) expect(vm.network_interface[0].network_id).toMatch(/^\$\{vsphere_distributed_port_group\./);
+  });
+});
+
+describe('UmsHaStack: bootstrap hand-off', () => {
+  it('attaches literal base64 cloud-init per node: static address, gateway, DNS, NTP', () => {
+    const { json } = synthStack({ topology: topology({ devices: 120000 }) });
+    const t = vms(json);
+    t.forEach((vm, i) => {
+      expect(vm.extra_config['guestinfo.metadata.encoding']).toBe('base64');
+      expect(vm.extra_config['guestinfo.userdata.encoding']).toBe('base64');
+      const metadata = parse(decode(vm, 'guestinfo.metadata'));
+      expect(metadata['local-hostname']).toBe(vm.name);
+      expect(metadata.network.ethernets.ha0.addresses).toEqual([`10.20.0.${11 + i}/24`]);
+      expect(metadata.network.ethernets.ha0.routes).toEqual([{ to: 'default', via: '10.20.0.1' }]);
+      const userData = decode(vm, 'guestinfo.userdata');
+      expect(userData.startsWith('#cloud-config\n')).toBe(true);
+      expect(parse(userData).ntp.servers).toEqual(['10.20.0.10']);
+      expect(userData + JSON.stringify(metadata)).not.toContain('${');
+    });
+  });
+});
+
+describe('UmsHaStack: secrets', () => {
+  const secretPassword = 'pw-5f1e0c8a-never-in-json';
+  const secretToken = 'token-1b2c3d4e-never-in-json';
+
+  it('declares the secrets as sensitive variables with no default and passes them by reference', () => {
+    const { json, text } = synthStack({ topology: topology({ devices: 120000 }) });
+    for (const name of ['UMS_DB_PASSWORD', 'UMS_NETWORK_TOKEN', 'vsphere_password']) {
+      expect(json.variable[name]).toMatchObject({ sensitive: true });
+      expect(json.variable[name]).not.toHaveProperty('default');
+    }
+    const [first, second, , lb] = vms(json);
+    expect(first!.extra_config['guestinfo.ums.db_password']).toBe('${var.UMS_DB_PASSWORD}');
+    expect(first!.extra_config).not.toHaveProperty('guestinfo.ums.network_token');
+    expect(second!.extra_config['guestinfo.ums.network_token']).toBe('${var.UMS_NETWORK_TOKEN}');
+    expect(lb!.extra_config).not.toHaveProperty('guestinfo.ums.db_password');
+    expect(lb!.extra_config['guestinfo.ums.network_token']).toBe('${var.UMS_NETWORK_TOKEN}');
+    process.env.TF_VAR_UMS_DB_PASSWORD = secretPassword;
+    process.env.TF_VAR_UMS_NETWORK_TOKEN = secretToken;
+    try {
+      const again = synthStack({ topology: topology({ devices: 120000 }) }).text;
+      expect(again).not.toContain(secretPassword);
+      expect(again).not.toContain(secretToken);
+      expect(again).toBe(text);
+    } finally {
+      delete process.env.TF_VAR_UMS_DB_PASSWORD;
+      delete process.env.TF_VAR_UMS_NETWORK_TOKEN;
+    }
+  });
+
+  it('joins every node with the token when the network exists already', () => {
+    const { json } = synthStack({ topology: topology({ networkToken: { mode: 'existing', variable: 'UMS_NETWORK_TOKEN' } }) });
+    for (const vm of vms(json)) expect(vm.extra_config['guestinfo.ums.network_token']).toBe('${var.UMS_NETWORK_TOKEN}');
+  });
+
+  it('deploy phase first-server: only the first server, and no token variable to ask for', () => {
+    const { json } = synthStack({ topology: topology({ devices: 120000 }), deployPhase: 'first-server' });
+    expect(vms(json).map((v) => v.name)).toEqual(['test-site-ums1']);
+    expect(json.variable).not.toHaveProperty('UMS_NETWORK_TOKEN');
+    expect(json.output.deploy_phase.value).toBe('first-server');
+    expect(resources(json, 'vsphere_compute_cluster_vm_anti_affinity_rule')).toEqual([]);
+  });
+});
+
+describe('UmsHaStack: outputs', () => {
+  it('outputs the nodes and where devices connect', () => {
+    const { json } = synthStack({ topology: topology({ devices: 120000, nodes: nodes(3, 2) }) });
+    expect(json.output.nodes.value).toEqual([
+      { name: 'ums1', vm: 'test-site-ums1', roles: 'server', ip: '10.20.0.11' },
+      { name: 'ums2', vm: 'test-site-ums2', roles: 'server', ip: '10.20.0.12' },
+      { name: 'ums3', vm: 'test-site-ums3', roles: 'server', ip: '10.20.0.13' },
+      { name: 'lb1', vm: 'test-site-lb1', roles: 'loadBalancer', ip: '10.20.0.14' },
+      { name: 'lb2', vm: 'test-site-lb2', roles: 'loadBalancer', ip: '10.20.0.15' },
+    ]);
+    expect(json.output.device_addresses.value).toEqual(['10.20.0.14', '10.20.0.15']);
+    expect(synthStack({ topology: topology({ devices: 120000, ...external }) }).json.output.device_addresses.value).toEqual(['ums.example.internal:8443']);
+    expect(synthStack({ topology: topology() }).json.output.device_addresses.value).toEqual(['10.20.0.11', '10.20.0.12']);
+  });
+});
+
+describe('UmsHaTopology: validation before any resource', () => {
+  it.each([
+    ['too few servers', topology({ devices: 120000, servers: 2 }), 'UMS-SIZE-001'],
+    ['a platform synthesis cannot build', topology({ platform: 'aws', ...external }), 'UMS-PLAT-001'],
+    ['a schema error', topology({ devices: 'many' }), 'UMS-SCHEMA'],
+  ])('refuses %s with its rule id', (_n, doc, ruleId) => {
+    let error: unknown;
+    try {
+      synthStack({ topology: doc, sourceFile: 'site.yaml' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(UmsHaValidationError);
+    const e = error as UmsHaValidationError;
+    expect(e.code).toBe('UMS_HA_INVALID_TOPOLOGY');
+    expect(e.findings.map((f) => f.ruleId)).toContain(ruleId);
+    expect(e.message).toContain(`site.yaml:0:0 error ${ruleId} `);
+  });
+
+  it('lists every error at once', () => {
+    try {
+      synthStack({ topology: topology({ devices: 120000, servers: 1, database: { engine: 'embedded' } }) });
+      throw new Error('expected a refusal');
+    } catch (err) {
+      expect((err as UmsHaValidationError).findings.map((f) => f.ruleId).sort()).toEqual(['UMS-DB-001', 'UMS-SIZE-001', 'UMS-SIZE-003']);
+    }
+  });
+
+  it('turns warnings into annotations and still synthesizes', () => {
+    const { stack, json } = synthStack({ topology: topology({ devices: 350001 }) });
+    expect(vms(json)).toHaveLength(11);
+    const warnings = stack.topology.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+    expect(warnings).toContainEqual(expect.stringContaining('UMS-SIZE-005'));
+  });
+});

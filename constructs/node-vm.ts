@@ -1,0 +1,81 @@
+import { VirtualMachine } from '@cdktf/provider-vsphere/lib/virtual-machine';
+import { Fn, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { encodeGuestinfo, type NodeBootstrap } from '../bootstrap/cloud-init';
+import type { ResolvedNode } from '../topology/model';
+import type { UmsHaSite } from './site';
+
+/** Props of {@link UmsHaNodeVm}. */
+export interface UmsHaNodeVmProps {
+  /** The node from the resolved topology: name, roles, address and size. */
+  readonly node: ResolvedNode;
+  /** Where the VM goes (cluster, datastore, template, folder). */
+  readonly site: UmsHaSite;
+  /** Network id of the HA port group. */
+  readonly networkId: string;
+  /** The node's cloud-init, attached as base64 guestinfo.metadata / guestinfo.userdata. */
+  readonly bootstrap: NodeBootstrap;
+  /**
+   * Extra guestinfo keys whose values are Terraform references to sensitive variables
+   * (e.g. `guestinfo.ums.db_password` = `${var.UMS_DB_PASSWORD}`); the bootstrap reads them once and blanks them.
+   * @default - none
+   */
+  readonly secrets?: Readonly<Record<string, string>>;
+  /**
+   * vSphere tag ids for the VM.
+   * @default - none
+   */
+  readonly tagIds?: string[];
+}
+
+/**
+ * One HA host: a VM cloned from the template with the role's CPUs and memory, the template's
+ * system disk, a data disk (`disk1`, the UMS installation and data directory: program files and
+ * retained firmware on servers) and one NIC on the HA port group.
+ *
+ * Network and identity come from cloud-init metadata, never from vSphere guest customization
+ * (which reboots and can revert to DHCP). The template UUID and extra_config are ignored after
+ * creation: a rebuilt template or a changed bootstrap does not touch running HA hosts; roll such a
+ * change out host by host with `terraform apply -replace=<address>`.
+ */
+export class UmsHaNodeVm extends Construct {
+  readonly resource: VirtualMachine;
+
+  constructor(scope: Construct, id: string, props: UmsHaNodeVmProps) {
+    super(scope, id);
+    const { node, site } = props;
+    const template = site.template;
+    const systemDisk = template.disks.get(0);
+    this.resource = new VirtualMachine(this, 'Resource', {
+      name: node.vmName,
+      annotation: `IGEL UMS HA ${node.roles.join(' + ')} (managed by ums-ha)`,
+      resourcePoolId: site.cluster.resourcePoolId,
+      datastoreId: site.datastore.id,
+      ...(site.folderPath !== undefined ? { folder: site.folderPath } : {}),
+      numCpus: node.size.cpus,
+      memory: node.size.memoryGb * 1024,
+      guestId: template.guestId,
+      scsiType: template.scsiType,
+      firmware: template.firmware,
+      enableDiskUuid: true,
+      networkInterface: [{ networkId: props.networkId, adapterType: Fn.element(template.networkInterfaceTypes, 0) }],
+      disk: [
+        { label: 'disk0', unitNumber: 0, size: Token.asNumber(systemDisk.size), thinProvisioned: systemDisk.thinProvisioned },
+        { label: 'disk1', unitNumber: 1, size: node.size.diskGb, thinProvisioned: true },
+      ],
+      clone: { templateUuid: template.id },
+      extraConfig: {
+        'guestinfo.metadata': encodeGuestinfo(`${node.vmName} guestinfo.metadata`, props.bootstrap.metadata),
+        'guestinfo.metadata.encoding': 'base64',
+        'guestinfo.userdata': encodeGuestinfo(`${node.vmName} guestinfo.userdata`, props.bootstrap.userData),
+        'guestinfo.userdata.encoding': 'base64',
+        ...props.secrets,
+      },
+      tags: props.tagIds,
+      waitForGuestNetTimeout: 10,
+      lifecycle: { ignoreChanges: ['clone[0].template_uuid', 'extra_config'] },
+    });
+    // A readable address for operators: vsphere_virtual_machine.<node name> (unique per stack, UMS-NET-004).
+    this.resource.overrideLogicalId(node.name);
+  }
+}

@@ -1,0 +1,52 @@
+import { DataVsphereComputeCluster } from '@cdktf/provider-vsphere/lib/data-vsphere-compute-cluster';
+import { DataVsphereDatacenter } from '@cdktf/provider-vsphere/lib/data-vsphere-datacenter';
+import { DataVsphereDatastore } from '@cdktf/provider-vsphere/lib/data-vsphere-datastore';
+import { DataVsphereFolder } from '@cdktf/provider-vsphere/lib/data-vsphere-folder';
+import { DataVsphereVirtualMachine } from '@cdktf/provider-vsphere/lib/data-vsphere-virtual-machine';
+import { Construct } from 'constructs';
+
+/** Props of {@link UmsHaSite}. */
+export interface UmsHaSiteProps {
+  /** vSphere datacenter name. */
+  readonly datacenter: string;
+  /** Compute cluster the VMs run in (DRS enabled for the anti-affinity rules). */
+  readonly cluster: string;
+  /** Datastore for the VM disks. */
+  readonly datastore: string;
+  /** VM template to clone (Ubuntu 22.04 with cloud-init's VMware datasource). */
+  readonly template: string;
+  /**
+   * VM folder, relative to the datacenter's vm folder; it must exist (the lookup fails the plan otherwise).
+   * @default - the datacenter's root VM folder
+   */
+  readonly folder?: string;
+}
+
+/**
+ * Where the VMs go: look-ups of existing vSphere objects (datacenter, cluster, datastore,
+ * template, folder). Nothing here is created or changed.
+ */
+export class UmsHaSite extends Construct {
+  readonly datacenter: DataVsphereDatacenter;
+  readonly cluster: DataVsphereComputeCluster;
+  readonly datastore: DataVsphereDatastore;
+  /** The template VM; its guest id, SCSI type, firmware, NIC type and system disk are copied. */
+  readonly template: DataVsphereVirtualMachine;
+  /** The VM folder look-up, when a folder is given. */
+  readonly folder?: DataVsphereFolder;
+  /** The folder path as the VMs take it (relative to the datacenter's vm folder). */
+  readonly folderPath?: string;
+
+  constructor(scope: Construct, id: string, props: UmsHaSiteProps) {
+    super(scope, id);
+    this.datacenter = new DataVsphereDatacenter(this, 'Datacenter', { name: props.datacenter });
+    const datacenterId = this.datacenter.id;
+    this.cluster = new DataVsphereComputeCluster(this, 'Cluster', { name: props.cluster, datacenterId });
+    this.datastore = new DataVsphereDatastore(this, 'Datastore', { name: props.datastore, datacenterId });
+    this.template = new DataVsphereVirtualMachine(this, 'Template', { name: props.template, datacenterId });
+    if (props.folder !== undefined) {
+      this.folderPath = props.folder.replace(/^\/+|\/+$/g, '');
+      this.folder = new DataVsphereFolder(this, 'Folder', { path: `/${props.datacenter}/vm/${this.folderPath}` });
+    }
+  }
+}

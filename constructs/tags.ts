@@ -1,0 +1,42 @@
+import { Tag } from '@cdktf/provider-vsphere/lib/tag';
+import { TagCategory } from '@cdktf/provider-vsphere/lib/tag-category';
+import { Construct } from 'constructs';
+import type { Role } from '../topology/model';
+
+/** Props of {@link UmsHaTags}. */
+export interface UmsHaTagsProps {
+  /** The topology name (`metadata.name`). */
+  readonly topologyName: string;
+}
+
+/**
+ * vSphere tags for the VMs: one category per HA network (`ums-ha-<name>`; category names are
+ * global in vCenter, so two networks never collide), a tag for the network and one per role.
+ */
+export class UmsHaTags extends Construct {
+  readonly category: TagCategory;
+  /** `topology-<name>`, on every VM of the network. */
+  readonly topologyTag: Tag;
+  private readonly roleTags: Record<Role, Tag>;
+
+  constructor(scope: Construct, id: string, props: UmsHaTagsProps) {
+    super(scope, id);
+    this.category = new TagCategory(this, 'Category', {
+      name: `ums-ha-${props.topologyName}`,
+      description: `IGEL UMS HA network ${props.topologyName} (managed by ums-ha)`,
+      cardinality: 'MULTIPLE',
+      associableTypes: ['VirtualMachine'],
+    });
+    const tag = (tagId: string, name: string, description: string) => new Tag(this, tagId, { categoryId: this.category.id, name, description });
+    this.topologyTag = tag('Topology', `topology-${props.topologyName}`, 'VMs of this IGEL UMS HA network');
+    this.roleTags = {
+      server: tag('Server', 'role-server', 'runs a UMS Server'),
+      loadBalancer: tag('LoadBalancer', 'role-load-balancer', 'runs a UMS Load Balancer'),
+    };
+  }
+
+  /** Tag ids for a VM with these roles. */
+  tagIds(roles: readonly Role[]): string[] {
+    return [this.topologyTag.id, ...roles.map((r) => this.roleTags[r].id)];
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The cdktf app (cdktf.json "app"; `npm run synth`): one stack per topology file in
+ * UMS_TOPOLOGY_DIR (default topologies/), named after metadata.name. Every file is validated first
+ * with the CLI's rules and messages; a topology with an error finding gets no stack, its stale
+ * output is removed, and the run exits non-zero. The other topologies are still synthesized.
+ *
+ * Environment:
+ *   UMS_TOPOLOGY_DIR     folder of topology files (default topologies)
+ *   UMS_HA_DEPLOY_PHASE  first-server | all (default all); see the README, "Deploy order"
+ *   CDKTF_OUTDIR         output folder (set by the cdktf CLI; default cdktf.out)
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App } from 'cdktf';
+import { expandInputs, describeFsError } from './cli/inputs';
+import type { DeployPhase } from './constructs/ums-ha-topology';
+import { UmsHaStack } from './stacks/ums-ha-stack';
+import type { UmsHaTopologyDocument } from './topology/generated/topology-types';
+import { loadTopologyBytes } from './topology/source';
+import { formatFinding, validateValue } from './topology/validate';
+
+export interface SynthesizeOptions {
+  /** Folder of topology files. */
+  readonly topologyDir: string;
+  /** Output folder. @default - CDKTF_OUTDIR, else cdktf.out */
+  readonly outdir?: string;
+  /** @default 'all' */
+  readonly deployPhase?: DeployPhase;
+  /** Where messages go. @default process.stderr */
+  readonly log?: (line: string) => void;
+}
+
+export interface SynthesizeResult {
+  /** 0 every topology synthesized, 1 a topology was refused, 2 a usage or input problem. */
+  readonly code: number;
+  /** Names of the stacks written. */
+  readonly stacks: readonly string[];
+  readonly outdir: string;
+}
+
+const DEPLOY_PHASES: readonly DeployPhase[] = ['first-server', 'all'];
+
+function nameOf(value: unknown): string | undefined {
+  const name = (value as { metadata?: { name?: unknown } } | null)?.metadata?.name;
+  return typeof name === 'string' && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name) ? name : undefined;
+}
+
+export function synthesize(options: SynthesizeOptions): SynthesizeResult {
+  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const app = new App(options.outdir !== undefined ? { outdir: options.outdir } : {});
+  const { files, problems } = expandInputs([options.topologyDir]);
+  for (const p of problems) log(`ums-ha: ${p}`);
+  if (problems.length > 0) return { code: 2, stacks: [], outdir: app.outdir };
+
+  let refused = 0;
+  const refuse = (name: string | undefined) => {
+    refused++;
+    // Nothing half-written: a refused topology keeps no output from an earlier synthesis.
+    if (name) fs.rmSync(path.join(app.outdir, 'stacks', name), { recursive: true, force: true });
+  };
+  const byName = new Map<string, string>();
+  const stacks: string[] = [];
+  for (const file of files) {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch (err) {
+      log(`ums-ha: cannot read ${file}: ${describeFsError(err)}`);
+      refused++;
+      continue;
+    }
+    const loaded = loadTopologyBytes(bytes);
+    if (!loaded.ok) {
+      for (const f of loaded.findings) log(formatFinding(file, f));
+      refuse(undefined);
+      continue;
+    }
+    const result = validateValue(loaded.value, loaded.source, { synthesis: true });
+    for (const f of result.findings) log(formatFinding(file, f));
+    const name = nameOf(loaded.value);
+    if (!result.valid || !result.document || !name) {
+      log(`ums-ha: ${file}: not synthesized (fix the errors above)`);
+      refuse(name);
+      continue;
+    }
+    const other = byName.get(name);
+    if (other !== undefined) {
+      log(`${file}:${loaded.source.locate('/metadata/name').line}:${loaded.source.locate('/metadata/name').column} error UMS-NET-004 metadata.name ${name} is also the name of ${other}: every topology needs its own name (it names the stack and every VM)`);
+      refuse(undefined);
+      continue;
+    }
+    byName.set(name, file);
+    new UmsHaStack(app, name, {
+      topology: result.document as UmsHaTopologyDocument,
+      sourceFile: file,
+      sourceMap: loaded.source,
+      deployPhase: options.deployPhase,
+    });
+    stacks.push(name);
+  }
+  app.synth();
+  return { code: refused > 0 ? 1 : 0, stacks, outdir: app.outdir };
+}
+
+if (require.main === module) {
+  const phase = (process.env.UMS_HA_DEPLOY_PHASE ?? 'all') as DeployPhase;
+  if (!DEPLOY_PHASES.includes(phase)) {
+    process.stderr.write(`ums-ha: UMS_HA_DEPLOY_PHASE must be first-server or all, not ${JSON.stringify(phase)}\n`);
+    process.exitCode = 2;
+  } else {
+    const result = synthesize({ topologyDir: process.env.UMS_TOPOLOGY_DIR ?? 'topologies', deployPhase: phase });
+    if (result.stacks.length > 0) process.stderr.write(`ums-ha: synthesized ${result.stacks.join(', ')} into ${path.relative(process.cwd(), result.outdir) || '.'}\n`);
+    process.exitCode = result.code;
+  }
+}
