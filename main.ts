@@ -47,7 +47,9 @@ function nameOf(value: unknown): string | undefined {
 
 export function synthesize(options: SynthesizeOptions): SynthesizeResult {
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const app = new App(options.outdir !== undefined ? { outdir: options.outdir } : {});
+  // Construct stack traces in metadata serve cdktf's own debugging; ums-ha's messages point at the
+  // topology file instead, and recording them costs a large share of synthesis time.
+  const app = new App({ stackTraces: process.env.UMS_HA_DEBUG !== undefined, ...(options.outdir !== undefined ? { outdir: options.outdir } : {}) });
   const { files, problems } = expandInputs([options.topologyDir]);
   for (const p of problems) log(`ums-ha: ${p}`);
   if (problems.length > 0) return { code: 2, stacks: [], outdir: app.outdir };

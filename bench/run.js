@@ -7,8 +7,12 @@
  *
  *   validate cold      node bin/ums-ha.js validate <one file>  vs  node -e 0   (target <= 2.0x)
  *   validate files/s   1,000 generated topologies in one process             (target >= 2,000/s)
+ *   synth 1 / 100      the app over 1 and 100 generated topologies  vs  plain cdktf declaring
+ *                      the same VMs with no domain logic (bench/synth-baseline.js) (target <= 1.3x)
+ *   synth 100 RSS      peak resident memory synthesizing 100 topologies          (target <= 150 MB)
  *
- * Options: --quick (fewer repetitions), --only=<name>[,<name>] (validate-cold, validate-throughput).
+ * Options: --quick (fewer repetitions), --only=<name>[,<name>]
+ *          (validate-cold, validate-throughput, synth).
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -69,6 +73,48 @@ if (wanted('validate-cold')) {
     () => timeSpawn(['-e', '0']),
   );
   record('validate cold (1 file) / node -e 0', r.ratio, 'x', '<= 2.0', r.ratio <= 2.0, `${r.candidateMs.toFixed(1)} ms vs ${r.baselineMs.toFixed(1)} ms`);
+}
+
+/** Synthesis of `count` generated topologies: ums-ha vs the raw-cdktf baseline, fresh processes. */
+function benchSynth(count, reps) {
+  const { resolveTopology } = require(path.join(root, 'dist', 'topology', 'resolve.js'));
+  const { generateTopologyObjects } = require('./generate');
+  const { stringify } = require('yaml');
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ums-ha-bench-synth-'));
+  try {
+    const dir = path.join(work, 'topologies');
+    fs.mkdirSync(dir);
+    const objects = generateTopologyObjects(count, 7);
+    objects.forEach((o, i) => fs.writeFileSync(path.join(dir, `t${i}.yaml`), stringify(o)));
+    const vmCounts = objects.map((o) => resolveTopology(o).nodes.length).join(',');
+    const child = (script, argv) => {
+      const r = spawnSync(process.execPath, [path.join(__dirname, script), ...argv], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      if (r.status !== 0) throw new Error(`${script} failed: ${r.stderr}`);
+      return JSON.parse(r.stdout);
+    };
+    const ours = [];
+    const base = [];
+    for (let i = 0; i < reps; i++) {
+      base.push(child('synth-baseline.js', [path.join(work, `b${i}`), vmCounts]));
+      ours.push(child('synth-candidate.js', [dir, path.join(work, `c${i}`)]));
+    }
+    const ms = (xs) => median(xs.map((x) => x.ms));
+    const rss = (xs) => Math.max(...xs.map((x) => x.maxRssMb));
+    return { ours: ms(ours), base: ms(base), oursRss: rss(ours), baseRss: rss(base), vms: vmCounts.split(',').reduce((a, b) => a + Number(b), 0) };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (wanted('synth')) {
+  for (const count of [1, 100]) {
+    const r = benchSynth(count, quick ? 2 : count === 1 ? 7 : 3);
+    const ratio = r.ours / r.base;
+    record(`synth ${count} topolog${count === 1 ? 'y' : 'ies'} / raw cdktf`, ratio, 'x', '<= 1.3', ratio <= 1.3, `${r.ours.toFixed(0)} ms vs ${r.base.toFixed(0)} ms, ${r.vms} VMs`);
+    if (count === 100) {
+      record('synth 100 topologies peak RSS', r.oursRss, 'MB', '<= 150', r.oursRss <= 150, `baseline ${r.baseRss.toFixed(0)} MB`);
+    }
+  }
 }
 
 if (wanted('validate-throughput')) {

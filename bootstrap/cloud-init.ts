@@ -3,8 +3,8 @@
  * attaches the result as guestinfo.metadata / guestinfo.userdata (base64), literal strings a
  * reviewer can decode from cdk.tf.json and tests check offline exactly as they boot.
  *
- * Metadata: instance-id, local-hostname and a netplan v2 static configuration of the HA NIC (the
- * VMware datasource reads it; no vSphere guest customization, which can revert to DHCP).
+ * Metadata (JSON): instance-id, local-hostname and a netplan v2 static configuration of the HA NIC
+ * (the VMware datasource reads it; no vSphere guest customization, which can revert to DHCP).
  * User data: host name and chrony with the topology's NTP servers: the servers of an HA network
  * must not differ by more than one minute (seed 004, 004_f9c19963f33757ec.txt; seed 002,
  * 002_c6ce0ee242701b9d.txt).
@@ -14,16 +14,21 @@ import type { ResolvedNode, ResolvedTopology } from '../topology/model';
 
 /** What one node boots with. */
 export interface NodeBootstrap {
-  /** guestinfo.metadata (YAML). */
+  /** guestinfo.metadata: JSON (the VMware datasource reads JSON or YAML; JSON has no typing ambiguity). */
   readonly metadata: string;
-  /** guestinfo.userdata (`#cloud-config` YAML). */
+  /** guestinfo.userdata: `#cloud-config` YAML. */
   readonly userData: string;
 }
 
 /** vSphere limits one guestinfo value; each must stay under this after encoding. */
 export const GUESTINFO_MAX_BYTES = 64 * 1024;
 
-const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
+/**
+ * cloud-init reads YAML with PyYAML, a YAML 1.1 parser: emitting with 1.1 rules quotes every
+ * string 1.1 would read as something else (a host name like 2023-01-01 is a date there, `no` a
+ * boolean, 0755 an octal number).
+ */
+const YAML_OPTIONS = { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false } as const;
 
 export function renderMetadata(t: ResolvedTopology, node: ResolvedNode): string {
   if (node.ip === null) throw new Error(`node ${node.name} has no address`);
@@ -45,7 +50,7 @@ export function renderMetadata(t: ResolvedTopology, node: ResolvedNode): string 
       },
     },
   };
-  return stringify(metadata, YAML_OPTIONS);
+  return `${JSON.stringify(metadata, null, 1)}\n`;
 }
 
 export function renderUserData(t: ResolvedTopology, node: ResolvedNode): string {

@@ -1,5 +1,4 @@
 import { VirtualMachine } from '@cdktf/provider-vsphere/lib/virtual-machine';
-import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { encodeGuestinfo, type NodeBootstrap } from '../bootstrap/cloud-init';
 import type { ResolvedNode } from '../topology/model';
@@ -44,26 +43,25 @@ export class UmsHaNodeVm extends Construct {
   constructor(scope: Construct, id: string, props: UmsHaNodeVmProps) {
     super(scope, id);
     const { node, site } = props;
-    const template = site.template;
-    const systemDisk = template.disks.get(0);
+    const refs = site.refs;
     this.resource = new VirtualMachine(this, 'Resource', {
       name: node.vmName,
       annotation: `IGEL UMS HA ${node.roles.join(' + ')} (managed by ums-ha)`,
-      resourcePoolId: site.cluster.resourcePoolId,
-      datastoreId: site.datastore.id,
+      resourcePoolId: refs.resourcePoolId,
+      datastoreId: refs.datastoreId,
       ...(site.folderPath !== undefined ? { folder: site.folderPath } : {}),
       numCpus: node.size.cpus,
       memory: node.size.memoryGb * 1024,
-      guestId: template.guestId,
-      scsiType: template.scsiType,
-      firmware: template.firmware,
+      guestId: refs.guestId,
+      scsiType: refs.scsiType,
+      firmware: refs.firmware,
       enableDiskUuid: true,
-      networkInterface: [{ networkId: props.networkId, adapterType: Fn.element(template.networkInterfaceTypes, 0) }],
+      networkInterface: [{ networkId: props.networkId, adapterType: refs.adapterType }],
       disk: [
-        { label: 'disk0', unitNumber: 0, size: Token.asNumber(systemDisk.size), thinProvisioned: systemDisk.thinProvisioned },
+        { label: 'disk0', unitNumber: 0, size: refs.systemDiskSize, thinProvisioned: refs.systemDiskThin },
         { label: 'disk1', unitNumber: 1, size: node.size.diskGb, thinProvisioned: true },
       ],
-      clone: { templateUuid: template.id },
+      clone: { templateUuid: refs.templateId },
       extraConfig: {
         'guestinfo.metadata': encodeGuestinfo(`${node.vmName} guestinfo.metadata`, props.bootstrap.metadata),
         'guestinfo.metadata.encoding': 'base64',

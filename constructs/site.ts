@@ -3,6 +3,7 @@ import { DataVsphereDatacenter } from '@cdktf/provider-vsphere/lib/data-vsphere-
 import { DataVsphereDatastore } from '@cdktf/provider-vsphere/lib/data-vsphere-datastore';
 import { DataVsphereFolder } from '@cdktf/provider-vsphere/lib/data-vsphere-folder';
 import { DataVsphereVirtualMachine } from '@cdktf/provider-vsphere/lib/data-vsphere-virtual-machine';
+import { Fn, Token, type IResolvable } from 'cdktf';
 import { Construct } from 'constructs';
 
 /** Props of {@link UmsHaSite}. */
@@ -26,6 +27,22 @@ export interface UmsHaSiteProps {
  * Where the VMs go: look-ups of existing vSphere objects (datacenter, cluster, datastore,
  * template, folder). Nothing here is created or changed.
  */
+/** Attributes of the site's look-ups, as Terraform references. */
+export interface SiteRefs {
+  readonly resourcePoolId: string;
+  readonly datastoreId: string;
+  readonly clusterId: string;
+  readonly templateId: string;
+  readonly guestId: string;
+  readonly scsiType: string;
+  readonly firmware: string;
+  /** The template's first NIC type. */
+  readonly adapterType: string;
+  /** Size and provisioning of the template's system disk. */
+  readonly systemDiskSize: number;
+  readonly systemDiskThin: IResolvable;
+}
+
 export class UmsHaSite extends Construct {
   readonly datacenter: DataVsphereDatacenter;
   readonly cluster: DataVsphereComputeCluster;
@@ -36,6 +53,11 @@ export class UmsHaSite extends Construct {
   readonly folder?: DataVsphereFolder;
   /** The folder path as the VMs take it (relative to the datacenter's vm folder). */
   readonly folderPath?: string;
+  /**
+   * The attributes every VM takes, read once: each read of a resource attribute creates a token,
+   * and cdktf records a stack trace for every token, so per-VM reads dominate synthesis time.
+   */
+  readonly refs: SiteRefs;
 
   constructor(scope: Construct, id: string, props: UmsHaSiteProps) {
     super(scope, id);
@@ -44,6 +66,19 @@ export class UmsHaSite extends Construct {
     this.cluster = new DataVsphereComputeCluster(this, 'Cluster', { name: props.cluster, datacenterId });
     this.datastore = new DataVsphereDatastore(this, 'Datastore', { name: props.datastore, datacenterId });
     this.template = new DataVsphereVirtualMachine(this, 'Template', { name: props.template, datacenterId });
+    const systemDisk = this.template.disks.get(0);
+    this.refs = {
+      resourcePoolId: this.cluster.resourcePoolId,
+      datastoreId: this.datastore.id,
+      clusterId: this.cluster.id,
+      templateId: this.template.id,
+      guestId: this.template.guestId,
+      scsiType: this.template.scsiType,
+      firmware: this.template.firmware,
+      adapterType: Fn.element(this.template.networkInterfaceTypes, 0),
+      systemDiskSize: Token.asNumber(systemDisk.size),
+      systemDiskThin: systemDisk.thinProvisioned,
+    };
     if (props.folder !== undefined) {
       this.folderPath = props.folder.replace(/^\/+|\/+$/g, '');
       this.folder = new DataVsphereFolder(this, 'Folder', { path: `/${props.datacenter}/vm/${this.folderPath}` });

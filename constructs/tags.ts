@@ -18,6 +18,8 @@ export class UmsHaTags extends Construct {
   /** `topology-<name>`, on every VM of the network. */
   readonly topologyTag: Tag;
   private readonly roleTags: Record<Role, Tag>;
+  /** Tag ids read once (every attribute read is a new token). */
+  private readonly ids: { topology: string; roles: Record<Role, string> };
 
   constructor(scope: Construct, id: string, props: UmsHaTagsProps) {
     super(scope, id);
@@ -33,10 +35,11 @@ export class UmsHaTags extends Construct {
       server: tag('Server', 'role-server', 'runs a UMS Server'),
       loadBalancer: tag('LoadBalancer', 'role-load-balancer', 'runs a UMS Load Balancer'),
     };
+    this.ids = { topology: this.topologyTag.id, roles: { server: this.roleTags.server.id, loadBalancer: this.roleTags.loadBalancer.id } };
   }
 
   /** Tag ids for a VM with these roles. */
   tagIds(roles: readonly Role[]): string[] {
-    return [this.topologyTag.id, ...roles.map((r) => this.roleTags[r].id)];
+    return [this.ids.topology, ...roles.map((r) => this.ids.roles[r])];
   }
 }

@@ -105,10 +105,12 @@ export class UmsHaTopology extends Construct {
       this.networkToken = secretVariable(this, 'NetworkToken', t.networkToken.variable, 'Content of the IGEL network token (IGEL-Network.token) joining nodes install with');
     }
 
+    const passwordRef = this.databasePassword.stringValue;
+    const tokenRef = this.networkToken?.stringValue;
     this.nodes = built.map((node) => {
       const secrets: Record<string, string> = {};
-      if (node.roles.includes('server')) secrets[SECRET_GUESTINFO_KEYS.databasePassword] = this.databasePassword.stringValue;
-      if (joins(node) && this.networkToken) secrets[SECRET_GUESTINFO_KEYS.networkToken] = this.networkToken.stringValue;
+      if (node.roles.includes('server')) secrets[SECRET_GUESTINFO_KEYS.databasePassword] = passwordRef;
+      if (joins(node) && tokenRef !== undefined) secrets[SECRET_GUESTINFO_KEYS.networkToken] = tokenRef;
       return new UmsHaNodeVm(this, node.name, {
         node,
         site: this.site,
@@ -121,7 +123,7 @@ export class UmsHaTopology extends Construct {
 
     const vmIds = (pick: (n: ResolvedNode) => boolean) => this.nodes.filter((_vm, i) => pick(built[i] as ResolvedNode)).map((vm) => vm.resource.id);
     this.antiAffinity = new UmsHaAntiAffinity(this, 'AntiAffinity', {
-      computeClusterId: this.site.cluster.id,
+      computeClusterId: this.site.refs.clusterId,
       mandatory: vsphere.antiAffinity === 'mandatory',
       groups: [
         { name: `${t.name}-ums-servers`, virtualMachineIds: vmIds((n) => n.roles.includes('server')) },

@@ -84,7 +84,7 @@ describe('UmsHaStack: bootstrap hand-off', () => {
     t.forEach((vm, i) => {
       expect(vm.extra_config['guestinfo.metadata.encoding']).toBe('base64');
       expect(vm.extra_config['guestinfo.userdata.encoding']).toBe('base64');
-      const metadata = parse(decode(vm, 'guestinfo.metadata'));
+      const metadata = JSON.parse(decode(vm, 'guestinfo.metadata'));
       expect(metadata['local-hostname']).toBe(vm.name);
       expect(metadata.network.ethernets.ha0.addresses).toEqual([`10.20.0.${11 + i}/24`]);
       expect(metadata.network.ethernets.ha0.routes).toEqual([{ to: 'default', via: '10.20.0.1' }]);
