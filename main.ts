@@ -7,6 +7,8 @@
  * Environment:
  *   UMS_TOPOLOGY_DIR     folder of topology files (default topologies)
  *   UMS_HA_DEPLOY_PHASE  first-server | all (default all); see the README, "Deploy order"
+ *   UMS_HA_BACKEND_FILE  JSON file {"type": "s3", "config": {...}} for every stack's backend;
+ *                        "{stack}" in a value becomes the stack name (default: local state)
  *   CDKTF_OUTDIR         output folder (set by the cdktf CLI; default cdktf.out)
  */
 import * as fs from 'node:fs';
@@ -14,7 +16,7 @@ import * as path from 'node:path';
 import { App } from 'cdktf';
 import { expandInputs, describeFsError } from './cli/inputs';
 import type { DeployPhase } from './constructs/ums-ha-topology';
-import { UmsHaStack } from './stacks/ums-ha-stack';
+import { UmsHaStack, type BackendConfig } from './stacks/ums-ha-stack';
 import type { UmsHaTopologyDocument } from './topology/generated/topology-types';
 import { loadTopologyBytes } from './topology/source';
 import { formatFinding, validateValue } from './topology/validate';
@@ -26,6 +28,8 @@ export interface SynthesizeOptions {
   readonly outdir?: string;
   /** @default 'all' */
   readonly deployPhase?: DeployPhase;
+  /** @default - local state */
+  readonly backend?: BackendConfig;
   /** Where messages go. @default process.stderr */
   readonly log?: (line: string) => void;
 }
@@ -97,6 +101,7 @@ export function synthesize(options: SynthesizeOptions): SynthesizeResult {
       sourceFile: file,
       sourceMap: loaded.source,
       deployPhase: options.deployPhase,
+      backend: options.backend,
     });
     stacks.push(name);
   }
@@ -104,13 +109,32 @@ export function synthesize(options: SynthesizeOptions): SynthesizeResult {
   return { code: refused > 0 ? 1 : 0, stacks, outdir: app.outdir };
 }
 
+/** Reads UMS_HA_BACKEND_FILE; a problem is one line for the user. */
+export function readBackendFile(file: string): BackendConfig | string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    return `UMS_HA_BACKEND_FILE ${file}: ${err instanceof SyntaxError ? `not JSON (${err.message})` : describeFsError(err)}`;
+  }
+  const b = parsed as { type?: unknown; config?: unknown };
+  if (typeof b?.type !== 'string' || !/^[a-z0-9_]+$/.test(b.type) || !b.config || typeof b.config !== 'object' || Array.isArray(b.config)) {
+    return `UMS_HA_BACKEND_FILE ${file}: expected {"type": "<backend type>", "config": {...}}`;
+  }
+  return { type: b.type, config: b.config as Record<string, unknown> };
+}
+
 if (require.main === module) {
   const phase = (process.env.UMS_HA_DEPLOY_PHASE ?? 'all') as DeployPhase;
+  const backend = process.env.UMS_HA_BACKEND_FILE ? readBackendFile(process.env.UMS_HA_BACKEND_FILE) : undefined;
   if (!DEPLOY_PHASES.includes(phase)) {
     process.stderr.write(`ums-ha: UMS_HA_DEPLOY_PHASE must be first-server or all, not ${JSON.stringify(phase)}\n`);
     process.exitCode = 2;
+  } else if (typeof backend === 'string') {
+    process.stderr.write(`ums-ha: ${backend}\n`);
+    process.exitCode = 2;
   } else {
-    const result = synthesize({ topologyDir: process.env.UMS_TOPOLOGY_DIR ?? 'topologies', deployPhase: phase });
+    const result = synthesize({ topologyDir: process.env.UMS_TOPOLOGY_DIR ?? 'topologies', deployPhase: phase, backend });
     if (result.stacks.length > 0) process.stderr.write(`ums-ha: synthesized ${result.stacks.join(', ')} into ${path.relative(process.cwd(), result.outdir) || '.'}\n`);
     process.exitCode = result.code;
   }

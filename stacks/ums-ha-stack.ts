@@ -1,10 +1,55 @@
 import { VsphereProvider } from '@cdktf/provider-vsphere/lib/provider';
-import { TerraformStack, TerraformVariable } from 'cdktf';
+import { TerraformBackend, TerraformStack, TerraformVariable, type TerraformRemoteState } from 'cdktf';
 import type { Construct } from 'constructs';
 import { UmsHaTopology, type UmsHaTopologyProps } from '../constructs/ums-ha-topology';
 
-/** Props of {@link UmsHaStack}: those of the topology construct. */
-export type UmsHaStackProps = UmsHaTopologyProps;
+/** A Terraform backend block: `terraform { backend "<type>" { ...config } }`. */
+export interface BackendConfig {
+  /** Backend type, e.g. `s3`, `azurerm`, `gcs`, `pg`, `http`, `remote`. */
+  readonly type: string;
+  /** Its settings; the text `{stack}` in any string value becomes the stack name. */
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+/** Props of {@link UmsHaStack}. */
+export interface UmsHaStackProps extends UmsHaTopologyProps {
+  /**
+   * Where Terraform keeps the state, which holds the secrets in plaintext (the sensitive variables
+   * and the guestinfo values): use a remote backend with encryption and access control.
+   * @default - the local backend (terraform.<stack>.tfstate in the stack's folder)
+   */
+  readonly backend?: BackendConfig;
+}
+
+/** A backend of any type, from {@link BackendConfig} (replaces cdktf's default local backend). */
+class ConfiguredBackend extends TerraformBackend {
+  constructor(
+    scope: Construct,
+    private readonly settings: Readonly<Record<string, unknown>>,
+    type: string,
+  ) {
+    super(scope, 'backend', type);
+  }
+
+  protected synthesizeAttributes(): { [name: string]: unknown } {
+    return { ...this.settings };
+  }
+
+  protected synthesizeHclAttributes(): { [name: string]: unknown } {
+    return Object.fromEntries(Object.entries(this.settings).map(([k, value]) => [k, { value, type: 'simple' }]));
+  }
+
+  getRemoteStateDataSource(): TerraformRemoteState {
+    throw new Error('ums-ha stacks do not read each other\'s state');
+  }
+}
+
+function substituteStack(value: unknown, stack: string): unknown {
+  if (typeof value === 'string') return value.split('{stack}').join(stack);
+  if (Array.isArray(value)) return value.map((v) => substituteStack(v, stack));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteStack(v, stack)]));
+  return value;
+}
 
 /** The vCenter connection as variables; the password is sensitive. */
 export const VSPHERE_VARIABLES = { server: 'vsphere_server', user: 'vsphere_user', password: 'vsphere_password' } as const;
@@ -29,6 +74,7 @@ export class UmsHaStack extends TerraformStack {
       password: variable(VSPHERE_VARIABLES.password, 'vCenter password (TF_VAR_vsphere_password)', true),
       allowUnverifiedSsl: false,
     });
+    if (props.backend) new ConfiguredBackend(this, substituteStack(props.backend.config, id) as Record<string, unknown>, props.backend.type);
     this.topology = new UmsHaTopology(this, 'topology', props);
   }
 }

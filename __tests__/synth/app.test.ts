@@ -107,3 +107,38 @@ describe('the cdktf app (main.ts)', () => {
     expect(r.stderr).toContain('UMS_HA_DEPLOY_PHASE must be first-server or all');
   });
 });
+
+describe('state backend (UMS_HA_BACKEND_FILE)', () => {
+  it('configures every stack with its own state key', () => {
+    const w = workspace({ 'a.yaml': named('alpha'), 'b.yaml': named('beta') });
+    const backendFile = path.join(path.dirname(w.topologies), 'backend.json');
+    fs.writeFileSync(backendFile, JSON.stringify({ type: 's3', config: { bucket: 'tfstate', key: 'ums-ha/{stack}.tfstate', encrypt: true } }));
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'main.js')], {
+      cwd: path.dirname(w.topologies),
+      env: { ...process.env, UMS_TOPOLOGY_DIR: 'topologies', CDKTF_OUTDIR: w.outdir, UMS_HA_BACKEND_FILE: backendFile },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    for (const name of ['alpha', 'beta']) {
+      const json = JSON.parse(fs.readFileSync(path.join(w.outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+      expect(json.terraform.backend).toEqual({ s3: { bucket: 'tfstate', key: `ums-ha/${name}.tfstate`, encrypt: true } });
+    }
+  });
+
+  it.each([
+    ['not JSON', '{type: s3'],
+    ['no type', '{"config": {}}'],
+    ['config not an object', '{"type": "s3", "config": [1]}'],
+  ])('refuses a backend file that is %s, in one line', (_n, content) => {
+    const file = path.join(dir, `backend-${_n.replace(/ /g, '-')}.json`);
+    fs.writeFileSync(file, content);
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'main.js')], {
+      cwd: repoRoot,
+      env: { ...process.env, UMS_HA_BACKEND_FILE: file, CDKTF_OUTDIR: path.join(dir, 'backend.out') },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('UMS_HA_BACKEND_FILE');
+  });
+});
