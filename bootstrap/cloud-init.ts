@@ -5,12 +5,28 @@
  *
  * Metadata (JSON): instance-id, local-hostname and a netplan v2 static configuration of the HA NIC
  * (the VMware datasource reads it; no vSphere guest customization, which can revert to DHCP).
- * User data: host name and chrony with the topology's NTP servers: the servers of an HA network
- * must not differ by more than one minute (seed 004, 004_f9c19963f33757ec.txt; seed 002,
- * 002_c6ce0ee242701b9d.txt).
+ * User data: host name; chrony with the topology's NTP servers (the servers of an HA network must
+ * not differ by more than one minute: seed 004, 004_f9c19963f33757ec.txt; seed 002,
+ * 002_c6ce0ee242701b9d.txt); the packages the scripts need; the data disk on /opt/IGEL; the host
+ * firewall (nftables.service, default-deny inbound, from the firewall matrix); the node's settings
+ * and the static scripts; and a run of ums-ha-install (docs/bootstrap.md).
  */
 import { stringify } from 'yaml';
 import type { ResolvedNode, ResolvedTopology } from '../topology/model';
+import { NODE_SCRIPTS } from './generated/scripts';
+import { NODE_ENV_PATH, renderNodeEnv } from './node-env';
+import { FIREWALL_PATH, renderFirewall } from './nftables';
+
+/** Where the node scripts go (docs/bootstrap.md). */
+export const NODE_PATHS = {
+  install: '/usr/local/sbin/ums-ha-install',
+  preflight: '/usr/local/lib/ums-ha/ums-ha-preflight',
+  preflightCommand: '/usr/local/sbin/ums-ha-preflight',
+  installerDriver: '/usr/local/lib/ums-ha/installer.exp',
+  nftablesConf: '/etc/nftables.conf',
+  dataDisk: '/dev/sdb',
+  dataMount: '/opt/IGEL',
+} as const;
 
 /** What one node boots with. */
 export interface NodeBootstrap {
@@ -54,12 +70,31 @@ export function renderMetadata(t: ResolvedTopology, node: ResolvedNode): string 
 }
 
 export function renderUserData(t: ResolvedTopology, node: ResolvedNode): string {
+  const file = (path: string, permissions: string, content: string) => ({ path, owner: 'root:root', permissions, content });
   const config = {
     hostname: node.vmName,
     preserve_hostname: false,
     manage_etc_hosts: true,
     timezone: 'Etc/UTC',
     ntp: { enabled: true, ntp_client: 'chrony', servers: [...t.network.ntpServers] },
+    package_update: true,
+    packages: ['chrony', 'nftables', 'expect', 'curl', 'socat', 'open-vm-tools'],
+    disk_setup: { [NODE_PATHS.dataDisk]: { table_type: 'gpt', layout: true, overwrite: false } },
+    fs_setup: [{ label: 'ums-data', filesystem: 'ext4', device: NODE_PATHS.dataDisk, partition: 'auto' }],
+    mounts: [['LABEL=ums-data', NODE_PATHS.dataMount, 'ext4', 'defaults,nofail', '0', '2']],
+    write_files: [
+      file(NODE_ENV_PATH, '0600', renderNodeEnv(t, node)),
+      file(FIREWALL_PATH, '0600', renderFirewall(t, node)),
+      file(NODE_PATHS.nftablesConf, '0644', `#!/usr/sbin/nft -f\nflush ruleset\ninclude "${FIREWALL_PATH}"\n`),
+      file(NODE_PATHS.install, '0700', NODE_SCRIPTS['ums-ha-install.sh']),
+      file(NODE_PATHS.preflight, '0755', NODE_SCRIPTS['ums-ha-preflight.sh']),
+      file(NODE_PATHS.installerDriver, '0755', NODE_SCRIPTS['installer.exp']),
+    ],
+    runcmd: [
+      ['systemctl', 'enable', '--now', 'nftables.service'],
+      ['ln', '-sf', NODE_PATHS.preflight, NODE_PATHS.preflightCommand],
+      [NODE_PATHS.install],
+    ],
   };
   return `#cloud-config\n${stringify(config, YAML_OPTIONS)}`;
 }

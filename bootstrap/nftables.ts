@@ -1,0 +1,75 @@
+/**
+ * The host firewall of one node, rendered from the topology's firewall matrix
+ * (topology/firewall.ts): inbound denied by default, each matrix row whose destination is one of
+ * the node's roles accepted from its sources only; broadcast rows match the HA VLAN's broadcast
+ * address. Written to /etc/ums-ha/firewall.nft and loaded at boot by nftables.service.
+ */
+import { inboundRows, type FirewallRow } from '../topology/firewall';
+import type { ResolvedNode, ResolvedTopology } from '../topology/model';
+
+/** Where the bootstrap writes the ruleset on the node. */
+export const FIREWALL_PATH = '/etc/ums-ha/firewall.nft';
+
+type SetName = 'ha_hosts' | 'servers' | 'load_balancers' | 'device_nets' | 'admin_nets';
+
+function sourceSet(row: FirewallRow): SetName {
+  const from = [...row.from].sort().join(',');
+  switch (from) {
+    case 'loadBalancer,server':
+      return 'ha_hosts';
+    case 'server':
+      return 'servers';
+    case 'loadBalancer':
+      return 'load_balancers';
+    case 'devices':
+      return 'device_nets';
+    case 'admins':
+      return 'admin_nets';
+    default:
+      throw new Error(`no source set for ${from}`);
+  }
+}
+
+function set(name: SetName, elements: readonly string[]): string {
+  const items = elements.length > 0 ? ` elements = { ${elements.join(', ')} }` : '';
+  return `\tset ${name} {\n\t\ttype ipv4_addr\n\t\tflags interval\n\t\tauto-merge\n${items ? `\t\t${items.trim()}\n` : ''}\t}`;
+}
+
+export function renderFirewall(t: ResolvedTopology, node: ResolvedNode): string {
+  const ips = (role: 'server' | 'loadBalancer') => t.nodes.filter((n) => n.roles.includes(role) && n.ip).map((n) => n.ip as string);
+  const sets: Record<SetName, string[]> = {
+    ha_hosts: t.nodes.filter((n) => n.ip).map((n) => n.ip as string),
+    servers: ips('server'),
+    load_balancers: ips('loadBalancer'),
+    device_nets: [...t.network.deviceCidrs],
+    admin_nets: [...t.network.adminCidrs],
+  };
+  const broadcast = `{ ${t.network.broadcastAddress}, 255.255.255.255 }`;
+  const rules = inboundRows(t, node).map((row) => {
+    const dest = row.broadcast ? ` ip daddr ${broadcast}` : '';
+    return `\t\tip saddr @${sourceSet(row)}${dest} ${row.protocol} dport ${row.port} accept comment "${row.id}"`;
+  });
+  return [
+    '#!/usr/sbin/nft -f',
+    `# ums-ha host firewall of ${node.vmName} (${node.roles.join(' + ')}), generated from the firewall matrix`,
+    '# of the topology (docs/ports.md). Inbound is denied except the rows below; outbound is open.',
+    '# Do not edit on the host: change the topology and re-render.',
+    'table inet ums_ha',
+    'delete table inet ums_ha',
+    'table inet ums_ha {',
+    ...(Object.keys(sets) as SetName[]).map((name) => set(name, sets[name])),
+    '',
+    '\tchain input {',
+    '\t\ttype filter hook input priority filter; policy drop;',
+    '\t\tiif "lo" accept',
+    '\t\tct state established,related accept',
+    '\t\tct state invalid drop',
+    '\t\tip protocol icmp icmp type { destination-unreachable, time-exceeded, parameter-problem } accept',
+    '\t\tip protocol icmp icmp type echo-request ip saddr @ha_hosts accept',
+    '\t\tip protocol icmp icmp type echo-request ip saddr @admin_nets accept',
+    ...rules,
+    '\t}',
+    '}',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,71 @@
+/**
+ * The settings of one node as a shell file (/etc/ums-ha/node.env) the static scripts source.
+ * Every value is single-quoted (a ' becomes '\''), so no topology value is ever read as shell
+ * code; the scripts themselves contain no topology value. Secrets are not here: they stay in
+ * guestinfo until the install script takes them.
+ */
+import { expectedUnits, listeningPorts, outboundRows } from '../topology/firewall';
+import type { ResolvedNode, ResolvedTopology } from '../topology/model';
+import { MINIMUMS } from '../topology/rules/res';
+
+export const NODE_ENV_PATH = '/etc/ums-ha/node.env';
+
+/** Quotes a value for POSIX shells. */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Which components the installer installs on this node. */
+export function components(node: ResolvedNode): 'server-and-lb' | 'server' | 'lb' {
+  const server = node.roles.includes('server');
+  const lb = node.roles.includes('loadBalancer');
+  return server && lb ? 'server-and-lb' : server ? 'server' : 'lb';
+}
+
+export function nodeSettings(t: ResolvedTopology, node: ResolvedNode): Record<string, string> {
+  const server = node.roles.includes('server');
+  const lb = node.roles.includes('loadBalancer');
+  const first = node.index === 0;
+  const creates = first && t.networkToken.mode === 'create';
+  const peers = t.nodes.filter((n) => n !== node && n.ip);
+  const peerChecks: string[] = [];
+  for (const row of outboundRows(t, node)) {
+    if (row.broadcast || row.protocol !== 'tcp' || row.direction !== 'inbound') continue;
+    for (const peer of peers) if (peer.roles.some((r) => row.to.includes(r))) peerChecks.push(`${peer.ip}:${row.port}`);
+  }
+  const memoryGb = (server ? MINIMUMS.server.memoryGb : 0) + (lb ? MINIMUMS.loadBalancer.memoryGb : 0);
+  const diskGb = (server ? MINIMUMS.server.diskGb : 0) + (lb ? MINIMUMS.loadBalancer.diskGb : 0);
+  const db = t.database;
+  return {
+    UMS_HA_TOPOLOGY: t.name,
+    UMS_HA_NODE: node.vmName,
+    UMS_HA_ROLES: node.roles.join(','),
+    UMS_HA_COMPONENTS: components(node),
+    UMS_HA_IP: node.ip ?? '',
+    UMS_HA_UMS_VERSION: t.umsVersion,
+    UMS_HA_INSTALLER_URL: t.installer.url,
+    UMS_HA_INSTALLER_SHA256: (t.installer.sha256 ?? '').toLowerCase(),
+    UMS_HA_TOKEN: creates ? 'create' : 'join',
+    UMS_HA_TOKEN_VARIABLE: t.networkToken.variable,
+    UMS_HA_WEBAPP: server ? 'yes' : 'no', // OS 12 devices cannot be managed without the Web App (seed 004)
+    UMS_HA_DB_ENGINE: server ? db.engine : '',
+    UMS_HA_DB_HOST: server ? (db.host ?? '') : '',
+    UMS_HA_DB_PORT: server && db.port !== undefined ? String(db.port) : '',
+    UMS_HA_DB_NAME: server ? (db.name ?? '') : '',
+    UMS_HA_DB_USER: server ? (db.user ?? '') : '',
+    UMS_HA_MAX_SKEW_SECONDS: '60',
+    UMS_HA_MIN_MEMORY_MB: String(memoryGb * 1024),
+    UMS_HA_MIN_DISK_GB: String(diskGb),
+    UMS_HA_DATA_DIR: '/opt/IGEL',
+    UMS_HA_PEER_CHECKS: peerChecks.join(' '),
+    UMS_HA_BROADCAST: t.network.broadcastAddress,
+    UMS_HA_BROADCAST_PORTS: t.loadBalancing === 'igel' ? '6155 61616' : '61616',
+    UMS_HA_EXPECT_UNITS: expectedUnits(node).join(' '),
+    UMS_HA_EXPECT_PORTS: listeningPorts(node).join(' '),
+  };
+}
+
+export function renderNodeEnv(t: ResolvedTopology, node: ResolvedNode): string {
+  const lines = Object.entries(nodeSettings(t, node)).map(([k, v]) => `${k}=${shellQuote(v)}`);
+  return `# ums-ha settings of ${node.vmName}, rendered from the topology. Secrets are not here.\n${lines.join('\n')}\n`;
+}

@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# ums-ha-install: installs this node's IGEL UMS components once, without a person.
+#
+# Settings come from /etc/ums-ha/node.env (rendered from the topology at synthesis); secrets from
+# guestinfo (guestinfo.ums.db_password, guestinfo.ums.network_token), blanked right after they are
+# read. Steps: preflight, /root writable, time sync, download and verify the installer (nothing
+# runs before its SHA-256 matches), install, network token, post-install checks.
+#
+# Every step writes a line to /var/log/ums-ha-install.log and the console. Success leaves
+# /var/lib/ums-ha/installed (a later run changes nothing); failure leaves /var/lib/ums-ha/failed
+# with the step and the reason, and exits non-zero.
+#
+# Paths can be moved with UMS_HA_CONF, UMS_HA_STATE_DIR, UMS_HA_LOG, UMS_HA_RUN_DIR,
+# UMS_HA_ROOT_HOME, UMS_HA_LIB_DIR, UMS_HA_CONSOLE (used by the tests).
+set -euo pipefail
+umask 077
+
+CONF="${UMS_HA_CONF:-/etc/ums-ha/node.env}"
+STATE_DIR="${UMS_HA_STATE_DIR:-/var/lib/ums-ha}"
+LOG="${UMS_HA_LOG:-/var/log/ums-ha-install.log}"
+RUN_DIR="${UMS_HA_RUN_DIR:-/run/ums-ha}"
+ROOT_HOME="${UMS_HA_ROOT_HOME:-/root}"
+LIB_DIR="${UMS_HA_LIB_DIR:-/usr/local/lib/ums-ha}"
+CONSOLE="${UMS_HA_CONSOLE:-/dev/console}"
+TIME_WAIT_SECONDS="${UMS_HA_TIME_WAIT_SECONDS:-600}"
+SERVICE_WAIT_SECONDS="${UMS_HA_SERVICE_WAIT_SECONDS:-300}"
+
+step="start"
+work=""
+
+log() {
+  local line
+  line="$(date -u +%Y-%m-%dT%H:%M:%SZ) ums-ha-install: $*"
+  printf '%s\n' "$line" >>"$LOG"
+  printf '%s\n' "$line" >&2
+  if [ -w "$CONSOLE" ]; then printf '%s\n' "$line" >"$CONSOLE" 2>/dev/null || true; fi
+}
+
+fail() {
+  log "FAILED at step ${step}: $*"
+  printf 'step=%s\nreason=%s\n' "$step" "$*" >"$STATE_DIR/failed"
+  exit 1
+}
+
+cleanup() {
+  local rc=$?
+  if [ -n "$work" ]; then rm -rf "$work"; fi
+  rm -f "$RUN_DIR/IGEL-Network.token"
+  if [ "$rc" -ne 0 ] && [ ! -f "$STATE_DIR/failed" ]; then
+    log "FAILED at step ${step} (exit ${rc})"
+    printf 'step=%s\nreason=exit %s\n' "$step" "$rc" >"$STATE_DIR/failed"
+  fi
+}
+
+# Reads a guestinfo value once and blanks it, so the secret does not stay in the VM's settings.
+take_guestinfo() {
+  local key=$1 value=""
+  if command -v vmware-rpctool >/dev/null 2>&1; then
+    value="$(vmware-rpctool "info-get ${key}" 2>/dev/null || true)"
+    if [ -n "$value" ]; then vmware-rpctool "info-set ${key} " >/dev/null 2>&1 || log "could not blank ${key}"; fi
+  fi
+  printf '%s' "$value"
+}
+
+mkdir -p "$STATE_DIR" "$RUN_DIR" "$(dirname "$LOG")"
+if [ ! -r "$CONF" ]; then
+  log "FAILED at step config: cannot read ${CONF}"
+  printf 'step=config\nreason=cannot read %s\n' "$CONF" >"$STATE_DIR/failed"
+  exit 1
+fi
+# shellcheck source=/dev/null
+. "$CONF"
+trap cleanup EXIT
+
+if [ -f "$STATE_DIR/installed" ]; then
+  log "already installed ($(cat "$STATE_DIR/installed")); nothing to do"
+  exit 0
+fi
+rm -f "$STATE_DIR/failed"
+log "installing ${UMS_HA_COMPONENTS} on ${UMS_HA_NODE} (UMS ${UMS_HA_UMS_VERSION}, token: ${UMS_HA_TOKEN})"
+
+step="preflight"
+if ! "$LIB_DIR/ums-ha-preflight" --peers=warn; then
+  fail "the preflight checks failed (see the table above and ${LOG})"
+fi
+
+step="root-writable"
+probe="$ROOT_HOME/.ums-ha-write-test"
+if ! { : >"$probe"; } 2>/dev/null; then fail "${ROOT_HOME} is not writable for root; the HA installer needs it"; fi
+rm -f "$probe"
+
+step="time-sync"
+waited=0
+until "$LIB_DIR/ums-ha-preflight" --only=clock >/dev/null 2>&1; do
+  if [ "$waited" -ge "$TIME_WAIT_SECONDS" ]; then
+    fail "the clock is not synchronized within ${UMS_HA_MAX_SKEW_SECONDS} s of NTP after ${TIME_WAIT_SECONDS} s; HA servers must not differ by more than one minute"
+  fi
+  sleep 5
+  waited=$((waited + 5))
+done
+log "clock synchronized"
+
+step="download"
+work="$(mktemp -d "${RUN_DIR}/install.XXXXXX")"
+installer="$work/setup-igel-ums-linux.bin"
+if ! curl -fsSL --retry 5 --retry-delay 5 -o "$installer" "$UMS_HA_INSTALLER_URL"; then
+  fail "cannot download the installer from ${UMS_HA_INSTALLER_URL}"
+fi
+actual="$(sha256sum "$installer" | cut -d' ' -f1)"
+if [ "$actual" != "$UMS_HA_INSTALLER_SHA256" ]; then
+  rm -f "$installer"
+  fail "the installer's SHA-256 is ${actual}, the topology expects ${UMS_HA_INSTALLER_SHA256}; refusing to run it"
+fi
+chmod 700 "$installer"
+log "installer verified (sha256 ${actual})"
+
+step="secrets"
+db_password=""
+case ",${UMS_HA_ROLES}," in
+  *,server,*)
+    db_password="$(take_guestinfo guestinfo.ums.db_password)"
+    if [ -z "$db_password" ]; then fail "no database password in guestinfo.ums.db_password (set the sensitive Terraform variable)"; fi
+    ;;
+esac
+token_file=""
+if [ "$UMS_HA_TOKEN" = "join" ]; then
+  token="$(take_guestinfo guestinfo.ums.network_token)"
+  if [ -z "$token" ]; then
+    fail "no network token in guestinfo.ums.network_token: set TF_VAR_${UMS_HA_TOKEN_VARIABLE} to the content of IGEL-Network.token from the first server (README, Deploy order)"
+  fi
+  token_file="$RUN_DIR/IGEL-Network.token"
+  (umask 077 && printf '%s' "$token" >"$token_file")
+  unset token
+fi
+
+step="install"
+if ! UMS_HA_DB_PASSWORD="$db_password" UMS_HA_TOKEN_FILE="$token_file" \
+  expect -f "$LIB_DIR/installer.exp" "$installer" >>"$LOG" 2>&1; then
+  fail "the installer did not finish (its screens are in ${LOG})"
+fi
+unset db_password
+rm -f "$token_file"
+log "installer finished"
+
+step="token"
+if [ "$UMS_HA_TOKEN" = "create" ]; then
+  if [ ! -s "$ROOT_HOME/IGEL-Network.token" ]; then fail "the installer did not create ${ROOT_HOME}/IGEL-Network.token"; fi
+  chmod 600 "$ROOT_HOME/IGEL-Network.token"
+  log "network token created at ${ROOT_HOME}/IGEL-Network.token: put its content into TF_VAR_${UMS_HA_TOKEN_VARIABLE} and deploy the other nodes"
+fi
+
+step="post-install"
+status="$STATE_DIR/status"
+: >"$status"
+missing=""
+for unit in $UMS_HA_EXPECT_UNITS; do
+  waited=0
+  until systemctl is-active --quiet "$unit"; do
+    if [ "$waited" -ge "$SERVICE_WAIT_SECONDS" ]; then break; fi
+    sleep 5
+    waited=$((waited + 5))
+  done
+  if systemctl is-active --quiet "$unit"; then state="active"; else state="inactive"; missing="$missing unit:${unit}"; fi
+  printf 'unit.%s=%s\n' "$unit" "$state" >>"$status"
+  log "unit ${unit}: ${state}"
+done
+for port in $UMS_HA_EXPECT_PORTS; do
+  if [ -n "$(ss -Hltn "sport = :${port}")" ]; then state="listening"; else state="closed"; missing="$missing port:${port}"; fi
+  printf 'port.%s=%s\n' "$port" "$state" >>"$status"
+  log "port ${port}: ${state}"
+done
+if [ -n "$missing" ]; then fail "not running or not listening:${missing}"; fi
+
+date -u +%Y-%m-%dT%H:%M:%SZ >"$STATE_DIR/installed"
+log "installed: ${UMS_HA_COMPONENTS} on ${UMS_HA_NODE}"

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# ums-ha-preflight: checks, before the UMS is installed, what the UMS HA Health Check would only
+# find afterwards: memory and disk against the documented minimums, clock skew within 60 s of NTP,
+# /root writable, the database port, every other HA host on the ports of the firewall matrix, and
+# UDP broadcast on the HA VLAN. Prints a table; exits 1 when a check fails.
+#
+#   ums-ha-preflight [--peers=fail|warn] [--only=CHECK]
+#     --peers=warn   unreachable HA hosts are warnings (used during install: peers may still boot)
+#     --only=CHECK   run one check: memory, disk, clock, root, database, peers, broadcast
+#
+# A peer port that refuses the connection passes: the firewall let it through and nothing listens
+# yet (before install). A port that does not answer at all is filtered: it fails.
+#
+# Settings: /etc/ums-ha/node.env (UMS_HA_CONF). Test hooks: UMS_HA_MEMINFO, UMS_HA_ROOT_HOME,
+# UMS_HA_CONNECT_TIMEOUT.
+set -euo pipefail
+
+CONF="${UMS_HA_CONF:-/etc/ums-ha/node.env}"
+MEMINFO="${UMS_HA_MEMINFO:-/proc/meminfo}"
+ROOT_HOME="${UMS_HA_ROOT_HOME:-/root}"
+CONNECT_TIMEOUT="${UMS_HA_CONNECT_TIMEOUT:-3}"
+peers_mode="fail"
+only=""
+for arg in "$@"; do
+  case "$arg" in
+    --peers=fail | --peers=warn) peers_mode="${arg#--peers=}" ;;
+    --only=*) only="${arg#--only=}" ;;
+    *)
+      printf 'usage: ums-ha-preflight [--peers=fail|warn] [--only=CHECK]\n' >&2
+      exit 2
+      ;;
+  esac
+done
+if [ ! -r "$CONF" ]; then
+  printf 'ums-ha-preflight: cannot read %s\n' "$CONF" >&2
+  exit 2
+fi
+# shellcheck source=/dev/null
+. "$CONF"
+
+failed=0
+row() { printf '%-10s %-28s %-5s %s\n' "$1" "$2" "$3" "$4"; }
+pass() { row "$1" "$2" "ok" "$3"; }
+warn() { row "$1" "$2" "warn" "$3"; }
+bad() {
+  row "$1" "$2" "FAIL" "$3"
+  failed=1
+}
+wanted() { [ -z "$only" ] || [ "$only" = "$1" ]; }
+
+# tcp_probe HOST PORT -> open | refused | filtered
+tcp_probe() {
+  local out rc=0
+  # shellcheck disable=SC2016 # $1 and $2 expand in the inner shell, from its own arguments
+  out="$(timeout "$CONNECT_TIMEOUT" bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>&1)" || rc=$?
+  if [ "$rc" -eq 0 ]; then
+    echo open
+  elif [ "$rc" -eq 124 ]; then
+    echo filtered
+  elif printf '%s' "$out" | grep -qi 'refused'; then
+    echo refused
+  else
+    echo filtered
+  fi
+}
+
+row "CHECK" "TARGET" "RESULT" "DETAIL"
+
+if wanted memory; then
+  mem_kb="$(awk '/^MemTotal:/ { print $2 }' "$MEMINFO")"
+  mem_mb=$((mem_kb / 1024))
+  if [ "$mem_mb" -ge "$UMS_HA_MIN_MEMORY_MB" ]; then pass memory "RAM" "${mem_mb} MB >= ${UMS_HA_MIN_MEMORY_MB} MB"; else bad memory "RAM" "${mem_mb} MB < ${UMS_HA_MIN_MEMORY_MB} MB (documented minimum)"; fi
+fi
+
+if wanted disk; then
+  target="$UMS_HA_DATA_DIR"
+  while [ ! -d "$target" ]; do target="$(dirname "$target")"; done
+  free_kb="$(df -Pk "$target" | awk 'NR == 2 { print $4 }')"
+  free_gb=$((free_kb / 1024 / 1024))
+  if [ "$free_gb" -ge "$UMS_HA_MIN_DISK_GB" ]; then pass disk "$target" "${free_gb} GB free >= ${UMS_HA_MIN_DISK_GB} GB"; else bad disk "$target" "${free_gb} GB free < ${UMS_HA_MIN_DISK_GB} GB (documented minimum)"; fi
+fi
+
+if wanted clock; then
+  if ! command -v chronyc >/dev/null 2>&1; then
+    bad clock "NTP" "chronyc not found (chrony is configured by cloud-init)"
+  else
+    tracking="$(chronyc -c tracking 2>/dev/null || true)"
+    offset="$(printf '%s' "$tracking" | cut -d, -f5)"
+    leap="$(printf '%s' "$tracking" | cut -d, -f14)"
+    if [ -z "$offset" ] || [ "$leap" = "Not synchronised" ]; then
+      bad clock "NTP" "not synchronized"
+    elif awk -v o="$offset" -v m="$UMS_HA_MAX_SKEW_SECONDS" 'BEGIN { if (o < 0) o = -o; exit !(o <= m) }'; then
+      pass clock "NTP" "offset ${offset} s (max ${UMS_HA_MAX_SKEW_SECONDS} s)"
+    else
+      bad clock "NTP" "offset ${offset} s exceeds ${UMS_HA_MAX_SKEW_SECONDS} s"
+    fi
+  fi
+fi
+
+if wanted root; then
+  if [ -d "$ROOT_HOME" ] && [ -w "$ROOT_HOME" ]; then pass root "$ROOT_HOME" "writable"; else bad root "$ROOT_HOME" "not writable (the HA installer needs it)"; fi
+fi
+
+if wanted database && [ -n "${UMS_HA_DB_HOST:-}" ]; then
+  db_port="${UMS_HA_DB_PORT:-}"
+  result="$(tcp_probe "$UMS_HA_DB_HOST" "$db_port")"
+  if [ "$result" = "open" ]; then pass database "${UMS_HA_DB_HOST}:${db_port}" "reachable"; else bad database "${UMS_HA_DB_HOST}:${db_port}" "$result"; fi
+fi
+
+if wanted peers; then
+  for check in $UMS_HA_PEER_CHECKS; do
+    host="${check%:*}"
+    port="${check##*:}"
+    result="$(tcp_probe "$host" "$port")"
+    case "$result" in
+      open) pass peer "${host}:${port}/tcp" "open" ;;
+      refused) pass peer "${host}:${port}/tcp" "reachable, nothing listening yet" ;;
+      *) if [ "$peers_mode" = "warn" ]; then warn peer "${host}:${port}/tcp" "$result"; else bad peer "${host}:${port}/tcp" "$result"; fi ;;
+    esac
+  done
+fi
+
+if wanted broadcast; then
+  for port in $UMS_HA_BROADCAST_PORTS; do
+    if printf 'ums-ha-preflight %s\n' "$UMS_HA_NODE" | socat -u - "UDP-DATAGRAM:${UMS_HA_BROADCAST}:${port},broadcast" 2>/dev/null; then
+      pass broadcast "${UMS_HA_BROADCAST}:${port}/udp" "sent"
+    else
+      bad broadcast "${UMS_HA_BROADCAST}:${port}/udp" "cannot send UDP broadcast on the HA VLAN"
+    fi
+  done
+fi
+
+exit "$failed"
