@@ -91,7 +91,9 @@ describe('UmsHaStack: bootstrap hand-off', () => {
       const userData = decode(vm, 'guestinfo.userdata');
       expect(userData.startsWith('#cloud-config\n')).toBe(true);
       expect(parse(userData).ntp.servers).toEqual(['10.20.0.10']);
-      expect(userData + JSON.stringify(metadata)).not.toContain('${');
+      // Literal base64, no Terraform expression: a reviewer decodes exactly what boots.
+      for (const key of ['guestinfo.metadata', 'guestinfo.userdata']) expect(vm.extra_config[key]).toMatch(/^[A-Za-z0-9+/]+=*$/);
+      expect(userData + JSON.stringify(metadata)).not.toMatch(/\$\{(var|data|local|module)\./);
     });
   });
 });
