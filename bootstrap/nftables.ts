@@ -45,8 +45,9 @@ export function renderFirewall(t: ResolvedTopology, node: ResolvedNode): string 
     admin_nets: [...t.network.adminCidrs],
   };
   const broadcast = `{ ${t.network.broadcastAddress}, 255.255.255.255 }`;
+  // Unicast rows accept only packets to this host's own address; broadcast rows only the VLAN broadcast.
   const rules = inboundRows(t, node).map((row) => {
-    const dest = row.broadcast ? ` ip daddr ${broadcast}` : '';
+    const dest = row.broadcast ? ` ip daddr ${broadcast}` : node.ip ? ` ip daddr ${node.ip}` : '';
     return `\t\tip saddr @${sourceSet(row)}${dest} ${row.protocol} dport ${row.port} accept comment "${row.id}"`;
   });
   return [

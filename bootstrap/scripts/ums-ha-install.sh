@@ -68,8 +68,11 @@ if [ ! -r "$CONF" ]; then
   printf 'step=config\nreason=cannot read %s\n' "$CONF" >"$STATE_DIR/failed"
   exit 1
 fi
+# The settings are exported: the installer driver reads its answers from the environment.
+set -a
 # shellcheck source=/dev/null
 . "$CONF"
+set +a
 trap cleanup EXIT
 
 if [ -f "$STATE_DIR/installed" ]; then

@@ -1,0 +1,258 @@
+/**
+ * The install script and its installer driver (expect), run for real against a FAKE installer
+ * (__tests__/fixtures/fake-igel-installer.sh) that prints the same screens and records the
+ * answers: the IGEL installer is proprietary and not here. chronyc, vmware-rpctool, systemctl, ss
+ * and socat are stubs (__tests__/fixtures/fake-bin); nothing leaves the loopback interface.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { renderNodeEnv } from '../../bootstrap/node-env';
+import { NODE_SCRIPTS } from '../../bootstrap/generated/scripts';
+import { resolveTopology } from '../../topology/resolve';
+import { requireTools } from '../helpers/system';
+import { repoRoot, tempDir } from '../helpers/cli';
+import { topology } from '../helpers/topology';
+
+requireTools('bash', 'expect', 'curl', 'sha256sum');
+
+const root = tempDir('ums-ha-install-');
+const fixtures = path.join(repoRoot, '__tests__', 'fixtures');
+let dbServer: net.Server;
+let dbPort = 0;
+
+beforeAll(async () => {
+  dbServer = net.createServer((s) => s.end());
+  await new Promise<void>((resolve) => dbServer.listen(0, '127.0.0.1', resolve));
+  dbPort = (dbServer.address() as net.AddressInfo).port;
+});
+afterAll(() => new Promise<void>((resolve) => dbServer.close(() => resolve())));
+
+interface Sandbox {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  record: string;
+  guestinfo: string;
+  state: string;
+  rootHome: string;
+  log: string;
+}
+
+let n = 0;
+/** A node of a topology, set up as on a fresh VM: settings, scripts, guestinfo secrets. */
+function sandbox(spec: Record<string, unknown>, nodeName: string, options: { secrets?: Record<string, string>; installer?: string } = {}): Sandbox {
+  const dir = path.join(root, `s${n++}`);
+  const lib = path.join(dir, 'lib');
+  const guestinfo = path.join(dir, 'guestinfo');
+  const rootHome = path.join(dir, 'root');
+  const data = path.join(dir, 'data');
+  for (const d of [lib, guestinfo, rootHome, data]) fs.mkdirSync(d, { recursive: true });
+  const installer = path.join(dir, 'setup-igel-ums-linux.bin');
+  fs.writeFileSync(installer, options.installer ?? fs.readFileSync(path.join(fixtures, 'fake-igel-installer.sh')), { mode: 0o755 });
+  const genuine = fs.readFileSync(path.join(fixtures, 'fake-igel-installer.sh'));
+  const t = resolveTopology(topology({ ...spec, database: { engine: 'postgresql', host: '127.0.0.1', port: dbPort, name: 'rmdb', user: 'igelums', passwordVariable: 'UMS_DB_PASSWORD' } }));
+  const node = t.nodes.find((x) => x.name === nodeName)!;
+  const overrides = [
+    `UMS_HA_INSTALLER_URL='file://${installer}'`,
+    `UMS_HA_INSTALLER_SHA256='${createHash('sha256').update(genuine).digest('hex')}'`,
+    `UMS_HA_PEER_CHECKS='127.0.0.1:1'`,
+    `UMS_HA_DATA_DIR='${data}'`,
+    `UMS_HA_IP='127.0.0.1'`,
+  ];
+  fs.writeFileSync(path.join(dir, 'node.env'), `${renderNodeEnv(t, node)}${overrides.join('\n')}\n`);
+  fs.writeFileSync(path.join(lib, 'ums-ha-preflight'), NODE_SCRIPTS['ums-ha-preflight.sh'], { mode: 0o755 });
+  fs.writeFileSync(path.join(lib, 'installer.exp'), NODE_SCRIPTS['installer.exp'], { mode: 0o755 });
+  fs.writeFileSync(path.join(dir, 'ums-ha-install'), NODE_SCRIPTS['ums-ha-install.sh'], { mode: 0o755 });
+  fs.writeFileSync(path.join(dir, 'meminfo'), 'MemTotal:       16384000 kB\n');
+  for (const [k, v] of Object.entries(options.secrets ?? {})) fs.writeFileSync(path.join(guestinfo, k), v);
+  const state = path.join(dir, 'state');
+  const record = path.join(dir, 'installer-record');
+  const log = path.join(dir, 'install.log');
+  const env: NodeJS.ProcessEnv = {
+    PATH: `${path.join(fixtures, 'fake-bin')}:${process.env.PATH}`,
+    HOME: rootHome,
+    UMS_HA_CONF: path.join(dir, 'node.env'),
+    UMS_HA_STATE_DIR: state,
+    UMS_HA_LOG: log,
+    UMS_HA_RUN_DIR: path.join(dir, 'run'),
+    UMS_HA_ROOT_HOME: rootHome,
+    UMS_HA_LIB_DIR: lib,
+    UMS_HA_CONSOLE: '/dev/null',
+    UMS_HA_MEMINFO: path.join(dir, 'meminfo'),
+    UMS_HA_CONNECT_TIMEOUT: '2',
+    UMS_HA_TIME_WAIT_SECONDS: '0',
+    UMS_HA_SERVICE_WAIT_SECONDS: '0',
+    UMS_HA_SCREEN_TIMEOUT: '10',
+    FAKE_RECORD: record,
+    FAKE_ROOT_HOME: rootHome,
+    FAKE_GUESTINFO: guestinfo,
+    FAKE_SOCAT_LOG: path.join(dir, 'socat.log'),
+    FAKE_ACTIVE_UNITS: 'igel-ums-watchdog igel-ums-broker igel-ums-server',
+    FAKE_LISTEN: '8443 30001 30002 61616',
+  };
+  return { dir, env, record, guestinfo, state, rootHome, log };
+}
+
+function install(s: Sandbox, extra: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync('bash', [path.join(s.dir, 'ums-ha-install')], { env: { ...s.env, ...extra }, encoding: 'utf8', timeout: 60000 });
+  return { code: r.status, stderr: r.stderr, stdout: r.stdout };
+}
+
+function recorded(s: Sandbox): Record<string, string> {
+  if (!fs.existsSync(s.record)) return {};
+  return Object.fromEntries(
+    fs
+      .readFileSync(s.record, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+}
+
+const PASSWORD = 'db-Pa55-word-for-test';
+const TOKEN = 'token-content-from-the-first-server';
+const separate = { devices: 120000 };
+
+describe('install driver against a fake installer', () => {
+  it('first server of a new network: server components, Web App, external database, creates the token', () => {
+    const s = sandbox(separate, 'ums1', { secrets: { 'guestinfo.ums.db_password': PASSWORD } });
+    const r = install(s);
+    expect(r.stderr).toContain('installed: server on test-site-ums1');
+    expect(r.code).toBe(0);
+    const a = recorded(s);
+    expect(a).toMatchObject({ eula: 'y', components: '2', webapp: 'y', requirements: 'y', db_engine: '2', db_host: '127.0.0.1', db_port: String(dbPort), db_name: 'rmdb', db_user: 'igelums', db_password: PASSWORD, token_create: 'y' });
+    expect(fs.readFileSync(path.join(s.rootHome, 'IGEL-Network.token'), 'utf8')).toMatch(/^fake-token-/);
+    expect((fs.statSync(path.join(s.rootHome, 'IGEL-Network.token')).mode & 0o777).toString(8)).toBe('600');
+    expect(fs.readFileSync(path.join(s.guestinfo, 'guestinfo.ums.db_password'), 'utf8')).toBe('');
+    expect(fs.readFileSync(s.log, 'utf8')).not.toContain(PASSWORD);
+    expect(fs.readFileSync(path.join(s.state, 'status'), 'utf8')).toBe('unit.igel-ums-watchdog=active\nunit.igel-ums-server=active\nport.8443=listening\nport.30001=listening\nport.61616=listening\n');
+    expect(fs.existsSync(path.join(s.state, 'installed'))).toBe(true);
+  });
+
+  it('load balancer joining with the token from guestinfo: no database, token selected, token file removed', () => {
+    const s = sandbox(separate, 'lb1', { secrets: { 'guestinfo.ums.network_token': TOKEN } });
+    const r = install(s);
+    expect(r.code).toBe(0);
+    const a = recorded(s);
+    expect(a).toMatchObject({ components: '3', token_create: 'n', token_content: TOKEN });
+    expect(a).not.toHaveProperty('webapp');
+    expect(a).not.toHaveProperty('db_password');
+    expect(fs.existsSync(path.join(s.dir, 'run', 'IGEL-Network.token'))).toBe(false);
+    expect(fs.readFileSync(path.join(s.guestinfo, 'guestinfo.ums.network_token'), 'utf8')).toBe('');
+    expect(fs.readFileSync(path.join(s.state, 'status'), 'utf8')).toContain('unit.igel-ums-broker=active');
+  });
+
+  it('co-located host joining: server and load balancer, selects the token', () => {
+    const s = sandbox({ devices: 30000 }, 'ums2', { secrets: { 'guestinfo.ums.db_password': PASSWORD, 'guestinfo.ums.network_token': TOKEN } });
+    expect(install(s).code).toBe(0);
+    expect(recorded(s)).toMatchObject({ components: '1', webapp: 'y', token_create: 'n', token_content: TOKEN });
+    expect(fs.readFileSync(path.join(s.state, 'status'), 'utf8')).toContain('port.30002=listening');
+  });
+
+  it('refuses an installer whose SHA-256 differs, before executing anything', () => {
+    const tampered = `${fs.readFileSync(path.join(fixtures, 'fake-igel-installer.sh'), 'utf8')}\n# tampered\n`;
+    const s = sandbox(separate, 'ums1', { secrets: { 'guestinfo.ums.db_password': PASSWORD }, installer: tampered });
+    const r = install(s);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/FAILED at step download: the installer's SHA-256 is [0-9a-f]{64}, the topology expects [0-9a-f]{64}; refusing to run it/);
+    expect(fs.existsSync(s.record)).toBe(false);
+    expect(fs.readFileSync(path.join(s.state, 'failed'), 'utf8')).toContain('step=download');
+    expect(fs.readFileSync(path.join(s.guestinfo, 'guestinfo.ums.db_password'), 'utf8')).toBe(PASSWORD);
+  });
+
+  it('is idempotent: a second run after success changes nothing', () => {
+    const s = sandbox(separate, 'ums1', { secrets: { 'guestinfo.ums.db_password': PASSWORD } });
+    expect(install(s).code).toBe(0);
+    const before = fs.readFileSync(s.record, 'utf8');
+    const again = install(s);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('already installed');
+    expect(fs.readFileSync(s.record, 'utf8')).toBe(before);
+  });
+
+  it('a joining node without the token fails with the variable to set, and leaves a marker', () => {
+    const s = sandbox(separate, 'ums2', { secrets: { 'guestinfo.ums.db_password': PASSWORD } });
+    const r = install(s);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('set TF_VAR_UMS_NETWORK_TOKEN');
+    expect(fs.readFileSync(path.join(s.state, 'failed'), 'utf8')).toContain('step=secrets');
+    expect(fs.existsSync(s.record)).toBe(false);
+  });
+
+  it('a failing installer leaves a failed marker at the install step', () => {
+    const s = sandbox(separate, 'ums1', { secrets: { 'guestinfo.ums.db_password': PASSWORD } });
+    const r = install(s, { FAKE_EXIT: '7' });
+    expect(r.code).toBe(1);
+    expect(recorded(s)).toMatchObject({ eula: 'y', token_create: 'y' });
+    expect(fs.readFileSync(path.join(s.state, 'failed'), 'utf8')).toContain('step=install');
+    expect(fs.existsSync(path.join(s.state, 'installed'))).toBe(false);
+  });
+
+  it('stops when the clock is more than 60 s off', () => {
+    const s = sandbox(separate, 'ums1', { secrets: { 'guestinfo.ums.db_password': PASSWORD } });
+    const r = install(s, { FAKE_OFFSET: '-61.5' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/FAILED at step (preflight|time-sync)/);
+    expect(fs.existsSync(s.record)).toBe(false);
+  });
+
+  it('stops when /root is not writable', () => {
+    const s = sandbox(separate, 'ums1', { secrets: { 'guestinfo.ums.db_password': PASSWORD } });
+    const r = install(s, { UMS_HA_ROOT_HOME: path.join(s.dir, 'no-such-home') });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/FAILED at step (preflight|root-writable)/);
+  });
+
+  it('fails the post-install check when a unit is not running', () => {
+    const s = sandbox(separate, 'ums1', { secrets: { 'guestinfo.ums.db_password': PASSWORD } });
+    const r = install(s, { FAKE_ACTIVE_UNITS: 'igel-ums-watchdog' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('not running or not listening: unit:igel-ums-server');
+    expect(fs.readFileSync(path.join(s.state, 'status'), 'utf8')).toContain('unit.igel-ums-server=inactive');
+  });
+});
+
+describe('ums-ha-preflight', () => {
+  function preflight(s: Sandbox, args: string[], extra: NodeJS.ProcessEnv = {}) {
+    const r = spawnSync('bash', [path.join(s.dir, 'lib', 'ums-ha-preflight'), ...args], { env: { ...s.env, ...extra }, encoding: 'utf8', timeout: 30000 });
+    return { code: r.status, out: r.stdout };
+  }
+
+  it('prints a table and passes on a healthy host', () => {
+    const s = sandbox(separate, 'ums1');
+    const r = preflight(s, []);
+    expect(r.out.split('\n')[0]).toMatch(/^CHECK\s+TARGET\s+RESULT\s+DETAIL/);
+    for (const check of ['memory', 'disk', 'clock', 'root', 'database', 'peer', 'broadcast']) expect(r.out).toMatch(new RegExp(`^${check}\\s.*\\sok\\s`, 'm'));
+    expect(r.out).toContain('reachable, nothing listening yet');
+    expect(r.code).toBe(0);
+    expect(fs.readFileSync(path.join(s.dir, 'socat.log'), 'utf8')).toContain(',broadcast');
+  });
+
+  it.each([
+    ['memory below the minimum', { UMS_HA_MEMINFO: '/dev/null' }, 'memory'],
+    ['clock 61 s off', { FAKE_OFFSET: '61' }, 'clock'],
+    ['clock not synchronized', { FAKE_LEAP: 'Not synchronised' }, 'clock'],
+  ])('fails on %s', (_n, extra, check) => {
+    const s = sandbox(separate, 'ums1');
+    if (check === 'memory') fs.writeFileSync(path.join(s.dir, 'meminfo'), 'MemTotal:        2048000 kB\n');
+    const r = preflight(s, [], check === 'memory' ? {} : extra);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(new RegExp(`^${check}\\s.*FAIL`, 'm'));
+  });
+
+  it('fails when the database port is closed; a peer port that refuses passes (the firewall let it through)', () => {
+    const s = sandbox(separate, 'ums1');
+    fs.appendFileSync(path.join(s.dir, 'node.env'), "UMS_HA_DB_PORT='1'\n");
+    const db = preflight(s, ['--only=database']);
+    expect(db.code).toBe(1);
+    expect(db.out).toMatch(/^database\s+127\.0\.0\.1:1\s+FAIL\s+refused/m);
+    expect(preflight(s, ['--only=peers']).code).toBe(0);
+  });
+
+  it('refuses unknown options', () => {
+    const s = sandbox(separate, 'ums1');
+    expect(preflight(s, ['--bogus']).code).toBe(2);
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * What the shipped examples boot with, decoded from the synthesized cdk.tf.json exactly as vSphere
+ * hands it to the guest: every user-data passes `cloud-init schema`, every script shellcheck, the
+ * settings file reads back in bash, and every firewall loads in nft.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { nodeSettings } from '../../bootstrap/node-env';
+import { synthesize } from '../../main';
+import { validateText } from '../../topology/validate';
+import { repoRoot, tempDir } from '../helpers/cli';
+import { isRoot, requireTools } from '../helpers/system';
+
+requireTools('cloud-init', 'shellcheck', 'nft', 'bash', 'ip');
+
+const dir = tempDir('ums-ha-userdata-');
+const outdir = path.join(dir, 'cdktf.out');
+const result = synthesize({ topologyDir: path.join(repoRoot, 'topologies'), outdir, log: () => {} });
+
+interface Booted {
+  stack: string;
+  node: string;
+  userData: string;
+  metadata: string;
+  file: string;
+}
+
+const booted: Booted[] = result.stacks.flatMap((stack) => {
+  const json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+  return Object.entries(json.resource.vsphere_virtual_machine as Record<string, { extra_config: Record<string, string> }>).map(([node, vm]) => {
+    const userData = Buffer.from(vm.extra_config['guestinfo.userdata'] as string, 'base64').toString('utf8');
+    const file = path.join(dir, `${stack}-${node}.user-data`);
+    fs.writeFileSync(file, userData);
+    return { stack, node, userData, metadata: Buffer.from(vm.extra_config['guestinfo.metadata'] as string, 'base64').toString('utf8'), file };
+  });
+});
+
+type WriteFile = { path: string; content: string; permissions: string };
+const files = (b: Booted) => parse(b.userData).write_files as WriteFile[];
+
+describe('user-data of the shipped examples', () => {
+  it('covers every node of every example', () => {
+    expect(result.code).toBe(0);
+    expect(booted.length).toBeGreaterThanOrEqual(7);
+  });
+
+  it.each(booted.map((b) => [`${b.stack}/${b.node}`, b] as const))('%s passes cloud-init schema', (_n, b) => {
+    const r = spawnSync('cloud-init', ['schema', '--config-file', b.file], { encoding: 'utf8' });
+    expect(`${r.stdout}${r.stderr}`).toContain('Valid cloud-config');
+    expect(r.status).toBe(0);
+  });
+
+  it.each(booted.map((b) => [`${b.stack}/${b.node}`, b] as const))('%s: its scripts pass shellcheck', (_n, b) => {
+    const scripts = files(b).filter((f) => f.content.startsWith('#!/usr/bin/env bash'));
+    expect(scripts.map((f) => f.path).sort()).toEqual(['/usr/local/lib/ums-ha/ums-ha-preflight', '/usr/local/sbin/ums-ha-install']);
+    for (const s of scripts) {
+      const file = path.join(dir, `${b.stack}-${b.node}-${path.basename(s.path)}.sh`);
+      fs.writeFileSync(file, s.content);
+      const r = spawnSync('shellcheck', ['--severity=style', file], { encoding: 'utf8' });
+      expect(r.stdout).toBe('');
+      expect(r.status).toBe(0);
+    }
+    const env = files(b).find((f) => f.path === '/etc/ums-ha/node.env')!;
+    const envFile = path.join(dir, `${b.stack}-${b.node}.env`);
+    fs.writeFileSync(envFile, env.content);
+    expect(spawnSync('shellcheck', ['--shell=bash', '--severity=style', '--exclude=SC2034', envFile], { encoding: 'utf8' }).stdout).toBe('');
+  });
+
+  it.each(booted.map((b) => [`${b.stack}/${b.node}`, b] as const))('%s: node.env reads back in bash as the topology says', (_n, b) => {
+    const env = files(b).find((f) => f.path === '/etc/ums-ha/node.env')!;
+    const envFile = path.join(dir, `${b.stack}-${b.node}.readback.env`);
+    fs.writeFileSync(envFile, env.content);
+    const r = spawnSync('env', ['-i', 'bash', '-c', 'set -a; . "$1"; env -0', '_', envFile], { encoding: 'utf8' });
+    const read = Object.fromEntries(r.stdout.split('\0').filter((l) => l.startsWith('UMS_HA_')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const t = validateText(fs.readFileSync(path.join(repoRoot, 'topologies', `${b.stack === 'berlin-small' ? 'berlin-small' : 'frankfurt-large'}.yaml`), 'utf8')).topology!;
+    const node = t.nodes.find((n) => n.name === b.node)!;
+    expect(read).toEqual(nodeSettings(t, node));
+  });
+
+  it.each(booted.map((b) => [`${b.stack}/${b.node}`, b] as const))('%s: the firewall loads in nft (checked in a namespace)', (_n, b) => {
+    const nft = files(b).find((f) => f.path === '/etc/ums-ha/firewall.nft')!;
+    const file = path.join(dir, `${b.stack}-${b.node}.nft`);
+    fs.writeFileSync(file, nft.content);
+    const r = isRoot()
+      ? spawnSync('unshare', ['--net', 'nft', '-c', '-f', file], { encoding: 'utf8' })
+      : spawnSync('nft', ['-c', '-f', file], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('metadata is JSON with a static address in the cidr and the VM name', () => {
+    for (const b of booted) {
+      const m = JSON.parse(b.metadata);
+      expect(m['local-hostname']).toBe(`${b.stack}-${b.node}`);
+      expect(m.network.ethernets.ha0.addresses[0]).toMatch(/^10\.2[04]\.0\.\d+\/24$/);
+    }
+  });
+
+  it('the installer runs only after the firewall is up', () => {
+    for (const b of booted) {
+      const runcmd = parse(b.userData).runcmd as string[][];
+      expect(runcmd[0]).toEqual(['systemctl', 'enable', '--now', 'nftables.service']);
+      expect(runcmd[runcmd.length - 1]).toEqual(['/usr/local/sbin/ums-ha-install']);
+    }
+  });
+});

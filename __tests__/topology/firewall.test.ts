@@ -1,0 +1,70 @@
+import { expectedUnits, firewallMatrix, inboundRows, listeningPorts } from '../../topology/firewall';
+import { resolveTopology } from '../../topology/resolve';
+import { topology } from '../helpers/topology';
+
+const rows = (spec: Record<string, unknown>) => firewallMatrix(resolveTopology(topology(spec)));
+const key = (r: { protocol: string; port: number; id: string }) => `${r.port}/${r.protocol} ${r.id}`;
+const external = { loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443' };
+
+describe('firewall matrix (docs/ports.md)', () => {
+  it('co-located, both OS generations', () => {
+    expect(rows({}).map(key)).toEqual([
+      '6155/udp ha-discovery',
+      '61616/tcp ha-messaging',
+      '61616/udp ha-messaging-broadcast',
+      '8443/tcp device-connector',
+      '8443/tcp console-webapp',
+      '8443/tcp webdav-sync',
+      '30001/tcp os11-devices',
+      '30001/tcp health-check-lb',
+      '30002/tcp lb-forward-co-located',
+      '30005/tcp os11-30005-tcp',
+      '30005/udp os11-30005-udp',
+      '5432/tcp database',
+      '443/tcp app-portal',
+      '22/tcp ssh-admin',
+    ]);
+  });
+
+  it('separate layout: load balancers forward to 30001, not 30002', () => {
+    const r = rows({ devices: 120000 }).map((x) => x.id);
+    expect(r).toContain('lb-forward-separate');
+    expect(r).not.toContain('lb-forward-co-located');
+  });
+
+  it('external load balancing: no IGEL discovery, devices go to the servers on 30001', () => {
+    const r = rows(external);
+    expect(r.map((x) => x.id)).not.toContain('ha-discovery');
+    expect(r.map((x) => x.id)).not.toContain('health-check-lb');
+    expect(r.find((x) => x.id === 'os11-devices')?.to).toEqual(['server']);
+  });
+
+  it('OS 12 only: no 30001 or 30005 for devices; OS 11 only: no device connector or App Portal', () => {
+    expect(rows({ deviceOs: ['os12'] }).map((x) => x.id).filter((id) => id.startsWith('os11'))).toEqual([]);
+    const os11 = rows({ deviceOs: ['os11'] }).map((x) => x.id);
+    expect(os11).not.toContain('device-connector');
+    expect(os11).not.toContain('app-portal');
+  });
+
+  it('uses the database port of the topology, outbound', () => {
+    const db = rows({ database: { engine: 'oracle', host: 'db', name: 'x', user: 'u', passwordVariable: 'P' } }).find((x) => x.id === 'database');
+    expect(db).toMatchObject({ port: 1521, direction: 'outbound', from: ['server'] });
+  });
+
+  it('each node opens the rows of its roles', () => {
+    const t = resolveTopology(topology({ devices: 120000 }));
+    const [server, , , lb] = t.nodes;
+    expect(inboundRows(t, server!).map((r) => r.id)).toEqual(['ha-discovery', 'ha-messaging', 'ha-messaging-broadcast', 'device-connector', 'console-webapp', 'webdav-sync', 'lb-forward-separate', 'os11-30005-tcp', 'os11-30005-udp', 'ssh-admin']);
+    expect(inboundRows(t, lb!).map((r) => r.id)).toEqual(['ha-discovery', 'ha-messaging', 'ha-messaging-broadcast', 'os11-devices', 'health-check-lb', 'ssh-admin']);
+  });
+
+  it('expects the ports and units of seed 004 per role', () => {
+    const co = resolveTopology(topology({})).nodes[0]!;
+    const sep = resolveTopology(topology({ devices: 120000 }));
+    expect(listeningPorts(co)).toEqual([8443, 30001, 30002, 61616]);
+    expect(listeningPorts(sep.nodes[0]!)).toEqual([8443, 30001, 61616]);
+    expect(listeningPorts(sep.nodes[3]!)).toEqual([30001]);
+    expect(expectedUnits(co)).toEqual(['igel-ums-watchdog', 'igel-ums-broker', 'igel-ums-server']);
+    expect(expectedUnits(sep.nodes[3]!)).toEqual(['igel-ums-watchdog', 'igel-ums-broker']);
+  });
+});
