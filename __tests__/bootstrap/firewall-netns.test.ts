@@ -8,6 +8,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { NODE_SCRIPTS } from '../../bootstrap/generated/scripts';
+import { renderNodeEnv } from '../../bootstrap/node-env';
 import { renderFirewall } from '../../bootstrap/nftables';
 import { inboundRows } from '../../topology/firewall';
 import type { ResolvedNode, ResolvedTopology } from '../../topology/model';
@@ -17,7 +19,7 @@ import { repoRoot, tempDir } from '../helpers/cli';
 import { isRoot, requireTools } from '../helpers/system';
 import { topology } from '../helpers/topology';
 
-requireTools('ip', 'nft');
+requireTools('ip', 'nft', 'bash', 'timeout');
 if (!isRoot()) throw new Error('the firewall namespace test needs root (CI runs as root)');
 
 const fixtures = path.join(repoRoot, '__tests__', 'fixtures');
@@ -193,5 +195,29 @@ describe('host firewalls in network namespaces', () => {
     expect(mismatches).toEqual([]);
     // The discovery broadcasts of the servers and the load balancer reach each other.
     expect(allowed('ums1', 'lb1', 'udp', 6155, true) && allowed('lb1', 'ums2', 'udp', 61616, true)).toBe(true);
+  });
+
+  it('ums-ha-preflight tells open, refused (allowed, nothing listening) and filtered (dropped) apart', () => {
+    const ums1 = t.nodes.find((x) => x.name === 'ums1') as ResolvedNode;
+    const conf = path.join(dir, 'preflight.env');
+    const script = path.join(dir, 'ums-ha-preflight');
+    fs.writeFileSync(script, NODE_SCRIPTS['ums-ha-preflight.sh'], { mode: 0o755 });
+    const run = (checks: string) => {
+      fs.writeFileSync(conf, `${renderNodeEnv(t, ums1)}UMS_HA_PEER_CHECKS='${checks}'\n`);
+      const r = spawnSync('ip', ['netns', 'exec', ns('ums1'), 'bash', script, '--only=peers'], { env: { ...process.env, UMS_HA_CONF: conf, UMS_HA_CONNECT_TIMEOUT: '1' }, encoding: 'utf8', timeout: 20000 });
+      return { code: r.status, out: r.stdout };
+    };
+    // lb1 accepts 30001 from servers (Health Check) and its listener answers: open.
+    const open = run(`${hosts.lb1}:30001`);
+    expect(open.out).toMatch(/peer\s+10\.77\.0\.21:30001\/tcp\s+ok\s+open/);
+    expect(open.code).toBe(0);
+    // The outsider has no firewall and nothing on port 1: the connection is refused, which passes.
+    const refused = run(`${hosts.out}:1`);
+    expect(refused.out).toMatch(/reachable, nothing listening yet/);
+    expect(refused.code).toBe(0);
+    // lb1 drops 8443 from servers (not in the matrix): filtered, and the preflight fails.
+    const filtered = run(`${hosts.lb1}:8443`);
+    expect(filtered.out).toMatch(/peer\s+10\.77\.0\.21:8443\/tcp\s+FAIL\s+filtered/);
+    expect(filtered.code).toBe(1);
   });
 });
