@@ -18,6 +18,7 @@ import { expandInputs, describeFsError } from './cli/inputs';
 import type { DeployPhase } from './constructs/ums-ha-topology';
 import { UmsHaStack, type BackendConfig } from './stacks/ums-ha-stack';
 import type { UmsHaTopologyDocument } from './topology/generated/topology-types';
+import { buildReport, renderReportMarkdown } from './topology/report';
 import { loadTopologyBytes } from './topology/source';
 import { formatFinding, validateValue } from './topology/validate';
 
@@ -66,6 +67,7 @@ export function synthesize(options: SynthesizeOptions): SynthesizeResult {
   };
   const byName = new Map<string, string>();
   const stacks: string[] = [];
+  const reports: Array<{ name: string; file: string; result: ReturnType<typeof validateValue> }> = [];
   for (const file of files) {
     let bytes: Buffer;
     try {
@@ -104,8 +106,17 @@ export function synthesize(options: SynthesizeOptions): SynthesizeResult {
       backend: options.backend,
     });
     stacks.push(name);
+    reports.push({ name, file, result });
   }
   app.synth();
+  // The sizing review beside each stack, for reviewers of the synthesized output.
+  for (const { name, file, result } of reports) {
+    const report = buildReport(result);
+    if (!report) continue;
+    const dir = path.join(app.outdir, 'stacks', name);
+    fs.writeFileSync(path.join(dir, 'sizing-report.md'), renderReportMarkdown(report));
+    fs.writeFileSync(path.join(dir, 'sizing-report.json'), `${JSON.stringify({ file, ...report }, null, 2)}\n`);
+  }
   return { code: refused > 0 ? 1 : 0, stacks, outdir: app.outdir };
 }
 

@@ -32,6 +32,30 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       exitCode = runValidate(paths, options, io);
     });
 
+  program
+    .command('report')
+    .description('the sizing review of one topology: counts and why, VM sizes, capacity, firewall matrix, findings, Mermaid diagram')
+    .argument('<file>', 'a topology file')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
+    .addHelpText('after', '\nExit codes: 0 the design passes, 1 it has error findings (the report still shows them), 2 usage error or unreadable file.')
+    .action(async (file: string, options: { format: 'markdown' | 'json' }) => {
+      const { runReport } = await import('./report');
+      exitCode = runReport(file, options, io);
+    });
+
+  program
+    .command('plan-update')
+    .description('the ordered update runbook from the deployed topology to the proposed one (UMS-UPD rules apply)')
+    .requiredOption('--from <file>', 'the deployed topology')
+    .requiredOption('--to <file>', 'the proposed topology')
+    .addOption(new Option('-m, --method <method>', 'update procedure').choices(['short-downtime', 'no-downtime']).default('short-downtime'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
+    .addHelpText('after', '\nExit codes: 0 a runbook (warnings on stderr), 1 refused (UMS-UPD-001, UMS-UPD-005) or a topology with errors, 2 usage error or unreadable file.')
+    .action(async (options: { from: string; to: string; method: 'short-downtime' | 'no-downtime'; format: 'markdown' | 'json' }) => {
+      const { runPlanUpdate } = await import('./plan-update');
+      exitCode = runPlanUpdate(options, io);
+    });
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {

@@ -21,6 +21,8 @@ export interface ValidationResult {
   readonly document?: UmsHaTopologyDocument;
   /** The topology after defaults and sizing; present when the file passed the schema. */
   readonly topology?: ResolvedTopology;
+  /** Where values are in the file (for findings of later checks, e.g. plan-update). */
+  readonly source?: SourceMap;
 }
 
 function toFinding(rule: RuleMeta, report: Report, source: SourceMap): Finding {
@@ -57,7 +59,7 @@ export function validateValue(value: unknown, source: SourceMap = NO_SOURCE, opt
   for (const rule of options.synthesis ? [...topologyRules, ...synthesisRules] : topologyRules) {
     for (const report of rule.check({ doc: document, topology })) findings.push(toFinding(rule, report, source));
   }
-  return done(findings, { document, topology });
+  return done(findings, { document, topology, source });
 }
 
 function fromLoad(loaded: LoadResult, options: ValidateOptions): ValidationResult {

@@ -34,6 +34,9 @@ describe('the cdktf app (main.ts)', () => {
     for (const stack of result.stacks) {
       const json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
       expect(Object.keys(json.resource.vsphere_virtual_machine).length).toBeGreaterThanOrEqual(2);
+      // The sizing review beside every stack.
+      expect(fs.readFileSync(path.join(outdir, 'stacks', stack, 'sizing-report.md'), 'utf8')).toMatch(new RegExp(`^# Sizing review: ${stack}\n`));
+      expect(JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'sizing-report.json'), 'utf8'))).toMatchObject({ topology: stack, valid: true });
     }
   });
 

@@ -10,17 +10,19 @@ import { layoutRules } from './layout';
 import { netRules } from './net';
 import { resRules } from './res';
 import { platRules } from './plat';
-import type { DocumentRule, Rule, RuleMeta, SynthesisRule, TopologyRule } from './rule';
+import { updRules } from './upd';
+import type { DocumentRule, Rule, RuleMeta, SynthesisRule, TopologyRule, UpdateRule } from './rule';
 import { sizeRules } from './size';
 
-export type { DocumentRule, Report, Rule, RuleMeta, SynthesisRule, TopologyContext, TopologyRule } from './rule';
+export type { DocumentRule, Report, Rule, RuleMeta, SynthesisRule, TopologyContext, TopologyRule, UpdateContext, UpdateMethod, UpdateRule } from './rule';
 
 /** All design rules, in catalog order. */
-export const rules: readonly Rule[] = [...sizeRules, ...layoutRules, ...resRules, ...netRules, ...cloudRules, ...dbRules, ...instRules, ...platRules];
+export const rules: readonly Rule[] = [...sizeRules, ...layoutRules, ...resRules, ...netRules, ...cloudRules, ...dbRules, ...instRules, ...platRules, ...updRules];
 
 export const documentRules: readonly DocumentRule[] = rules.filter((r): r is DocumentRule => r.phase === 'document');
 export const topologyRules: readonly TopologyRule[] = rules.filter((r): r is TopologyRule => r.phase === 'topology');
 export const synthesisRules: readonly SynthesisRule[] = rules.filter((r): r is SynthesisRule => r.phase === 'synthesis');
+export const updateRules: readonly UpdateRule[] = rules.filter((r): r is UpdateRule => r.phase === 'update');
 
 /** The stages that are not design rules but still carry ids in findings. */
 export const stageRules: readonly RuleMeta[] = [

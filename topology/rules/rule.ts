@@ -56,4 +56,20 @@ export interface SynthesisRule extends RuleMeta {
   check(ctx: TopologyContext): Report[];
 }
 
-export type Rule = TopologyRule | DocumentRule | SynthesisRule;
+/** Which update procedure the runbook follows (seed 004: with short downtime, recommended; without downtime). */
+export type UpdateMethod = 'short-downtime' | 'no-downtime';
+
+/** What the update rules compare: the deployed network and the proposed one. */
+export interface UpdateContext {
+  readonly deployed: ResolvedTopology;
+  readonly proposed: ResolvedTopology;
+  readonly method: UpdateMethod;
+}
+
+/** A rule over a version or topology change (`ums-ha plan-update`); paths point into the proposed file. */
+export interface UpdateRule extends RuleMeta {
+  readonly phase: 'update';
+  check(ctx: UpdateContext): Report[];
+}
+
+export type Rule = TopologyRule | DocumentRule | SynthesisRule | UpdateRule;

@@ -1,0 +1,287 @@
+/**
+ * The update runbook (`ums-ha plan-update`): the ordered steps from the deployed topology to the
+ * proposed one. Sources: seed 004 (004_f9c19963f33757ec.txt): "Updating the Installation of an HA
+ * Network" with short downtime (recommended: stop all servers but one, update it, update the rest,
+ * then the separate load balancers) and without downtime (one server after another in update mode,
+ * the last renews the schema); preparation (installer on every host, orphaned entries, database
+ * backup, time sync); checks (processes, Datasource, UMS Network: updated, running, normal mode;
+ * UMS HA Health Check); services (igel-ums-watchdog, igel-ums-broker, igel-ums-server). Seed 000
+ * (000_18dbf9d1c373b09f.txt) and seed 001 (001_de5c957648566345.txt): update mode, downgrades only
+ * within one major.minor. Seed 002 (002_c6ce0ee242701b9d.txt): further servers join with the same
+ * token, database and VLAN, and the same UMS version.
+ */
+import { compareFindings, type Finding } from './findings';
+import { expectedUnits } from './firewall';
+import type { ResolvedNode, ResolvedTopology } from './model';
+import { updateRules, type UpdateMethod } from './rules';
+import { compareVersions } from './rules/upd';
+import { NO_SOURCE, type SourceMap } from './source';
+
+export interface RunbookStep {
+  readonly n: number;
+  readonly phase: 'prepare' | 'update' | 'topology' | 'verify';
+  readonly title: string;
+  /** VM names the step runs on (empty: the UMS Console or the operator's machine). */
+  readonly hosts: readonly string[];
+  readonly details: readonly string[];
+  readonly commands: readonly string[];
+  /** What must hold before the next step. */
+  readonly check?: string;
+}
+
+export interface UpdatePlan {
+  readonly topology: string;
+  readonly from: string;
+  readonly to: string;
+  readonly method: UpdateMethod;
+  /** version-update, downgrade, topology-change, no-change, or refused (an error finding). */
+  readonly kind: 'version-update' | 'downgrade' | 'topology-change' | 'no-change' | 'refused';
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  readonly findings: readonly Finding[];
+  readonly steps: readonly RunbookStep[];
+  readonly rollback: readonly string[];
+}
+
+const names = (nodes: readonly ResolvedNode[]) => nodes.map((n) => n.vmName);
+const isServer = (n: ResolvedNode) => n.roles.includes('server');
+
+export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopology, method: UpdateMethod, source: SourceMap = NO_SOURCE): UpdatePlan {
+  const findings: Finding[] = [];
+  for (const rule of updateRules) {
+    for (const r of rule.check({ deployed, proposed, method })) {
+      const pos = source.locate(r.path);
+      findings.push({ ruleId: rule.id, severity: rule.severity, message: r.message, path: r.path, line: pos.line, column: pos.column });
+    }
+  }
+  findings.sort(compareFindings);
+  const deployedNames = new Set(deployed.nodes.map((n) => n.name));
+  const proposedNames = new Set(proposed.nodes.map((n) => n.name));
+  const added = proposed.nodes.filter((n) => !deployedNames.has(n.name));
+  const removed = deployed.nodes.filter((n) => !proposedNames.has(n.name));
+  const kept = proposed.nodes.filter((n) => deployedNames.has(n.name));
+  const versionChange = compareVersions(proposed.umsVersion, deployed.umsVersion);
+  const base = { topology: proposed.name, from: deployed.umsVersion, to: proposed.umsVersion, method, added: names(added), removed: names(removed), findings };
+
+  if (findings.some((f) => f.severity === 'error')) {
+    return { ...base, kind: 'refused', steps: [], rollback: [] };
+  }
+  if (versionChange === 0 && added.length === 0 && removed.length === 0) {
+    return { ...base, kind: 'no-change', steps: [], rollback: [] };
+  }
+
+  const steps: RunbookStep[] = [];
+  const add = (s: Omit<RunbookStep, 'n'>) => steps.push({ n: steps.length + 1, ...s });
+  const installer = `setup-igel-ums-linux_${proposed.umsVersion}.bin`;
+  const servers = kept.filter(isServer);
+  const lbOnly = kept.filter((n) => !isServer(n));
+  const db = deployed.database;
+  const allKept = names(kept);
+
+  add({
+    phase: 'prepare',
+    title: 'Back up the database',
+    hosts: [],
+    details: [
+      `Back up ${db.engine} database ${db.name ?? ''} on ${db.host ?? ''}:${db.port ?? ''} with the DBMS's own backup procedure, before anything else.`,
+      `Keep it until the update is verified: it is the only way back to ${deployed.umsVersion} (see Rollback).`,
+    ],
+    commands: [],
+    check: 'the backup is complete and can be restored',
+  });
+  if (versionChange !== 0) {
+    add({
+      phase: 'prepare',
+      title: `Put the ${proposed.umsVersion} installer on every host`,
+      hosts: allKept,
+      details: [`Download ${proposed.installer.url} and verify it against installer.sha256 of the proposed topology.`],
+      commands: [`curl -fsSLo ${installer} '${proposed.installer.url}'`, `echo '${proposed.installer.sha256 ?? '<sha256>'}  ${installer}' | sha256sum -c -`],
+      check: `${installer} is on every host and its checksum matches`,
+    });
+  }
+  add({
+    phase: 'prepare',
+    title: 'Remove orphaned entries from the UMS Network list',
+    hosts: [],
+    details: [
+      'In the UMS Console, UMS Administration > UMS Network: check that every listed server and load balancer exists; delete orphaned entries.',
+      ...(removed.length > 0 ? [`The hosts this change removes (${names(removed).join(', ')}) are removed in the topology step; delete their entries once they are stopped.`] : []),
+    ],
+    commands: [],
+    check: `the list shows exactly: ${allKept.concat(names(removed)).join(', ')}`,
+  });
+  add({
+    phase: 'prepare',
+    title: 'Check the time on every server',
+    hosts: names(kept.filter(isServer)),
+    details: ['The servers must not differ by more than one minute; after a manual time reset, restart the HA services of that host.'],
+    commands: ['sudo ums-ha-preflight --only=clock'],
+    check: 'every server reports an offset of at most 60 s',
+  });
+  for (const n of removed) {
+    add({
+      phase: 'topology',
+      title: `Stop ${n.vmName} (removed by the proposed topology)`,
+      hosts: [n.vmName],
+      details: ['Stop its services so it takes no part in the update; its VM is destroyed when the proposed topology is deployed.'],
+      commands: [`sudo systemctl stop ${[...expectedUnits(n)].reverse().join(' ')}`],
+      check: `UMS Network shows ${n.vmName} stopped; then delete its entry`,
+    });
+  }
+
+  if (versionChange !== 0 && method === 'short-downtime') {
+    const [first, ...others] = servers;
+    if (first) {
+      add({
+        phase: 'update',
+        title: `Stop every UMS Server except ${first.vmName}`,
+        hosts: names(others),
+        details: ['Only one server may run when the update starts; it then updates the productive database directly (no temporary copy).'],
+        commands: ['sudo systemctl stop igel-ums-watchdog igel-ums-server'],
+        check: `UMS Administration > UMS Network > Server shows only ${first.vmName} running (or, in the database: select epr_process_host, epr_service_status from epr_processes where epr_process_type = 'UMS_RMGUISEVER' shows SERVICE_RUNNING for ${first.vmName} only)`,
+      });
+      add({
+        phase: 'update',
+        title: `Update ${first.vmName}`,
+        hosts: [first.vmName],
+        details: [`Run the installer with the same components (${first.roles.join(' + ')}); /root must be writable. The server updates the productive database when it starts.`],
+        commands: [`sudo sh ./${installer}`],
+        check: `UMS Network shows ${first.vmName} updated, running, in normal mode`,
+      });
+      if (others.length > 0) {
+        add({
+          phase: 'update',
+          title: 'Update the remaining UMS Servers',
+          hosts: names(others),
+          details: ['At once or one after another; after the update they start and connect to the productive database.'],
+          commands: [`sudo sh ./${installer}`],
+          check: 'UMS Network shows every server updated, running, in normal mode',
+        });
+      }
+    }
+  } else if (versionChange !== 0) {
+    const last = servers[servers.length - 1];
+    const before = servers.slice(0, -1);
+    if (before.length > 0) {
+      add({
+        phase: 'update',
+        title: 'Update the UMS Servers one after another, all but the last',
+        hosts: names(before),
+        details: [
+          'Each server switches to update mode and serves devices from a local copy of the database (embedded Derby); confirm "n of m servers updated".',
+          'Make no changes in the UMS Console until the last server is done: they are lost.',
+        ],
+        commands: [`sudo sh ./${installer}`],
+        check: 'each server reports "n of m servers updated" before the next one starts',
+      });
+    }
+    if (last) {
+      add({
+        phase: 'update',
+        title: `Update the last UMS Server, ${last.vmName}`,
+        hosts: [last.vmName],
+        details: ['It renews the schema of the productive database; the other servers leave update mode, restart and reconnect to it.'],
+        commands: [`sudo sh ./${installer}`],
+        check: 'UMS Network shows every server updated, running, in normal mode',
+      });
+    }
+  }
+  if (versionChange !== 0 && lbOnly.length > 0) {
+    add({
+      phase: 'update',
+      title: 'Update the separate UMS Load Balancers',
+      hosts: names(lbOnly),
+      details: ['After all servers: load balancers work with newer servers, but should run the same version. Update the UMS Consoles too (an older console cannot connect).'],
+      commands: [`sudo sh ./${installer}`],
+      check: 'UMS Network shows every load balancer updated and running',
+    });
+  }
+  if (added.length > 0 || removed.length > 0) {
+    add({
+      phase: 'topology',
+      title: 'Deploy the proposed topology',
+      hosts: [],
+      details: [
+        ...(added.length > 0
+          ? [`Adds ${names(added).join(', ')}: installs UMS ${proposed.umsVersion} (the version of the network) and joins with the current network token and the same database, on the HA VLAN ${proposed.network.vlanId}.`]
+          : []),
+        ...(removed.length > 0 ? [`Destroys ${names(removed).join(', ')}.`] : []),
+      ],
+      commands: [`export TF_VAR_${proposed.networkToken.variable}="$(ssh root@<a running server> cat /root/IGEL-Network.token)"`, `npx cdktf deploy ${proposed.name}`],
+      check: 'every new host reports "installed" in /var/log/ums-ha-install.log and appears in UMS Network',
+    });
+  }
+  add({
+    phase: 'verify',
+    title: 'Check the processes on every host',
+    hosts: names(proposed.nodes),
+    details: proposed.nodes.map((n) => `${n.vmName}: ${expectedUnits(n).join(', ')}`),
+    commands: ['systemctl is-active igel-ums-watchdog igel-ums-broker igel-ums-server'],
+    check: 'each host runs the units of its roles',
+  });
+  add({
+    phase: 'verify',
+    title: 'Check the data source and the UMS Network',
+    hosts: [],
+    details: [
+      'UMS Administrator > Datasource: the database is active.',
+      ...(method === 'no-downtime' ? ['A server that did not reconnect: switch its data source to the productive database, or use End update mode for local UMS Server (UMS Administrator > Distributed UMS).'] : []),
+      'UMS Console > UMS Administration > UMS Network: every server and load balancer updated, running, in normal mode.',
+    ],
+    commands: [],
+    check: 'all components in normal mode on the productive database',
+  });
+  add({
+    phase: 'verify',
+    title: 'Run the UMS HA Health Check',
+    hosts: [],
+    details: [
+      'UMS Console > Help > UMS HA Health Check: Messaging (61616, 6155), WebDAV (8443), Port 30001, Port 30002 and Certificates pass.',
+    ],
+    commands: [],
+    check: 'no failed check',
+  });
+
+  const rollback =
+    versionChange === 0
+      ? ['Nothing to roll back in the software: undo the topology change by deploying the deployed topology again.']
+      : [
+          `Within ${deployed.umsVersion.split('.').slice(0, 2).join('.')}: install ${deployed.umsVersion} again with the same procedure and restore the backup of step 1 if the data changed.`,
+          `Across major.minor versions the database schema cannot go back: build a separate HA network with ${deployed.umsVersion} and restore the backup of step 1 into its database.`,
+        ];
+  return { ...base, kind: versionChange < 0 ? 'downgrade' : versionChange > 0 ? 'version-update' : 'topology-change', steps, rollback };
+}
+
+export function renderUpdateMarkdown(p: UpdatePlan, files: { from: string; to: string }): string {
+  const out: string[] = [`# Update runbook: ${p.topology}`, ''];
+  out.push(`From UMS ${p.from} (${files.from}) to UMS ${p.to} (${files.to}), method: ${p.method === 'short-downtime' ? 'with short downtime (recommended)' : 'without downtime'}.`, '');
+  if (p.added.length > 0) out.push(`Adds: ${p.added.join(', ')}.`);
+  if (p.removed.length > 0) out.push(`Removes: ${p.removed.join(', ')}.`);
+  if (p.added.length > 0 || p.removed.length > 0) out.push('');
+  if (p.findings.length > 0) {
+    out.push('## Findings', '');
+    for (const f of p.findings) out.push(`- **${f.severity}** \`${f.ruleId}\`: ${f.message}`);
+    out.push('');
+  }
+  if (p.kind === 'refused') {
+    out.push('**Refused:** this change cannot be made by an update (see the errors above).', '');
+    return out.join('\n');
+  }
+  if (p.kind === 'no-change') {
+    out.push('Nothing to do: the version and the hosts are the same.', '');
+    return out.join('\n');
+  }
+  out.push('## Steps', '');
+  for (const s of p.steps) {
+    out.push(`### ${s.n}. ${s.title}`, '');
+    if (s.hosts.length > 0) out.push(`On: ${s.hosts.join(', ')}`, '');
+    for (const d of s.details) out.push(`- ${d}`);
+    if (s.commands.length > 0) out.push('', '```sh', ...s.commands, '```');
+    if (s.check) out.push('', `Check: ${s.check}.`);
+    out.push('');
+  }
+  out.push('## Rollback', '');
+  for (const r of p.rollback) out.push(`- ${r}`);
+  out.push('');
+  return out.join('\n');
+}
