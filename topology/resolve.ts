@@ -70,6 +70,15 @@ function derivedNodes(layout: Layout, servers: number, loadBalancers: number): A
   return nodes;
 }
 
+/** Unique CIDRs in address order (the order of a firewall source list carries no meaning). */
+function canonicalCidrs(cidrs: readonly string[]): string[] {
+  const key = (c: string) => {
+    const [a = '', p = '0'] = c.split('/');
+    return (toInt(a) ?? 0) * 64 + Number(p);
+  };
+  return [...new Set(cidrs)].sort((x, y) => key(x) - key(y));
+}
+
 /** Resolves a schema-valid topology document. */
 export function resolveTopology(doc: UmsHaTopologyDocument): ResolvedTopology {
   const spec = doc.spec;
@@ -158,7 +167,8 @@ export function resolveTopology(doc: UmsHaTopologyDocument): ResolvedTopology {
     description: doc.metadata.description,
     umsVersion: spec.umsVersion,
     devices: spec.devices,
-    deviceOs: [...(spec.deviceOs ?? ['os11', 'os12'])],
+    // Lists whose order means nothing get one canonical order, so a reordered file builds the same.
+    deviceOs: [...(spec.deviceOs ?? ['os11', 'os12'])].sort(),
     platform: spec.platform ?? 'vsphere',
     loadBalancing,
     layout,
@@ -191,8 +201,8 @@ export function resolveTopology(doc: UmsHaTopologyDocument): ResolvedTopology {
       dns: [...net.dns],
       ntpServers: [...(net.ntpServers ?? [])],
       firstAddress: net.firstAddress,
-      deviceCidrs: [...net.deviceCidrs],
-      adminCidrs: [...net.adminCidrs],
+      deviceCidrs: canonicalCidrs(net.deviceCidrs),
+      adminCidrs: canonicalCidrs(net.adminCidrs),
     },
     nodes,
     poolProblem,

@@ -1,0 +1,157 @@
+/**
+ * Properties over generated topologies: the sizing invariants hold through synthesis, secrets never
+ * reach any output, literal secrets under any key are caught, and the same design always gives the
+ * same bytes.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { Testing } from 'cdktf';
+import { stringify } from 'yaml';
+import { renderUserData } from '../bootstrap/cloud-init';
+import { synthesize } from '../main';
+import { UmsHaStack } from '../stacks/ums-ha-stack';
+import { buildReport, renderReportMarkdown } from '../topology/report';
+import { validateText, validateValue } from '../topology/validate';
+import { tempDir } from './helpers/cli';
+import { topology } from './helpers/topology';
+
+const RUNS = Number(process.env.UMS_HA_PROPERTY_RUNS ?? 25);
+const dir = tempDir('ums-ha-props-');
+
+/** Valid designs of every shape: co-located or separate, derived or given counts, external load balancing. */
+const design = fc
+  .record({
+    devices: fc.integer({ min: 1, max: 400_000 }),
+    external: fc.boolean(),
+    extraServers: fc.integer({ min: 0, max: 2 }),
+    os: fc.constantFrom(['os11'], ['os12'], ['os11', 'os12'], ['os12', 'os11']),
+    retained: fc.integer({ min: 0, max: 8 }),
+  })
+  .map((d) => {
+    const servers = Math.max(2, Math.ceil(d.devices / 50000)) + d.extraServers;
+    return topology(
+      {
+        devices: d.devices,
+        servers,
+        deviceOs: d.os,
+        firmware: { retainedUpdates: d.retained },
+        ...(d.external ? { loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443' } : {}),
+      },
+      { cidr: '10.20.0.0/22' },
+    );
+  });
+
+describe('invariants (properties over generated designs)', () => {
+  it('every synthesized design honours the sizing rules and has exactly one VM per node on one VLAN', () => {
+    fc.assert(
+      fc.property(design, (doc) => {
+        const result = validateValue(doc);
+        expect(result.findings.filter((f) => f.severity === 'error')).toEqual([]);
+        const t = result.topology!;
+        expect(t.servers * 50000).toBeGreaterThanOrEqual(t.devices);
+        if (t.layout === 'separate') expect(t.loadBalancers * 3).toBeGreaterThanOrEqual(t.servers);
+        const ips = t.nodes.map((n) => n.ip);
+        expect(new Set(ips).size).toBe(ips.length);
+        expect(new Set(t.nodes.map((n) => n.vlanId))).toEqual(new Set([t.network.vlanId]));
+        const app = Testing.app();
+        const json = JSON.parse(Testing.synth(new UmsHaStack(app, t.name, { topology: doc })));
+        const vms = Object.values(json.resource.vsphere_virtual_machine as Record<string, { name: string }>).map((v) => v.name).sort();
+        expect(vms).toEqual(t.nodes.map((n) => n.vmName).sort());
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe('secrets (properties)', () => {
+  const secret = fc.string({ minLength: 16, maxLength: 40, unit: fc.constantFrom(...'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789!#%+=@_-'.split('')) });
+
+  it('secret values passed as variables never appear in cdk.tf.json, the report or the user-data', () => {
+    fc.assert(
+      fc.property(design, secret, secret, secret, (doc, password, token, vcenter) => {
+        const env = { TF_VAR_UMS_DB_PASSWORD: password, TF_VAR_UMS_NETWORK_TOKEN: token, TF_VAR_vsphere_password: vcenter };
+        Object.assign(process.env, env);
+        try {
+          const app = Testing.app();
+          const synthesized = Testing.synth(new UmsHaStack(app, doc.metadata.name, { topology: doc }));
+          const result = validateValue(doc);
+          const t = result.topology!;
+          const outputs = [synthesized, renderReportMarkdown(buildReport(result)!), JSON.stringify(buildReport(result)), ...t.nodes.map((n) => renderUserData(t, n))];
+          const decoded = Object.values(JSON.parse(synthesized).resource.vsphere_virtual_machine as Record<string, { extra_config: Record<string, string> }>).map((vm) =>
+            Buffer.from(vm.extra_config['guestinfo.userdata'] as string, 'base64').toString('utf8'),
+          );
+          for (const text of [...outputs, ...decoded]) {
+            for (const s of [password, token, vcenter]) expect(text.includes(s)).toBe(false);
+          }
+        } finally {
+          for (const k of Object.keys(env)) delete process.env[k];
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('a literal secret under any secret-like key anywhere in the file is UMS-DB-002, never echoed', () => {
+    const keyName = fc.constantFrom('password', 'dbPassword', 'adminPassword', 'passwd', 'pwd', 'secret', 'clientSecret', 'token', 'networkToken', 'apiKey', 'api_key', 'privateKey', 'credentials');
+    const where = fc.constantFrom([], ['spec'], ['spec', 'database'], ['spec', 'network'], ['spec', 'networkToken'], ['spec', 'installer'], ['spec', 'vsphere'], ['metadata']);
+    fc.assert(
+      fc.property(keyName, where, secret, (key, at, value) => {
+        const doc = JSON.parse(JSON.stringify(topology())) as Record<string, unknown>;
+        const parent = at.reduce<Record<string, unknown>>((o, k) => o[k] as Record<string, unknown>, doc);
+        // networkToken is a mapping in the contract; a literal there replaces it.
+        parent[key] = value;
+        const result = validateText(stringify(doc));
+        const pointer = ['', ...at, key].join('/');
+        expect(result.findings.some((f) => f.ruleId === 'UMS-DB-002' && f.path === pointer)).toBe(true);
+        expect(JSON.stringify(result.findings)).not.toContain(value);
+      }),
+      { numRuns: RUNS * 4 },
+    );
+  });
+});
+
+describe('determinism', () => {
+  function synthOnce(name: string, files: Record<string, string>) {
+    const root = path.join(dir, name);
+    fs.mkdirSync(path.join(root, 'topologies'), { recursive: true });
+    for (const [f, text] of Object.entries(files)) fs.writeFileSync(path.join(root, 'topologies', f), text);
+    const r = synthesize({ topologyDir: path.join(root, 'topologies'), outdir: path.join(root, 'out'), log: () => {} });
+    expect(r.code).toBe(0);
+    const read = (p: string) => fs.readFileSync(path.join(root, 'out', p), 'utf8');
+    // The report names the source file; the two runs differ only in the folder they live in.
+    return r.stacks.map((s) => [read(`stacks/${s}/cdk.tf.json`), read(`stacks/${s}/sizing-report.md`), read(`stacks/${s}/sizing-report.json`)].join('\n').split(root).join('<root>'));
+  }
+
+  const shuffle = <T>(xs: readonly T[], seed: number) => {
+    const out = [...xs];
+    let s = seed;
+    for (let i = out.length - 1; i > 0; i--) {
+      s = (s * 1103515245 + 12345) & 0x7fffffff;
+      const j = s % (i + 1);
+      [out[i], out[j]] = [out[j] as T, out[i] as T];
+    }
+    return out;
+  };
+  const reorderKeys = (v: unknown, seed: number): unknown => {
+    if (Array.isArray(v)) return v.map((x) => reorderKeys(x, seed));
+    if (v && typeof v === 'object') return Object.fromEntries(shuffle(Object.entries(v as Record<string, unknown>), seed).map(([k, x]) => [k, reorderKeys(x, seed + 1)]));
+    return v;
+  };
+
+  it('reordered keys, CIDR lists and device OS lists give byte-identical output', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
+        const base = topology({ devices: 120000, deviceOs: ['os11', 'os12'] }, { deviceCidrs: ['10.30.0.0/16', '172.16.0.0/12', '10.31.0.0/16'], adminCidrs: ['10.40.0.0/24', '10.41.0.0/24'] });
+        const moved = reorderKeys(JSON.parse(JSON.stringify(base)), seed) as typeof base;
+        moved.spec.deviceOs = ['os12', 'os11'];
+        moved.spec.network.deviceCidrs = shuffle(base.spec.network.deviceCidrs, seed) as typeof base.spec.network.deviceCidrs;
+        moved.spec.network.adminCidrs = shuffle(base.spec.network.adminCidrs, seed + 7) as typeof base.spec.network.adminCidrs;
+        const a = synthOnce(`a${seed}`, { 'site.yaml': stringify(base) });
+        const b = synthOnce(`b${seed}`, { 'site.yaml': stringify(moved) });
+        expect(b).toEqual(a);
+      }),
+      { numRuns: 5 },
+    );
+  });
+});
