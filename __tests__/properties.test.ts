@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { Testing } from 'cdktf';
 import { stringify } from 'yaml';
-import { renderUserData } from '../bootstrap/cloud-init';
+import { decodeGuestinfo, renderUserData } from '../bootstrap/cloud-init';
 import { synthesize } from '../main';
 import { UmsHaStack } from '../stacks/ums-ha-stack';
 import { buildReport, renderReportMarkdown } from '../topology/report';
@@ -79,7 +79,7 @@ describe('secrets (properties)', () => {
           const t = result.topology!;
           const outputs = [synthesized, renderReportMarkdown(buildReport(result)!), JSON.stringify(buildReport(result)), ...t.nodes.map((n) => renderUserData(t, n))];
           const decoded = Object.values(JSON.parse(synthesized).resource.vsphere_virtual_machine as Record<string, { extra_config: Record<string, string> }>).map((vm) =>
-            Buffer.from(vm.extra_config['guestinfo.userdata'] as string, 'base64').toString('utf8'),
+            decodeGuestinfo(vm.extra_config['guestinfo.userdata'] as string, vm.extra_config['guestinfo.userdata.encoding'] as string),
           );
           for (const text of [...outputs, ...decoded]) {
             for (const s of [password, token, vcenter]) expect(text.includes(s)).toBe(false);

@@ -11,6 +11,7 @@
  * firewall (nftables.service, default-deny inbound, from the firewall matrix); the node's settings
  * and the static scripts; and a run of ums-ha-install (docs/bootstrap.md).
  */
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { stringify } from 'yaml';
 import type { ResolvedNode, ResolvedTopology } from '../topology/model';
 import { NODE_SCRIPTS } from './generated/scripts';
@@ -69,8 +70,26 @@ export function renderMetadata(t: ResolvedTopology, node: ResolvedNode): string 
   return `${JSON.stringify(metadata, null, 1)}\n`;
 }
 
+const file = (path: string, permissions: string, content: string) => ({ path, owner: 'root:root', permissions, content });
+
+/** The static scripts as write_files items, rendered once: they are the same on every node. */
+let staticItems: string | undefined;
+function staticWriteFiles(): string {
+  staticItems ??= stringify(
+    [
+      file(NODE_PATHS.install, '0700', NODE_SCRIPTS['ums-ha-install.sh']),
+      file(NODE_PATHS.preflight, '0755', NODE_SCRIPTS['ums-ha-preflight.sh']),
+      file(NODE_PATHS.installerDriver, '0755', NODE_SCRIPTS['installer.exp']),
+    ],
+    YAML_OPTIONS,
+  )
+    .split('\n')
+    .map((line) => (line === '' ? line : `  ${line}`))
+    .join('\n');
+  return staticItems;
+}
+
 export function renderUserData(t: ResolvedTopology, node: ResolvedNode): string {
-  const file = (path: string, permissions: string, content: string) => ({ path, owner: 'root:root', permissions, content });
   const config = {
     hostname: node.vmName,
     preserve_hostname: false,
@@ -82,32 +101,48 @@ export function renderUserData(t: ResolvedTopology, node: ResolvedNode): string 
     disk_setup: { [NODE_PATHS.dataDisk]: { table_type: 'gpt', layout: true, overwrite: false } },
     fs_setup: [{ label: 'ums-data', filesystem: 'ext4', device: NODE_PATHS.dataDisk, partition: 'auto' }],
     mounts: [['LABEL=ums-data', NODE_PATHS.dataMount, 'ext4', 'defaults,nofail', '0', '2']],
-    write_files: [
-      file(NODE_ENV_PATH, '0600', renderNodeEnv(t, node)),
-      file(FIREWALL_PATH, '0600', renderFirewall(t, node)),
-      file(NODE_PATHS.nftablesConf, '0644', `#!/usr/sbin/nft -f\nflush ruleset\ninclude "${FIREWALL_PATH}"\n`),
-      file(NODE_PATHS.install, '0700', NODE_SCRIPTS['ums-ha-install.sh']),
-      file(NODE_PATHS.preflight, '0755', NODE_SCRIPTS['ums-ha-preflight.sh']),
-      file(NODE_PATHS.installerDriver, '0755', NODE_SCRIPTS['installer.exp']),
-    ],
     runcmd: [
       ['systemctl', 'enable', '--now', 'nftables.service'],
       ['ln', '-sf', NODE_PATHS.preflight, NODE_PATHS.preflightCommand],
       [NODE_PATHS.install],
     ],
+    // Last, so the static script items (rendered once) continue its list.
+    write_files: [
+      file(NODE_ENV_PATH, '0600', renderNodeEnv(t, node)),
+      file(FIREWALL_PATH, '0600', renderFirewall(t, node)),
+      file(NODE_PATHS.nftablesConf, '0644', `#!/usr/sbin/nft -f\nflush ruleset\ninclude "${FIREWALL_PATH}"\n`),
+    ],
   };
-  return `#cloud-config\n${stringify(config, YAML_OPTIONS)}`;
+  return `#cloud-config\n${stringify(config, YAML_OPTIONS)}${staticWriteFiles()}`;
 }
 
 export function renderNodeBootstrap(t: ResolvedTopology, node: ResolvedNode): NodeBootstrap {
   return { metadata: renderMetadata(t, node), userData: renderUserData(t, node) };
 }
 
-/** base64 of a guestinfo value, refused when it would exceed vSphere's per-value limit. */
-export function encodeGuestinfo(key: string, text: string): string {
-  const encoded = Buffer.from(text, 'utf8').toString('base64');
-  if (encoded.length > GUESTINFO_MAX_BYTES) {
-    throw new Error(`${key} is ${encoded.length} bytes after base64; vSphere allows at most ${GUESTINFO_MAX_BYTES} per guestinfo value`);
+/** An encoded guestinfo value and its `.encoding`. */
+export interface GuestinfoValue {
+  readonly value: string;
+  readonly encoding: 'base64' | 'gzip+base64';
+}
+
+/**
+ * Encodes a guestinfo value (gzip+base64 when `gzip`), refused when it would exceed vSphere's
+ * per-value limit. gzip output is deterministic here (no timestamp), so synthesis stays
+ * byte-identical. Decode for review with `base64 -d` (and `| gunzip`).
+ */
+export function encodeGuestinfo(key: string, text: string, options: { gzip?: boolean } = {}): GuestinfoValue {
+  const bytes = Buffer.from(text, 'utf8');
+  // Level 1: a third of the size for a quarter of the time of level 9 (measured); deterministic either way.
+  const value = (options.gzip ? gzipSync(bytes, { level: 1 }) : bytes).toString('base64');
+  if (value.length > GUESTINFO_MAX_BYTES) {
+    throw new Error(`${key} is ${value.length} bytes after encoding; vSphere allows at most ${GUESTINFO_MAX_BYTES} per guestinfo value`);
   }
-  return encoded;
+  return { value, encoding: options.gzip ? 'gzip+base64' : 'base64' };
+}
+
+/** Decodes a guestinfo value as cloud-init does (for tests and reviewers' tooling). */
+export function decodeGuestinfo(value: string, encoding: string): string {
+  const bytes = Buffer.from(value, 'base64');
+  return (encoding === 'gzip+base64' ? gunzipSync(bytes) : bytes).toString('utf8');
 }

@@ -12,7 +12,7 @@ export interface UmsHaNodeVmProps {
   readonly site: UmsHaSite;
   /** Network id of the HA port group. */
   readonly networkId: string;
-  /** The node's cloud-init, attached as base64 guestinfo.metadata / guestinfo.userdata. */
+  /** The node's cloud-init, attached as guestinfo.metadata (base64) and guestinfo.userdata (gzip+base64). */
   readonly bootstrap: NodeBootstrap;
   /**
    * Extra guestinfo keys whose values are Terraform references to sensitive variables
@@ -44,6 +44,8 @@ export class UmsHaNodeVm extends Construct {
     super(scope, id);
     const { node, site } = props;
     const refs = site.refs;
+    const metadata = encodeGuestinfo(`${node.vmName} guestinfo.metadata`, props.bootstrap.metadata);
+    const userData = encodeGuestinfo(`${node.vmName} guestinfo.userdata`, props.bootstrap.userData, { gzip: true });
     this.resource = new VirtualMachine(this, 'Resource', {
       name: node.vmName,
       annotation: `IGEL UMS HA ${node.roles.join(' + ')} (managed by ums-ha)`,
@@ -63,10 +65,10 @@ export class UmsHaNodeVm extends Construct {
       ],
       clone: { templateUuid: refs.templateId },
       extraConfig: {
-        'guestinfo.metadata': encodeGuestinfo(`${node.vmName} guestinfo.metadata`, props.bootstrap.metadata),
-        'guestinfo.metadata.encoding': 'base64',
-        'guestinfo.userdata': encodeGuestinfo(`${node.vmName} guestinfo.userdata`, props.bootstrap.userData),
-        'guestinfo.userdata.encoding': 'base64',
+        'guestinfo.metadata': metadata.value,
+        'guestinfo.metadata.encoding': metadata.encoding,
+        'guestinfo.userdata': userData.value,
+        'guestinfo.userdata.encoding': userData.encoding,
         ...props.secrets,
       },
       tags: props.tagIds,

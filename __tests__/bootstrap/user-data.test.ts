@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { decodeGuestinfo } from '../../bootstrap/cloud-init';
 import { nodeSettings } from '../../bootstrap/node-env';
 import { synthesize } from '../../main';
 import { validateText } from '../../topology/validate';
@@ -30,10 +31,10 @@ interface Booted {
 const booted: Booted[] = result.stacks.flatMap((stack) => {
   const json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
   return Object.entries(json.resource.vsphere_virtual_machine as Record<string, { extra_config: Record<string, string> }>).map(([node, vm]) => {
-    const userData = Buffer.from(vm.extra_config['guestinfo.userdata'] as string, 'base64').toString('utf8');
+    const userData = decodeGuestinfo(vm.extra_config['guestinfo.userdata'] as string, vm.extra_config['guestinfo.userdata.encoding'] as string);
     const file = path.join(dir, `${stack}-${node}.user-data`);
     fs.writeFileSync(file, userData);
-    return { stack, node, userData, metadata: Buffer.from(vm.extra_config['guestinfo.metadata'] as string, 'base64').toString('utf8'), file };
+    return { stack, node, userData, metadata: decodeGuestinfo(vm.extra_config['guestinfo.metadata'] as string, vm.extra_config['guestinfo.metadata.encoding'] as string), file };
   });
 });
 

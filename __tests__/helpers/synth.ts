@@ -1,4 +1,5 @@
 import { Testing } from 'cdktf';
+import { decodeGuestinfo } from '../../bootstrap/cloud-init';
 import { UmsHaStack, type UmsHaStackProps } from '../../stacks/ums-ha-stack';
 
 /** The synthesized Terraform JSON of one stack (offline: no provider download, no terraform init). */
@@ -33,5 +34,5 @@ export function vms(json: TerraformJson): Array<Record<string, any>> {
 }
 
 export function decode(vm: Record<string, any>, key: 'guestinfo.metadata' | 'guestinfo.userdata'): string {
-  return Buffer.from(vm.extra_config[key] as string, 'base64').toString('utf8');
+  return decodeGuestinfo(vm.extra_config[key] as string, vm.extra_config[`${key}.encoding`] as string);
 }

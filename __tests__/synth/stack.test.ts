@@ -83,7 +83,7 @@ describe('UmsHaStack: bootstrap hand-off', () => {
     const t = vms(json);
     t.forEach((vm, i) => {
       expect(vm.extra_config['guestinfo.metadata.encoding']).toBe('base64');
-      expect(vm.extra_config['guestinfo.userdata.encoding']).toBe('base64');
+      expect(vm.extra_config['guestinfo.userdata.encoding']).toBe('gzip+base64');
       const metadata = JSON.parse(decode(vm, 'guestinfo.metadata'));
       expect(metadata['local-hostname']).toBe(vm.name);
       expect(metadata.network.ethernets.ha0.addresses).toEqual([`10.20.0.${11 + i}/24`]);
