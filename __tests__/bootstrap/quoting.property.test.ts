@@ -47,7 +47,9 @@ const hostile = fc.record({
   ntpServers: fc.array(ntp, { minLength: 1, maxLength: 3 }),
 });
 
-function build(v: fc.RecordValue<typeof hostile extends fc.Arbitrary<infer T> ? T : never>) {
+type Hostile = typeof hostile extends fc.Arbitrary<infer T> ? T : never;
+
+function build(v: Hostile) {
   const doc = {
     ...topology(
       {

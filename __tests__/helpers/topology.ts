@@ -86,3 +86,24 @@ export function nodes(servers: number, loadBalancers: number, coLocated = false)
   if (!coLocated) for (let i = 1; i <= loadBalancers; i++) list.push({ name: `lb${i}`, roles: ['loadBalancer'] });
   return list;
 }
+
+/**
+ * One `it` per row (cdk-nag / ESLint style): the topology with these spec (and network) keys must
+ * get the rule's finding at the pointer, or none when the pointer is null.
+ */
+export function ruleTable(ruleId: string, rows: Array<[string, Record<string, unknown>, string | null]>): void {
+  it.each(rows)('%s', (_name, spec, path) => {
+    const result = check(topology(spec));
+    if (path === null) expectNoFinding(result, ruleId);
+    else expectFinding(result, ruleId, path);
+  });
+}
+
+/** {@link ruleTable} with network keys too. */
+export function ruleTableWithNetwork(ruleId: string, rows: Array<[string, Record<string, unknown>, Record<string, unknown>, string | null]>): void {
+  it.each(rows)('%s', (_name, spec, network, path) => {
+    const result = check(topology(spec, network));
+    if (path === null) expectNoFinding(result, ruleId);
+    else expectFinding(result, ruleId, path);
+  });
+}

@@ -1,14 +1,6 @@
-import { check, expectFinding, expectNoFinding, topology } from '../helpers/topology';
+import { check, expectFinding, expectNoFinding, topology, ruleTable } from '../helpers/topology';
 
-type Row = [string, Record<string, unknown>, string | null];
-
-function table(ruleId: string, rows: Row[]) {
-  it.each(rows)('%s', (_name, spec, path) => {
-    const result = check(topology(spec));
-    if (path === null) expectNoFinding(result, ruleId);
-    else expectFinding(result, ruleId, path);
-  });
-}
+const table = ruleTable;
 
 const external = { loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443' };
 

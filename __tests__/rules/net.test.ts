@@ -1,14 +1,6 @@
-import { check, expectFinding, expectNoFinding, nodes, topology } from '../helpers/topology';
+import { check, expectFinding, expectNoFinding, nodes, ruleTableWithNetwork, topology } from '../helpers/topology';
 
-type Row = [string, Record<string, unknown>, Record<string, unknown>, string | null];
-
-function table(ruleId: string, rows: Row[]) {
-  it.each(rows)('%s', (_name, spec, network, path) => {
-    const result = check(topology(spec, network));
-    if (path === null) expectNoFinding(result, ruleId);
-    else expectFinding(result, ruleId, path);
-  });
-}
+const table = ruleTableWithNetwork;
 
 const twoHosts = (a: Record<string, unknown> = {}, b: Record<string, unknown> = {}) => ({
   nodes: [
