@@ -8,7 +8,8 @@
  *   validate cold      node bin/ums-ha.js validate <one file>  vs  node -e 0   (target <= 2.0x)
  *   validate files/s   1,000 generated topologies in one process             (target >= 2,000/s)
  *   synth 1 / 100      the app over 1 and 100 generated topologies  vs  plain cdktf declaring
- *                      the same VMs with no domain logic (bench/synth-baseline.js) (target <= 1.3x)
+ *                      the same VMs (same attributes, same-size guestinfo payload) with no domain
+ *                      logic (bench/synth-baseline.js)                            (target <= 1.3x)
  *   synth 100 RSS      peak resident memory synthesizing 100 topologies          (target <= 150 MB)
  *
  * Options: --quick (fewer repetitions), --only=<name>[,<name>]
@@ -87,6 +88,13 @@ function benchSynth(count, reps) {
     const objects = generateTopologyObjects(count, 7);
     objects.forEach((o, i) => fs.writeFileSync(path.join(dir, `t${i}.yaml`), stringify(o)));
     const vmCounts = objects.map((o) => resolveTopology(o).nodes.length).join(',');
+    // The baseline's VMs carry a payload as large as ours, on average.
+    const { renderUserData, encodeGuestinfo } = require(path.join(root, 'dist', 'bootstrap', 'cloud-init.js'));
+    const sizes = objects.flatMap((o) => {
+      const t = resolveTopology(o);
+      return t.nodes.map((n) => encodeGuestinfo('userdata', renderUserData(t, n), { gzip: true }).value.length);
+    });
+    const payloadBytes = String(Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length));
     const child = (script, argv) => {
       const r = spawnSync(process.execPath, [path.join(__dirname, script), ...argv], { encoding: 'utf8', maxBuffer: 1 << 20 });
       if (r.status !== 0) throw new Error(`${script} failed: ${r.stderr}`);
@@ -95,7 +103,7 @@ function benchSynth(count, reps) {
     const ours = [];
     const base = [];
     for (let i = 0; i < reps; i++) {
-      base.push(child('synth-baseline.js', [path.join(work, `b${i}`), vmCounts]));
+      base.push(child('synth-baseline.js', [path.join(work, `b${i}`), vmCounts, payloadBytes]));
       ours.push(child('synth-candidate.js', [dir, path.join(work, `c${i}`)]));
     }
     const ms = (xs) => median(xs.map((x) => x.ms));

@@ -2,8 +2,10 @@
 /**
  * Baseline for the synthesis benchmark: plain cdktf with no ums-ha domain logic. Declares, per
  * topology, one stack with the provider, the same vSphere look-ups and the same number of
- * vsphere_virtual_machine resources as ums-ha builds, then synthesizes.
- *   node bench/synth-baseline.js OUTDIR VMCOUNT[,VMCOUNT...]
+ * vsphere_virtual_machine resources as ums-ha builds, each with the same attributes (CPUs, memory,
+ * two disks, NIC, clone, folder) and a fixed guestinfo payload of the size ums-ha's cloud-init
+ * has, then synthesizes. No validation, sizing or rendering happens here.
+ *   node bench/synth-baseline.js OUTDIR VMCOUNT[,VMCOUNT...] PAYLOAD_BYTES
  * Prints {"ms": ..., "maxRssMb": ...} measured in this process.
  */
 const started = process.hrtime.bigint();
@@ -16,8 +18,10 @@ const { DataVsphereVirtualMachine } = require('@cdktf/provider-vsphere/lib/data-
 const { DataVsphereNetwork } = require('@cdktf/provider-vsphere/lib/data-vsphere-network');
 const { VirtualMachine } = require('@cdktf/provider-vsphere/lib/virtual-machine');
 
-const [outdir, counts] = process.argv.slice(2);
+const [outdir, counts, payloadBytes = '0'] = process.argv.slice(2);
 const app = new App({ outdir });
+// A fixed base64-looking payload per VM, as long as ums-ha's encoded user-data.
+const payload = (seed) => Buffer.from(Array.from({ length: Math.ceil((Number(payloadBytes) * 3) / 4) }, (_, i) => (i * 31 + seed * 17) & 255)).toString('base64');
 counts.split(',').map(Number).forEach((vmCount, i) => {
   const stack = new TerraformStack(app, `baseline-${i}`);
   const v = (name) => new TerraformVariable(stack, name, { type: 'string' }).stringValue;
@@ -32,13 +36,21 @@ counts.split(',').map(Number).forEach((vmCount, i) => {
       name: `vm-${i}-${n}`,
       resourcePoolId: cluster.resourcePoolId,
       datastoreId: ds.id,
+      folder: 'igel/ums',
       numCpus: 4,
       memory: 8192,
       guestId: tpl.guestId,
+      scsiType: tpl.scsiType,
       networkInterface: [{ networkId: net.id, adapterType: Fn.element(tpl.networkInterfaceTypes, 0) }],
-      disk: [{ label: 'disk0', size: 40 }, { label: 'disk1', size: 60, unitNumber: 1 }],
+      disk: [{ label: 'disk0', size: 40, unitNumber: 0 }, { label: 'disk1', size: 60, unitNumber: 1, thinProvisioned: true }],
       clone: { templateUuid: tpl.id },
-      extraConfig: { 'guestinfo.userdata': 'I2Nsb3VkLWNvbmZpZwo=', 'guestinfo.userdata.encoding': 'base64' },
+      extraConfig: {
+        'guestinfo.metadata': payload(n + 1000 * i).slice(0, 600),
+        'guestinfo.metadata.encoding': 'base64',
+        'guestinfo.userdata': payload(n + 1000 * i),
+        'guestinfo.userdata.encoding': 'gzip+base64',
+      },
+      lifecycle: { ignoreChanges: ['clone[0].template_uuid', 'extra_config'] },
     });
   }
 });
