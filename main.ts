@@ -146,7 +146,7 @@ if (require.main === module) {
     process.exitCode = 2;
   } else {
     const result = synthesize({ topologyDir: process.env.UMS_TOPOLOGY_DIR ?? 'topologies', deployPhase: phase, backend });
-    if (result.stacks.length > 0) process.stderr.write(`ums-ha: synthesized ${result.stacks.join(', ')} into ${path.relative(process.cwd(), result.outdir) || '.'}\n`);
+    if (result.stacks.length > 0) process.stdout.write(`ums-ha: synthesized ${result.stacks.join(', ')} into ${path.relative(process.cwd(), result.outdir) || '.'}\n`);
     process.exitCode = result.code;
   }
 }
