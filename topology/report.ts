@@ -65,6 +65,8 @@ export interface SizingReport {
   readonly totals: { readonly vms: number; readonly cpus: number; readonly memoryGb: number; readonly diskGb: number };
   readonly firewall: readonly ReportFlow[];
   readonly findings: readonly Finding[];
+  /** Warnings accepted by spec.exceptions, with the reviewers' reasons. */
+  readonly exceptions: ReadonlyArray<Finding & { readonly reason: string }>;
   readonly mermaid: string;
 }
 
@@ -215,6 +217,7 @@ export function buildReport(result: ValidationResult): SizingReport | undefined 
     totals: { vms: vms.length, cpus: total((v) => v.cpus), memoryGb: total((v) => v.memoryGb), diskGb: total((v) => v.diskGb) },
     firewall: flows(t),
     findings: [...result.findings],
+    exceptions: (result.suppressed ?? []).map((s) => ({ ...s.finding, reason: s.reason })),
     mermaid: mermaidDiagram(t),
   };
 }
@@ -246,6 +249,10 @@ export function renderReportMarkdown(r: SizingReport): string {
   out.push('## Findings', '');
   if (r.findings.length === 0) out.push('None.');
   for (const f of r.findings) out.push(`- **${f.severity}** \`${f.ruleId}\` at \`${f.path || '/'}\`${f.line > 0 ? ` (line ${f.line})` : ''}: ${f.message}`);
+  if (r.exceptions.length > 0) {
+    out.push('', '## Accepted exceptions', '');
+    for (const e of r.exceptions) out.push(`- \`${e.ruleId}\` at \`${e.path || '/'}\`: ${e.message}. **Accepted:** ${e.reason}`);
+  }
   out.push('', '## Diagram', '', '```mermaid', r.mermaid.trimEnd(), '```', '');
   return out.join('\n');
 }

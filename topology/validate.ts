@@ -8,15 +8,23 @@ import { compareFindings, type Finding } from './findings';
 import type { UmsHaTopologyDocument } from './generated/topology-types';
 import type { ResolvedTopology } from './model';
 import { resolveTopology } from './resolve';
-import { documentRules, synthesisRules, topologyRules, type Report, type RuleMeta } from './rules';
+import { documentRules, ruleMeta, synthesisRules, topologyRules, type Report, type RuleMeta } from './rules';
 import { checkSchema } from './schema';
 import { loadTopologyBytes, loadTopologyText, NO_SOURCE, type LoadResult, type SourceMap } from './source';
+
+/** A warning the topology accepts in spec.exceptions, with the reviewers' reason. */
+export interface SuppressedFinding {
+  readonly finding: Finding;
+  readonly reason: string;
+}
 
 export interface ValidationResult {
   /** No error findings (warnings allowed). */
   readonly valid: boolean;
-  /** Every finding, ordered by position. */
+  /** Every finding, ordered by position (excepted warnings are in `suppressed` instead). */
   readonly findings: readonly Finding[];
+  /** Warnings accepted by spec.exceptions, with their reasons. */
+  readonly suppressed?: readonly SuppressedFinding[];
   /** The topology as written; present when the file passed the schema. */
   readonly document?: UmsHaTopologyDocument;
   /** The topology after defaults and sizing; present when the file passed the schema. */
@@ -28,6 +36,39 @@ export interface ValidationResult {
 function toFinding(rule: RuleMeta, report: Report, source: SourceMap): Finding {
   const pos = source.locate(report.path, { key: report.key === true });
   return { ruleId: rule.id, severity: rule.severity, message: report.message, path: report.path, line: pos.line, column: pos.column };
+}
+
+/**
+ * Applies spec.exceptions: an accepted warning moves to `suppressed` with its reason; an exception
+ * for an error is itself an error (UMS-EXC-001: errors refuse the design); an exception no finding
+ * needs is a warning (UMS-EXC-002), so exceptions never outlive their reason silently.
+ */
+function applyExceptions(doc: UmsHaTopologyDocument, findings: Finding[], source: SourceMap): { findings: Finding[]; suppressed: SuppressedFinding[] } {
+  const exceptions = doc.spec.exceptions ?? [];
+  if (exceptions.length === 0) return { findings, suppressed: [] };
+  const kept: Finding[] = [];
+  const suppressed: SuppressedFinding[] = [];
+  const used = new Set<number>();
+  for (const f of findings) {
+    const i = exceptions.findIndex((e) => e.id === f.ruleId);
+    if (i >= 0 && f.severity === 'warning') {
+      suppressed.push({ finding: f, reason: (exceptions[i] as { reason: string }).reason });
+      used.add(i);
+    } else {
+      kept.push(f);
+    }
+  }
+  exceptions.forEach((e, i) => {
+    const path = `/spec/exceptions/${i}/id`;
+    const meta = ruleMeta(e.id);
+    const at = source.locate(path);
+    if (meta?.severity === 'error') {
+      kept.push({ ruleId: 'UMS-EXC-001', severity: 'error', message: `${e.id} is an error rule: errors refuse the design and cannot be excepted; change the design instead`, path, line: at.line, column: at.column });
+    } else if (!used.has(i)) {
+      kept.push({ ruleId: 'UMS-EXC-002', severity: 'warning', message: `no ${e.id} finding to except${meta ? '' : ` (${e.id} is not a rule id)`}: remove the stale exception`, path, line: at.line, column: at.column });
+    }
+  });
+  return { findings: kept, suppressed };
 }
 
 function done(findings: Finding[], rest: Omit<ValidationResult, 'valid' | 'findings'> = {}): ValidationResult {
@@ -59,7 +100,9 @@ export function validateValue(value: unknown, source: SourceMap = NO_SOURCE, opt
   for (const rule of options.synthesis ? [...topologyRules, ...synthesisRules] : topologyRules) {
     for (const report of rule.check({ doc: document, topology })) findings.push(toFinding(rule, report, source));
   }
-  return done(findings, { document, topology, source });
+  const excepted = applyExceptions(document, findings, source);
+  excepted.suppressed.sort((a, b) => compareFindings(a.finding, b.finding));
+  return done(excepted.findings, { document, topology, source, ...(excepted.suppressed.length > 0 ? { suppressed: excepted.suppressed } : {}) });
 }
 
 function fromLoad(loaded: LoadResult, options: ValidateOptions): ValidationResult {

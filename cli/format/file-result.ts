@@ -18,6 +18,7 @@ export function count(results: readonly FileResult[]): { errors: number; warning
 export function summaryLine(results: readonly FileResult[], strict: boolean): string {
   const { errors, warnings } = count(results);
   const n = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
-  const tail = strict && warnings > 0 ? ' (--strict: warnings fail)' : '';
+  const excepted = results.reduce((a, r) => a + (r.result.suppressed?.length ?? 0), 0);
+  const tail = `${excepted > 0 ? `, ${excepted} excepted` : ''}${strict && warnings > 0 ? ' (--strict: warnings fail)' : ''}`;
   return `${n(results.length, 'file')} checked: ${n(errors, 'error')}, ${n(warnings, 'warning')}${tail}`;
 }

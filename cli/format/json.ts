@@ -14,6 +14,7 @@ export function formatJson(results: readonly FileResult[]): string {
       line: f.line,
       column: f.column,
     })),
+    ...(result.suppressed ? { suppressed: result.suppressed.map((s) => ({ ...s.finding, reason: s.reason })) } : {}),
     ...(result.topology ? { resolved: summarize(result.topology) } : {}),
   }));
   return `${JSON.stringify({ files }, null, 2)}\n`;

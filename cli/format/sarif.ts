@@ -33,7 +33,7 @@ export function formatSarif(results: readonly FileResult[]): string {
     properties: { seed: [...r.seed] },
   }));
   const sarifResults = results.flatMap(({ file, result }) =>
-    result.findings.map((f) => ({
+    [...result.findings.map((f) => ({ f, reason: undefined as string | undefined })), ...(result.suppressed ?? []).map((s) => ({ f: s.finding, reason: s.reason }))].map(({ f, reason }) => ({
       ruleId: f.ruleId,
       ...(index.has(f.ruleId) ? { ruleIndex: index.get(f.ruleId) } : {}),
       level: SEVERITY_LEVEL[f.severity],
@@ -47,6 +47,8 @@ export function formatSarif(results: readonly FileResult[]): string {
           logicalLocations: [{ fullyQualifiedName: f.path || '/', kind: 'member' }],
         },
       ],
+      // An accepted warning (spec.exceptions) stays visible to code scanning, marked suppressed.
+      ...(reason !== undefined ? { suppressions: [{ kind: 'inSource', justification: reason }] } : {}),
     })),
   );
   const { name, version } = packageInfo();

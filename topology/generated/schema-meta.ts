@@ -30,7 +30,8 @@ export const objectKeys: Readonly<Record<string, readonly string[]>> = {
     "firmware",
     "installer",
     "networkToken",
-    "vsphere"
+    "vsphere",
+    "exceptions"
   ],
   "/spec/database": [
     "engine",
@@ -91,6 +92,10 @@ export const objectKeys: Readonly<Record<string, readonly string[]>> = {
     "template",
     "folder",
     "antiAffinity"
+  ],
+  "/spec/exceptions/*": [
+    "id",
+    "reason"
   ]
 };
 
@@ -117,7 +122,8 @@ export const patternPhrases: Readonly<Record<string, string>> = {
   "/spec/vsphere/cluster": "text of 1 to 200 characters without control characters, quotes, backslashes or $",
   "/spec/vsphere/datastore": "text of 1 to 200 characters without control characters, quotes, backslashes or $",
   "/spec/vsphere/template": "text of 1 to 200 characters without control characters, quotes, backslashes or $",
-  "/spec/vsphere/folder": "text of 1 to 200 characters without control characters, quotes, backslashes or $"
+  "/spec/vsphere/folder": "text of 1 to 200 characters without control characters, quotes, backslashes or $",
+  "/spec/exceptions/*/id": "a rule id such as UMS-SIZE-005"
 };
 
 /** Constraints the published schema documents but a design rule checks and reports. */

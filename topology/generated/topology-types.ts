@@ -131,6 +131,12 @@ export interface TopologySpec {
    * Placement in vCenter (required with platform vsphere).
    */
   vsphere?: VsphereSpec;
+  /**
+   * Warnings the reviewers accepted, each with its reason (at least 20 characters). Errors refuse the design and cannot be excepted (UMS-EXC-001); an exception no finding needs is reported as stale (UMS-EXC-002).
+   *
+   * @maxItems 50
+   */
+  exceptions?: RuleException[];
 }
 /**
  * One host of the HA network.
@@ -157,6 +163,22 @@ export interface NodeSpec {
    * VLAN of the host; must equal network.vlanId (UMS-NET-001). Default: network.vlanId.
    */
   vlanId?: number;
+}
+/**
+ * One accepted warning.
+ *
+ * This interface was referenced by `UmsHaTopologyDocument`'s JSON-Schema
+ * via the `definition` "exception".
+ */
+export interface RuleException {
+  /**
+   * The rule id of the warning, e.g. UMS-SIZE-005.
+   */
+  id: string;
+  /**
+   * Why the design is right anyway, and who decided (at least 20 characters).
+   */
+  reason: string;
 }
 /**
  * The one external database shared by every UMS Server. The embedded database cannot be used for an HA network.

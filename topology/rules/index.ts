@@ -42,8 +42,26 @@ export const stageRules: readonly RuleMeta[] = [
   },
 ];
 
+/** Exceptions (spec.exceptions) are applied by the engine; their problems carry these ids. */
+export const exceptionRules: readonly RuleMeta[] = [
+  {
+    id: 'UMS-EXC-001',
+    severity: 'error',
+    seed: [],
+    title: 'Errors cannot be excepted',
+    explanation: 'An error refuses the design; spec.exceptions may only accept warnings, each with a reason.',
+  },
+  {
+    id: 'UMS-EXC-002',
+    severity: 'warning',
+    seed: [],
+    title: 'Stale exception',
+    explanation: 'An exception that no finding needs any more hides nothing and should be removed, so accepted risks stay current.',
+  },
+];
+
 /** Every id a finding can carry, with its metadata. */
-export const catalog: readonly RuleMeta[] = [...stageRules, ...rules];
+export const catalog: readonly RuleMeta[] = [...stageRules, ...rules, ...exceptionRules];
 
 export function ruleMeta(id: string): RuleMeta | undefined {
   return catalog.find((r) => r.id === id);
