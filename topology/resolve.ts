@@ -70,6 +70,21 @@ function derivedNodes(layout: Layout, servers: number, loadBalancers: number): A
   return nodes;
 }
 
+/** Compares names with their numbers as numbers (ums2 before ums10), the same on every machine. */
+export function naturalCompare(a: string, b: string): number {
+  const pa = a.match(/\d+|\D+/g) ?? [];
+  const pb = b.match(/\d+|\D+/g) ?? [];
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const [x, y] = [pa[i] as string, pb[i] as string];
+    const nx = /^\d/.test(x) && /^\d/.test(y) ? Number(x) - Number(y) : 0;
+    if (nx !== 0) return nx;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return pa.length - pb.length;
+}
+
+const byName = (a: { name: string }, b: { name: string }) => naturalCompare(a.name, b.name);
+
 /** Unique CIDRs in address order (the order of a firewall source list carries no meaning). */
 function canonicalCidrs(cidrs: readonly string[]): string[] {
   const key = (c: string) => {
@@ -117,7 +132,15 @@ export function resolveTopology(doc: UmsHaTopologyDocument): ResolvedTopology {
   const listed: Array<{ name: string; roles: Role[]; ip?: string; vlanId?: number; pointer: string | null }> = spec.nodes
     ? spec.nodes.map((n: NodeSpec, i) => ({ name: n.name, roles: [...n.roles], ip: n.ip, vlanId: n.vlanId, pointer: join('/spec/nodes', i) }))
     : derivedNodes(layout, servers, loadBalancers).map((n) => ({ ...n, pointer: null }));
-  const ordered = [...listed.filter((n) => n.roles.includes('server')), ...listed.filter((n) => !n.roles.includes('server'))];
+  // Install order: the first server listed creates the network token (its place is the one thing the
+  // order of nodes means); the other servers, then the load balancers, follow by name, so listing them
+  // in another order builds the same network.
+  const listedServers = listed.filter((n) => n.roles.includes('server'));
+  const ordered = [
+    ...listedServers.slice(0, 1),
+    ...listedServers.slice(1).sort(byName),
+    ...listed.filter((n) => !n.roles.includes('server')).sort(byName),
+  ];
 
   // Address plan: explicit ips stay; the others take consecutive free addresses from firstAddress.
   const subnet = parseSubnet(net.cidr);

@@ -78,3 +78,36 @@ describe('invariants over generated topologies (fast-check)', () => {
     );
   });
 });
+
+describe('node order', () => {
+  it('keeps the first server listed first and orders the rest by name, numbers as numbers', () => {
+    const listed = [
+      { name: 'ums3', roles: ['server'] },
+      { name: 'lb2', roles: ['loadBalancer'] },
+      { name: 'ums10', roles: ['server'] },
+      { name: 'ums2', roles: ['server'] },
+      { name: 'lb1', roles: ['loadBalancer'] },
+    ];
+    const t = resolveTopology(topology({ devices: 120000, servers: 3, nodes: listed.filter((n) => n.name !== 'ums2') }));
+    expect(t.nodes.map((n) => [n.name, n.ip])).toEqual([
+      ['ums3', '10.20.0.11'],
+      ['ums10', '10.20.0.12'],
+      ['lb1', '10.20.0.13'],
+      ['lb2', '10.20.0.14'],
+    ]);
+  });
+
+  it('property: shuffling every node but the first server changes nothing', () => {
+    fc.assert(
+      fc.property(fc.shuffledSubarray(['ums2', 'ums3', 'ums4', 'lb1', 'lb2'], { minLength: 5, maxLength: 5 }), (rest) => {
+        const node = (name: string) => ({ name, roles: name.startsWith('ums') ? ['server'] : ['loadBalancer'] });
+        const spec = { devices: 160000, layout: 'separate' };
+        const a = resolveTopology(topology({ ...spec, nodes: ['ums1', 'ums2', 'ums3', 'ums4', 'lb1', 'lb2'].map(node) }));
+        const b = resolveTopology(topology({ ...spec, nodes: ['ums1', ...rest].map(node) }));
+        expect(b.nodes).toEqual(a.nodes.map((n) => ({ ...n, pointer: expect.any(String) })));
+        expect(b.nodes.map((n) => [n.name, n.ip])).toEqual(a.nodes.map((n) => [n.name, n.ip]));
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
