@@ -128,7 +128,7 @@ function message(e: AjvError, root: unknown, source: SourceMap): { path: string;
         const written = source.sourceText(e.instancePath) ?? String(value);
         return {
           path: e.instancePath,
-          message: `umsVersion must be a quoted string: YAML reads the unquoted ${written} as the number ${value}; write umsVersion: "${written}${/^\d+\.\d+$/.test(written) ? '.xxx' : ''}" with quotes (major.minor.patch, e.g. "12.07.100")`,
+          message: `umsVersion must be a quoted string: YAML reads the unquoted ${written} as the number ${value}; write it in quotes as IGEL does, major.minor.patch, e.g. umsVersion: "12.07.100"`,
         };
       }
       return { path: e.instancePath, message: `${name} must be ${expected}, not ${typeName(value)} (${show(value, e.instancePath)})` };
