@@ -1,10 +1,9 @@
 /** `ums-ha validate`: checks each file and prints the findings in the chosen format. */
-import * as fs from 'node:fs';
-import { validateBytes } from '../topology/validate';
 import type { FileResult } from './format/file-result';
 import type { ValidateFormat } from './format/names';
-import { describeFsError, expandInputs } from './inputs';
+import { expandInputs } from './inputs';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type Io } from './io';
+import { readTopology } from './read-topology';
 
 export interface ValidateOptions {
   readonly format: ValidateFormat;
@@ -30,14 +29,9 @@ export function runValidate(paths: readonly string[], options: ValidateOptions, 
   const { files, problems } = expandInputs(paths);
   const results: FileResult[] = [];
   for (const file of files) {
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(file);
-    } catch (err) {
-      problems.push(`cannot read ${file}: ${describeFsError(err)}`);
-      continue;
-    }
-    results.push({ file, result: validateBytes(bytes) });
+    const read = readTopology(file);
+    if ('problem' in read) problems.push(read.problem);
+    else results.push({ file, result: read.result });
   }
   const strict = options.strict === true;
   io.stdout(formatter(options.format)(results, { strict }));

@@ -6,3 +6,4 @@ export * from './node-vm';
 export * from './anti-affinity';
 export * from './tags';
 export * from './errors';
+export * from './variable';

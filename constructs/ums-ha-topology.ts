@@ -11,6 +11,7 @@ import { UmsHaNetwork } from './network';
 import { UmsHaNodeVm } from './node-vm';
 import { UmsHaSite } from './site';
 import { UmsHaTags } from './tags';
+import { namedVariable } from './variable';
 
 /**
  * Which nodes a synthesis contains. A new HA network (`networkToken.mode: create`) is deployed in
@@ -145,7 +146,5 @@ export class UmsHaTopology extends Construct {
 }
 
 function secretVariable(scope: Construct, id: string, name: string, what: string): TerraformVariable {
-  const v = new TerraformVariable(scope, id, { type: 'string', sensitive: true, nullable: false, description: `${what} (pass it as TF_VAR_${name}).` });
-  v.overrideLogicalId(name);
-  return v;
+  return namedVariable(scope, id, name, `${what} (pass it as TF_VAR_${name}).`, true);
 }

@@ -1,7 +1,8 @@
 import { VsphereProvider } from '@cdktf/provider-vsphere/lib/provider';
-import { TerraformBackend, TerraformStack, TerraformVariable, type TerraformRemoteState } from 'cdktf';
+import { TerraformBackend, TerraformStack, type TerraformRemoteState } from 'cdktf';
 import type { Construct } from 'constructs';
 import { UmsHaTopology, type UmsHaTopologyProps } from '../constructs/ums-ha-topology';
+import { namedVariable } from '../constructs/variable';
 
 /** A Terraform backend block: `terraform { backend "<type>" { ...config } }`. */
 export interface BackendConfig {
@@ -63,11 +64,7 @@ export class UmsHaStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: UmsHaStackProps) {
     super(scope, id);
-    const variable = (name: string, description: string, sensitive = false) => {
-      const v = new TerraformVariable(this, name, { type: 'string', description, sensitive, nullable: false });
-      v.overrideLogicalId(name);
-      return v.stringValue;
-    };
+    const variable = (name: string, description: string, sensitive = false) => namedVariable(this, name, name, description, sensitive).stringValue;
     new VsphereProvider(this, 'vsphere', {
       vsphereServer: variable(VSPHERE_VARIABLES.server, 'vCenter host name (TF_VAR_vsphere_server)'),
       user: variable(VSPHERE_VARIABLES.user, 'vCenter user (TF_VAR_vsphere_user)'),

@@ -200,6 +200,7 @@ export function buildReport(result: ValidationResult): SizingReport | undefined 
   const vms: ReportVm[] = t.nodes.map((n) => ({ name: n.name, vm: n.vmName, roles: [...n.roles], ip: n.ip, ...n.size }));
   const total = (f: (v: ReportVm) => number) => vms.reduce((a, v) => a + f(v), 0);
   const capacity = headroom(t.servers, t.devices, '');
+  const oneLoadBalancerDown = lbDown(t);
   return {
     topology: t.name,
     ...(t.description !== undefined ? { description: t.description } : {}),
@@ -212,7 +213,7 @@ export function buildReport(result: ValidationResult): SizingReport | undefined 
     servers: serversReason(t),
     loadBalancers: loadBalancersReason(t),
     layout: layoutReason(t),
-    capacity: { ...capacity, oneServerDown: headroom(t.servers - 1, t.devices, 'With one server down, '), ...(lbDown(t) ? { oneLoadBalancerDown: lbDown(t) } : {}) },
+    capacity: { ...capacity, oneServerDown: headroom(t.servers - 1, t.devices, 'With one server down, '), ...(oneLoadBalancerDown ? { oneLoadBalancerDown } : {}) },
     vms,
     totals: { vms: vms.length, cpus: total((v) => v.cpus), memoryGb: total((v) => v.memoryGb), diskGb: total((v) => v.diskGb) },
     firewall: flows(t),

@@ -5,7 +5,7 @@
  */
 import { SCHEMA_RULE_ID, type Finding } from './findings';
 import { objectKeys, patternPhrases } from './generated/schema-meta';
-import { describePointer, join, lastSegment } from './pointer';
+import { describePointer, join, lastSegment, unescapeSegment } from './pointer';
 import type { SourceMap } from './source';
 import validateSchema = require('./generated/schema-validator');
 
@@ -25,7 +25,7 @@ export function valueAt(root: unknown, pointer: string): unknown {
   if (pointer === '') return root;
   let v: unknown = root;
   for (const raw of pointer.slice(1).split('/')) {
-    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const seg = unescapeSegment(raw);
     if (v === null || typeof v !== 'object') return undefined;
     v = (v as Record<string, unknown>)[seg];
   }

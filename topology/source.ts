@@ -5,7 +5,7 @@
  */
 import { LineCounter, parseAllDocuments, isAlias, isMap, isSeq, isScalar, isPair, type Node, type Document } from 'yaml';
 import { YAML_RULE_ID, type Finding } from './findings';
-import { parent } from './pointer';
+import { join, parent } from './pointer';
 
 /** Files larger than this are refused before parsing (a topology is a few kilobytes). */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -229,7 +229,7 @@ function buildValue(doc: Document.Parsed, offsets: Map<string, Offsets>): Built 
         const key = pair.key as Node | null;
         if (key !== null && !isScalar(key)) return fail('mapping keys must be plain names, not lists or mappings', key);
         const keyText = key === null ? '' : String(key.value);
-        const child = pointer + '/' + keyText.replace(/~/g, '~0').replace(/\//g, '~1');
+        const child = join(pointer, keyText);
         const valueNode = pair.value as Node | null;
         const keyStart = key?.range?.[0] ?? node.range?.[0] ?? 0;
         offsets.set(child, { value: valueNode?.range?.[0] ?? keyStart, valueEnd: valueNode?.range?.[1] ?? keyStart, key: keyStart });
@@ -244,7 +244,7 @@ function buildValue(doc: Document.Parsed, offsets: Map<string, Offsets>): Built 
       const out: unknown[] = [];
       node.items.forEach((item, i) => {
         const n = item as Node | null;
-        const child = `${pointer}/${i}`;
+        const child = join(pointer, i);
         if (n?.range) offsets.set(child, { value: n.range[0], valueEnd: n.range[1] });
         out.push(walk(n, child, depth + 1));
       });
