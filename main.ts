@@ -19,8 +19,7 @@ import type { DeployPhase } from './constructs/ums-ha-topology';
 import { UmsHaStack, type BackendConfig } from './stacks/ums-ha-stack';
 import type { UmsHaTopologyDocument } from './topology/generated/topology-types';
 import { buildReport, renderReportMarkdown } from './topology/report';
-import { loadTopologyBytes } from './topology/source';
-import { formatFinding, validateValue } from './topology/validate';
+import { formatFinding, validateBytes, type ValidationResult } from './topology/validate';
 
 export interface SynthesizeOptions {
   /** Folder of topology files. */
@@ -67,7 +66,7 @@ export function synthesize(options: SynthesizeOptions): SynthesizeResult {
   };
   const byName = new Map<string, string>();
   const stacks: string[] = [];
-  const reports: Array<{ name: string; file: string; result: ReturnType<typeof validateValue> }> = [];
+  const reports: Array<{ name: string; file: string; result: ValidationResult }> = [];
   for (const file of files) {
     let bytes: Buffer;
     try {
@@ -77,23 +76,18 @@ export function synthesize(options: SynthesizeOptions): SynthesizeResult {
       refused++;
       continue;
     }
-    const loaded = loadTopologyBytes(bytes);
-    if (!loaded.ok) {
-      for (const f of loaded.findings) log(formatFinding(file, f));
-      refuse(undefined);
-      continue;
-    }
-    const result = validateValue(loaded.value, loaded.source, { synthesis: true });
+    const result = validateBytes(bytes, { synthesis: true });
     for (const f of result.findings) log(formatFinding(file, f));
-    const name = nameOf(loaded.value);
-    if (!result.valid || !result.document || !name) {
+    const name = nameOf(result.value);
+    if (!result.valid || !result.document || !result.source || !name) {
       log(`ums-ha: ${file}: not synthesized (fix the errors above)`);
       refuse(name);
       continue;
     }
     const other = byName.get(name);
     if (other !== undefined) {
-      log(`${file}:${loaded.source.locate('/metadata/name').line}:${loaded.source.locate('/metadata/name').column} error UMS-NET-004 metadata.name ${name} is also the name of ${other}: every topology needs its own name (it names the stack and every VM)`);
+      const at = result.source.locate('/metadata/name');
+      log(`${file}:${at.line}:${at.column} error UMS-NET-004 metadata.name ${name} is also the name of ${other}: every topology needs its own name (it names the stack and every VM)`);
       refuse(undefined);
       continue;
     }
@@ -101,7 +95,7 @@ export function synthesize(options: SynthesizeOptions): SynthesizeResult {
     new UmsHaStack(app, name, {
       topology: result.document as UmsHaTopologyDocument,
       sourceFile: file,
-      sourceMap: loaded.source,
+      sourceMap: result.source,
       deployPhase: options.deployPhase,
       backend: options.backend,
     });

@@ -3,9 +3,20 @@
  * finding can say where it is. Every problem with the text itself becomes a UMS-YAML finding: this
  * module never throws for bad input.
  */
-import { LineCounter, parseAllDocuments, isAlias, isMap, isSeq, isScalar, isPair, type Node, type Document } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
 import { YAML_RULE_ID, type Finding } from './findings';
 import { join, parent } from './pointer';
+
+/**
+ * The `yaml` library, loaded on first use: a file the fast reader accepts and that validates clean
+ * never needs it, and `ums-ha validate` starts faster without it.
+ */
+let yamlLibrary: typeof import('yaml') | undefined;
+function yaml(): typeof import('yaml') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  yamlLibrary ??= require('yaml') as typeof import('yaml');
+  return yamlLibrary;
+}
 
 /** Files larger than this are refused before parsing (a topology is a few kilobytes). */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -82,14 +93,12 @@ class YamlSourceMap implements SourceMap {
   }
 }
 
-function fileFinding(message: string, line = 1, column = 1): LoadResult {
+function fileFinding(message: string, line = 1, column = 1): { ok: false; findings: Finding[] } {
   return { ok: false, findings: [{ ruleId: YAML_RULE_ID, severity: 'error', message, path: '', line, column }] };
 }
 
-/**
- * Loads raw file bytes: refuses huge, binary and non-UTF-8 content with a finding, then parses.
- */
-export function loadTopologyBytes(bytes: Uint8Array): LoadResult {
+/** Checks raw file bytes (size, binary, UTF-8) and decodes them; a problem is a UMS-YAML finding. */
+export function decodeTopologyBytes(bytes: Uint8Array): { readonly ok: true; readonly text: string } | { readonly ok: false; readonly findings: Finding[] } {
   if (bytes.length > MAX_FILE_BYTES) {
     return fileFinding(
       `the file is ${bytes.length.toLocaleString('en-US')} bytes; a topology file may be at most ${MAX_FILE_BYTES.toLocaleString('en-US')} bytes (is this the right file?)`,
@@ -98,13 +107,40 @@ export function loadTopologyBytes(bytes: Uint8Array): LoadResult {
   if (bytes.includes(0)) {
     return fileFinding('the file contains NUL bytes: it is binary data, not a YAML topology');
   }
-  let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch {
     return fileFinding('the file is not valid UTF-8 text: save it as UTF-8');
   }
-  return loadTopologyText(text);
+}
+
+/**
+ * Loads raw file bytes: refuses huge, binary and non-UTF-8 content with a finding, then parses.
+ */
+export function loadTopologyBytes(bytes: Uint8Array): LoadResult {
+  const decoded = decodeTopologyBytes(bytes);
+  return decoded.ok ? loadTopologyText(decoded.text) : decoded;
+}
+
+/**
+ * The source map of `text`, built by the authoritative reader the first time it is asked (a file
+ * the fast reader accepted needs positions only when a later check, such as plan-update, reports
+ * something in it).
+ */
+export function deferredSourceMap(text: string): SourceMap {
+  let map: SourceMap | undefined;
+  const get = (): SourceMap => {
+    if (!map) {
+      const loaded = loadTopologyText(text);
+      map = loaded.ok ? loaded.source : { ...NO_SOURCE, locate: () => ({ line: 1, column: 1 }) };
+    }
+    return map;
+  };
+  return {
+    locate: (pointer, options) => get().locate(pointer, options),
+    has: (pointer) => get().has(pointer),
+    sourceText: (pointer) => get().sourceText(pointer),
+  };
 }
 
 /** Deepest nesting of flow collections ([...] and {...}) outside quotes and comments. */
@@ -141,6 +177,7 @@ function flowDepth(text: string): { depth: number; offset: number } {
 
 /** Parses YAML text into a value and a source map, or findings that say what is wrong with the text. */
 export function loadTopologyText(text: string): LoadResult {
+  const { LineCounter, parseAllDocuments } = yaml();
   const lines = new LineCounter();
   const flow = flowDepth(text);
   if (flow.depth > MAX_DEPTH) {
@@ -202,6 +239,7 @@ type Built = { value: unknown } | { problem: string; offset: number };
  * that are not scalars, and more than MAX_ALIAS_COUNT alias expansions.
  */
 function buildValue(doc: Document.Parsed, offsets: Map<string, Offsets>): Built {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yaml();
   let aliases = 0;
   let problem: { problem: string; offset: number } | undefined;
   const fail = (message: string, node: Node | null | undefined): undefined => {

@@ -10,7 +10,8 @@ import type { ResolvedTopology } from './model';
 import { resolveTopology } from './resolve';
 import { documentRules, ruleMeta, synthesisRules, topologyRules, type Report, type RuleMeta } from './rules';
 import { checkSchema } from './schema';
-import { loadTopologyBytes, loadTopologyText, NO_SOURCE, type LoadResult, type SourceMap } from './source';
+import { fastLoad } from './fast-load';
+import { decodeTopologyBytes, deferredSourceMap, loadTopologyText, NO_SOURCE, type LoadResult, type SourceMap } from './source';
 
 /** A warning the topology accepts in spec.exceptions, with the reviewers' reason. */
 export interface SuppressedFinding {
@@ -31,6 +32,8 @@ export interface ValidationResult {
   readonly topology?: ResolvedTopology;
   /** Where values are in the file (for findings of later checks, e.g. plan-update). */
   readonly source?: SourceMap;
+  /** The value the file holds, present whenever it was read as YAML (also when it failed the schema). */
+  readonly value?: unknown;
 }
 
 function toFinding(rule: RuleMeta, report: Report, source: SourceMap): Finding {
@@ -79,6 +82,13 @@ function done(findings: Finding[], rest: Omit<ValidationResult, 'valid' | 'findi
 export interface ValidateOptions {
   /** Also apply the rules of what synthesis can build (UMS-PLAT-*). */
   readonly synthesis?: boolean;
+  /**
+   * Try the fast reader (`fast-load.ts`) first; its value counts only when the file validates with
+   * no finding, else the file is read again by the authoritative reader. `false` always uses the
+   * authoritative reader (the tests do, to show that both give the same result).
+   * @default true
+   */
+  readonly fastPath?: boolean;
 }
 
 /** Validates a parsed value (from YAML or from code) with its source map. */
@@ -93,7 +103,7 @@ export function validateValue(value: unknown, source: SourceMap = NO_SOURCE, opt
   }
   const schema = checkSchema(value, source, reported);
   findings.push(...schema.findings);
-  if (!schema.passed) return done(findings);
+  if (!schema.passed) return done(findings, { value });
 
   const document = value as UmsHaTopologyDocument;
   const topology = resolveTopology(document);
@@ -102,21 +112,36 @@ export function validateValue(value: unknown, source: SourceMap = NO_SOURCE, opt
   }
   const excepted = applyExceptions(document, findings, source);
   excepted.suppressed.sort((a, b) => compareFindings(a.finding, b.finding));
-  return done(excepted.findings, { document, topology, source, ...(excepted.suppressed.length > 0 ? { suppressed: excepted.suppressed } : {}) });
+  return done(excepted.findings, { document, topology, source, value, ...(excepted.suppressed.length > 0 ? { suppressed: excepted.suppressed } : {}) });
 }
 
 function fromLoad(loaded: LoadResult, options: ValidateOptions): ValidationResult {
   return loaded.ok ? validateValue(loaded.value, loaded.source, options) : done(loaded.findings);
 }
 
+/**
+ * The fast path: the fast reader's value, if it has one and it validates with no finding at all
+ * (no warning, no excepted warning), so every finding and position always comes from the
+ * authoritative reader. Undefined sends the file to the authoritative reader.
+ */
+function validateClean(text: string, options: ValidateOptions): ValidationResult | undefined {
+  if (options.fastPath === false) return undefined;
+  const fast = fastLoad(text);
+  if (!fast) return undefined;
+  const result = validateValue(fast.value, NO_SOURCE, options);
+  if (result.findings.length > 0 || result.suppressed) return undefined;
+  return { ...result, source: deferredSourceMap(text) };
+}
+
 /** Validates YAML text. */
 export function validateText(text: string, options: ValidateOptions = {}): ValidationResult {
-  return fromLoad(loadTopologyText(text), options);
+  return validateClean(text, options) ?? fromLoad(loadTopologyText(text), options);
 }
 
 /** Validates the raw bytes of a file (size, binary and encoding checks first). */
 export function validateBytes(bytes: Uint8Array, options: ValidateOptions = {}): ValidationResult {
-  return fromLoad(loadTopologyBytes(bytes), options);
+  const decoded = decodeTopologyBytes(bytes);
+  return decoded.ok ? validateText(decoded.text, options) : done(decoded.findings);
 }
 
 /** One finding as `FILE:LINE:COLUMN severity RULE-ID message`, the line the CLI and synthesis print. */

@@ -3,7 +3,8 @@
  * text, arbitrary JSON values, random bytes and mutations of a valid topology (dropped, duplicated
  * and retyped keys, out-of-range and huge numbers, unicode, long strings). Whatever the input,
  * validate never throws, prints one well-formed JSON document whose findings all carry ruleId,
- * severity, message and path, and exits 0, 1 or 2.
+ * severity, message and path, and exits 0, 1 or 2; and the result is the same with the fast reader
+ * as with the authoritative reader alone.
  *
  * `npm test` runs UMS_HA_FUZZ_RUNS cases per property (default 150); `npm run fuzz` runs 10,000.
  */
@@ -12,7 +13,8 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { run, tempDir } from '../helpers/cli';
-import { baseTopology } from '../helpers/topology';
+import { validateBytes } from '../../topology/validate';
+import { baseTopology, expectSameValidation } from '../helpers/topology';
 
 const RUNS = Number(process.env.UMS_HA_FUZZ_RUNS ?? 150);
 const dir = tempDir('ums-ha-fuzz-');
@@ -22,6 +24,9 @@ let cases = 0;
 async function assertWellFormed(content: string | Uint8Array): Promise<void> {
   cases++;
   fs.writeFileSync(file, content);
+  // The fast reader never changes a result: the same bytes through the authoritative reader alone.
+  const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+  expectSameValidation(validateBytes(bytes), validateBytes(bytes, { fastPath: false }));
   const r = await run('validate', file, '--format', 'json');
   expect([0, 1, 2]).toContain(r.code);
   if (r.code === 2) {

@@ -107,3 +107,15 @@ export function ruleTableWithNetwork(ruleId: string, rows: Array<[string, Record
     else expectFinding(result, ruleId, path);
   });
 }
+
+/** Same value: same JSON text (so the same key order) and Jest equality (which tells -0 from 0). */
+export function expectSameValue(actual: unknown, expected: unknown): void {
+  expect(JSON.stringify(actual)).toBe(JSON.stringify(expected));
+  expect(actual).toEqual(expected);
+}
+
+/** Two validation results agree in everything anything prints or synthesizes from. */
+export function expectSameValidation(actual: ValidationResult, expected: ValidationResult): void {
+  const comparable = (r: ValidationResult) => ({ valid: r.valid, findings: r.findings, suppressed: r.suppressed, document: r.document, topology: r.topology, value: r.value });
+  expectSameValue(comparable(actual), comparable(expected));
+}
