@@ -11,10 +11,11 @@
  * firewall (nftables.service, default-deny inbound, from the firewall matrix); the node's settings
  * and the static scripts; and a run of ums-ha-install (docs/bootstrap.md).
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
-import { stringify } from 'yaml';
+import { gunzipSync } from 'node:zlib';
+import { dump } from 'js-yaml';
 import type { ResolvedNode, ResolvedTopology } from '../topology/model';
 import { NODE_SCRIPTS } from './generated/scripts';
+import { gzipText } from './gzip';
 import { NODE_ENV_PATH, renderNodeEnv } from './node-env';
 import { FIREWALL_PATH, renderFirewall } from './nftables';
 
@@ -41,11 +42,12 @@ export interface NodeBootstrap {
 export const GUESTINFO_MAX_BYTES = 64 * 1024;
 
 /**
- * cloud-init reads YAML with PyYAML, a YAML 1.1 parser: emitting with 1.1 rules quotes every
- * string 1.1 would read as something else (a host name like 2023-01-01 is a date there, `no` a
- * boolean, 0755 an octal number).
+ * cloud-init reads YAML with PyYAML, a YAML 1.1 parser. js-yaml's default dump schema quotes every
+ * string that YAML 1.1 or 1.2 would read as something else (a host name like 2023-01-01 is a date
+ * in 1.1, `no` a boolean, 0755 an octal number, 1:20 a base-60 number); long lines are not folded
+ * and repeated values are written out, never as anchors.
  */
-const YAML_OPTIONS = { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false } as const;
+const YAML_OPTIONS = { lineWidth: -1, noRefs: true } as const;
 
 export function renderMetadata(t: ResolvedTopology, node: ResolvedNode): string {
   if (node.ip === null) throw new Error(`node ${node.name} has no address`);
@@ -75,7 +77,7 @@ const file = (path: string, permissions: string, content: string) => ({ path, ow
 /** The static scripts as write_files items, rendered once: they are the same on every node. */
 let staticItems: string | undefined;
 function staticWriteFiles(): string {
-  staticItems ??= stringify(
+  staticItems ??= dump(
     [
       file(NODE_PATHS.install, '0700', NODE_SCRIPTS['ums-ha-install.sh']),
       file(NODE_PATHS.preflight, '0755', NODE_SCRIPTS['ums-ha-preflight.sh']),
@@ -113,7 +115,7 @@ export function renderUserData(t: ResolvedTopology, node: ResolvedNode): string 
       file(NODE_PATHS.nftablesConf, '0644', `#!/usr/sbin/nft -f\nflush ruleset\ninclude "${FIREWALL_PATH}"\n`),
     ],
   };
-  return `#cloud-config\n${stringify(config, YAML_OPTIONS)}${staticWriteFiles()}`;
+  return `#cloud-config\n${dump(config, YAML_OPTIONS)}${staticWriteFiles()}`;
 }
 
 export function renderNodeBootstrap(t: ResolvedTopology, node: ResolvedNode): NodeBootstrap {
@@ -129,12 +131,11 @@ export interface GuestinfoValue {
 /**
  * Encodes a guestinfo value (gzip+base64 when `gzip`), refused when it would exceed vSphere's
  * per-value limit. gzip output is deterministic here (no timestamp), so synthesis stays
- * byte-identical. Decode for review with `base64 -d` (and `| gunzip`).
+ * byte-identical; the static scripts every user-data ends with are compressed once (gzip.ts).
+ * Decode for review with `base64 -d` (and `| gunzip`).
  */
 export function encodeGuestinfo(key: string, text: string, options: { gzip?: boolean } = {}): GuestinfoValue {
-  const bytes = Buffer.from(text, 'utf8');
-  // Level 1: a third of the size for a quarter of the time of level 9 (measured); deterministic either way.
-  const value = (options.gzip ? gzipSync(bytes, { level: 1 }) : bytes).toString('base64');
+  const value = (options.gzip ? gzipText(text, staticWriteFiles()) : Buffer.from(text, 'utf8')).toString('base64');
   if (value.length > GUESTINFO_MAX_BYTES) {
     throw new Error(`${key} is ${value.length} bytes after encoding; vSphere allows at most ${GUESTINFO_MAX_BYTES} per guestinfo value`);
   }

@@ -86,9 +86,9 @@ describe('the cdktf app (main.ts)', () => {
     }
   });
 
-  it('runs as `node dist/main.js` with UMS_TOPOLOGY_DIR, exiting non-zero on a refused topology', () => {
+  it('runs as `node dist/ums-ha-app.js` (the cdktf.json app) with UMS_TOPOLOGY_DIR, exiting non-zero on a refused topology', () => {
     const w = workspace({ 'ok.yaml': named('ok'), 'no.yaml': named('no', { database: { engine: 'embedded' } }) });
-    const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'main.js')], {
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'ums-ha-app.js')], {
       cwd: path.dirname(w.topologies),
       env: { ...process.env, UMS_TOPOLOGY_DIR: 'topologies', CDKTF_OUTDIR: w.outdir },
       encoding: 'utf8',
@@ -101,7 +101,7 @@ describe('the cdktf app (main.ts)', () => {
   });
 
   it('refuses an unknown deploy phase', () => {
-    const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'main.js')], {
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'ums-ha-app.js')], {
       cwd: repoRoot,
       env: { ...process.env, UMS_HA_DEPLOY_PHASE: 'everything', CDKTF_OUTDIR: path.join(dir, 'phase.out') },
       encoding: 'utf8',
@@ -116,7 +116,7 @@ describe('state backend (UMS_HA_BACKEND_FILE)', () => {
     const w = workspace({ 'a.yaml': named('alpha'), 'b.yaml': named('beta') });
     const backendFile = path.join(path.dirname(w.topologies), 'backend.json');
     fs.writeFileSync(backendFile, JSON.stringify({ type: 's3', config: { bucket: 'tfstate', key: 'ums-ha/{stack}.tfstate', encrypt: true } }));
-    const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'main.js')], {
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'ums-ha-app.js')], {
       cwd: path.dirname(w.topologies),
       env: { ...process.env, UMS_TOPOLOGY_DIR: 'topologies', CDKTF_OUTDIR: w.outdir, UMS_HA_BACKEND_FILE: backendFile },
       encoding: 'utf8',
@@ -135,7 +135,7 @@ describe('state backend (UMS_HA_BACKEND_FILE)', () => {
   ])('refuses a backend file that is %s, in one line', (_n, content) => {
     const file = path.join(dir, `backend-${_n.replace(/ /g, '-')}.json`);
     fs.writeFileSync(file, content);
-    const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'main.js')], {
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'ums-ha-app.js')], {
       cwd: repoRoot,
       env: { ...process.env, UMS_HA_BACKEND_FILE: file, CDKTF_OUTDIR: path.join(dir, 'backend.out') },
       encoding: 'utf8',
