@@ -17,6 +17,7 @@ import { App } from 'cdktf';
 import { expandInputs, describeFsError } from './cli/inputs';
 import type { DeployPhase } from './constructs/ums-ha-topology';
 import { UmsHaStack, type BackendConfig } from './stacks/ums-ha-stack';
+import { withoutTokenStackTraces } from './stacks/token-stack-traces';
 import type { UmsHaTopologyDocument } from './topology/generated/topology-types';
 import { buildReport, renderReportMarkdown } from './topology/report';
 import { formatFinding, validateBytes, type ValidationResult } from './topology/validate';
@@ -47,26 +48,6 @@ const DEPLOY_PHASES: readonly DeployPhase[] = ['first-server', 'all'];
 function nameOf(value: unknown): string | undefined {
   const name = (value as { metadata?: { name?: unknown } } | null)?.metadata?.name;
   return typeof name === 'string' && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name) ? name : undefined;
-}
-
-/**
- * cdktf records a complete stack trace for every token it creates (the provider bindings create
- * more than a dozen per VM), only to print it if that token later fails to resolve; formatting
- * those traces costs about a fifth of synthesis. While `fn` runs, a stack trace captured on a
- * plain object (which is how cdktf captures them) comes back empty; an Error keeps its own.
- */
-function withoutTokenStackTraces<T>(fn: () => T): T {
-  const previous = Error.prepareStackTrace;
-  Error.prepareStackTrace = (target, frames) => {
-    if (!(target instanceof Error)) return '';
-    if (previous) return previous(target, frames);
-    return [Error.prototype.toString.call(target), ...frames.map((f) => `    at ${f}`)].join('\n');
-  };
-  try {
-    return fn();
-  } finally {
-    Error.prepareStackTrace = previous;
-  }
 }
 
 export function synthesize(options: SynthesizeOptions): SynthesizeResult {

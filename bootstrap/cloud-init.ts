@@ -91,9 +91,9 @@ function staticWriteFiles(): string {
   return staticItems;
 }
 
-export function renderUserData(t: ResolvedTopology, node: ResolvedNode): string {
-  const config = {
-    hostname: node.vmName,
+/** The parts of a node's cloud-config that are the same on every node of a topology. */
+function sharedConfig(t: ResolvedTopology) {
+  return {
     preserve_hostname: false,
     manage_etc_hosts: true,
     timezone: 'Etc/UTC',
@@ -108,14 +108,42 @@ export function renderUserData(t: ResolvedTopology, node: ResolvedNode): string 
       ['ln', '-sf', NODE_PATHS.preflight, NODE_PATHS.preflightCommand],
       [NODE_PATHS.install],
     ],
-    // Last, so the static script items (rendered once) continue its list.
-    write_files: [
-      file(NODE_ENV_PATH, '0600', renderNodeEnv(t, node)),
-      file(FIREWALL_PATH, '0600', renderFirewall(t, node)),
-      file(NODE_PATHS.nftablesConf, '0644', `#!/usr/sbin/nft -f\nflush ruleset\ninclude "${FIREWALL_PATH}"\n`),
-    ],
   };
-  return `#cloud-config\n${dump(config, YAML_OPTIONS)}${staticWriteFiles()}`;
+}
+
+/** The node's own files; the static scripts (staticWriteFiles) continue this list. */
+function nodeWriteFiles(t: ResolvedTopology, node: ResolvedNode) {
+  return [
+    file(NODE_ENV_PATH, '0600', renderNodeEnv(t, node)),
+    file(FIREWALL_PATH, '0600', renderFirewall(t, node)),
+    file(NODE_PATHS.nftablesConf, '0644', `#!/usr/sbin/nft -f\nflush ruleset\ninclude "${FIREWALL_PATH}"\n`),
+  ];
+}
+
+/**
+ * The node's cloud-config as one object: what renderUserData writes, without the static scripts
+ * at the end of write_files.
+ */
+export function userDataConfig(t: ResolvedTopology, node: ResolvedNode): Record<string, unknown> {
+  return { hostname: node.vmName, ...sharedConfig(t), write_files: nodeWriteFiles(t, node) };
+}
+
+/** The YAML of sharedConfig, once per topology: every node of it has the same text there. */
+const sharedYaml = new WeakMap<ResolvedTopology, string>();
+
+/**
+ * The node's `#cloud-config` user-data. Written in parts (each a block of top-level keys or list
+ * items, which YAML renders independently of its neighbours): the host name, the shared block
+ * (rendered once per topology), the node's files and the static scripts (rendered once). A test
+ * checks that the text equals the dump of userDataConfig with the static items appended.
+ */
+export function renderUserData(t: ResolvedTopology, node: ResolvedNode): string {
+  let shared = sharedYaml.get(t);
+  if (shared === undefined) {
+    shared = dump(sharedConfig(t), YAML_OPTIONS);
+    sharedYaml.set(t, shared);
+  }
+  return `#cloud-config\n${dump({ hostname: node.vmName }, YAML_OPTIONS)}${shared}${dump({ write_files: nodeWriteFiles(t, node) }, YAML_OPTIONS)}${staticWriteFiles()}`;
 }
 
 export function renderNodeBootstrap(t: ResolvedTopology, node: ResolvedNode): NodeBootstrap {

@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
+import { Lazy } from 'cdktf';
 import { synthesize } from '../../main';
+import { withoutTokenStackTraces } from '../../stacks/token-stack-traces';
 import { repoRoot, tempDir } from '../helpers/cli';
 import { topology } from '../helpers/topology';
 
@@ -143,5 +145,27 @@ describe('state backend (UMS_HA_BACKEND_FILE)', () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('UMS_HA_BACKEND_FILE');
+  });
+});
+
+describe('token stack traces during synthesis', () => {
+  it('are blank for cdktf tokens, while an Error keeps its stack; the previous hook is restored', () => {
+    const before = Error.prepareStackTrace;
+    const seen = withoutTokenStackTraces(() => {
+      const lazy = Lazy.anyValue({ produce: () => 'x' }) as unknown as { creationStack: string[] };
+      const error = new Error('real failure');
+      return { creationStack: lazy.creationStack, stack: error.stack ?? '' };
+    });
+    expect(seen.creationStack).toEqual([]);
+    expect(seen.stack).toMatch(/^Error: real failure\n {4}at /);
+    expect(Error.prepareStackTrace).toBe(before);
+    // Control: outside, cdktf records the creation stack as usual.
+    expect((Lazy.anyValue({ produce: () => 'x' }) as unknown as { creationStack: string[] }).creationStack.length).toBeGreaterThan(0);
+  });
+
+  it('restores the previous hook when synthesis throws', () => {
+    const before = Error.prepareStackTrace;
+    expect(() => withoutTokenStackTraces(() => { throw new Error('boom'); })).toThrow('boom');
+    expect(Error.prepareStackTrace).toBe(before);
   });
 });
