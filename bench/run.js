@@ -118,7 +118,7 @@ function benchSynth(count, reps) {
 
 if (wanted('synth')) {
   for (const count of [1, 100]) {
-    const r = benchSynth(count, quick ? 2 : count === 1 ? 7 : 3);
+    const r = benchSynth(count, quick ? 2 : count === 1 ? 9 : 5);
     const ratio = r.ours / r.base;
     record(`synth ${count} topolog${count === 1 ? 'y' : 'ies'} / raw cdktf`, ratio, 'x', '<= 1.3', ratio <= 1.3, `${r.ours.toFixed(0)} ms vs ${r.base.toFixed(0)} ms, ${r.vms} VMs`);
     if (count === 100) {
