@@ -8,6 +8,9 @@ import { EXIT_USAGE, processIo, type Io } from './io';
 import { packageInfo } from './package-info';
 import { VALIDATE_FORMATS } from './format/names';
 
+/** `-f, --format` with its choices and default, as every command declares it. */
+const formatOption = (choices: readonly string[], fallback: string) => new Option('-f, --format <format>', 'output format').choices(choices).default(fallback);
+
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let exitCode = 0;
   const program = new Command('ums-ha')
@@ -21,7 +24,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .command('validate')
     .description('check topology files: YAML syntax, the JSON Schema, then the design rules')
     .argument('<paths...>', 'topology files, or directories whose *.yaml and *.yml files are checked')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(VALIDATE_FORMATS).default('text'))
+    .addOption(formatOption(VALIDATE_FORMATS, 'text'))
     .option('--strict', 'warnings fail too (exit 1)', false)
     .addHelpText(
       'after',
@@ -36,7 +39,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .command('report')
     .description('the sizing review of one topology: counts and why, VM sizes, capacity, firewall matrix, findings, Mermaid diagram')
     .argument('<file>', 'a topology file')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
+    .addOption(formatOption(['markdown', 'json'], 'markdown'))
     .addHelpText('after', '\nExit codes: 0 the design passes, 1 it has error findings (the report still shows them), 2 usage error or unreadable file.')
     .action(async (file: string, options: { format: 'markdown' | 'json' }) => {
       const { runReport } = await import('./report');
@@ -49,7 +52,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .requiredOption('--from <file>', 'the deployed topology')
     .requiredOption('--to <file>', 'the proposed topology')
     .addOption(new Option('-m, --method <method>', 'update procedure').choices(['short-downtime', 'no-downtime']).default('short-downtime'))
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
+    .addOption(formatOption(['markdown', 'json'], 'markdown'))
     .addHelpText('after', '\nExit codes: 0 a runbook (warnings on stderr), 1 refused (UMS-UPD-001, UMS-UPD-005) or a topology with errors, 2 usage error or unreadable file.')
     .action(async (options: { from: string; to: string; method: 'short-downtime' | 'no-downtime'; format: 'markdown' | 'json' }) => {
       const { runPlanUpdate } = await import('./plan-update');

@@ -19,8 +19,8 @@
 import { defineScalarTag, FAILSAFE_SCHEMA, load, NOT_RESOLVED, Schema } from 'js-yaml';
 
 /**
- * Collections nested deeper than this go to the authoritative reader, which reports nesting past its
- * own limit (64); a topology nests five levels.
+ * Collections nested deeper than this (js-yaml's maxDepth, with aliases refused) go to the
+ * authoritative reader, which reports nesting past its own limit (64); a topology nests five levels.
  */
 const MAX_DEPTH = 16;
 
@@ -70,16 +70,6 @@ const SCHEMA = new Schema([
  */
 const DEFERRED = /(?:^|[\s,[\]{}])[&*!|>?%@`]|\t/;
 
-/** Whether `value` nests at most `levels` collections deep (a scalar is 0, `{a: 1}` is 1). */
-function nestsWithin(value: unknown, levels: number): boolean {
-  if (value === null || typeof value !== 'object') return true;
-  if (levels === 0) return false;
-  for (const v of Array.isArray(value) ? value : Object.values(value)) {
-    if (!nestsWithin(v, levels - 1)) return false;
-  }
-  return true;
-}
-
 /**
  * Reads `text` into a plain value, or returns undefined when the authoritative reader must decide
  * (see the module comment). Never throws.
@@ -93,6 +83,5 @@ export function fastLoad(text: string): { readonly value: Record<string, unknown
     return undefined;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  if (!nestsWithin(value, MAX_DEPTH)) return undefined;
   return { value: value as Record<string, unknown> };
 }

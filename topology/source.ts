@@ -13,7 +13,6 @@ import { join, parent } from './pointer';
  */
 let yamlLibrary: typeof import('yaml') | undefined;
 function yaml(): typeof import('yaml') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   yamlLibrary ??= require('yaml') as typeof import('yaml');
   return yamlLibrary;
 }

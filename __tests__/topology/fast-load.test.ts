@@ -11,13 +11,15 @@ import { Document, isScalar, parse, stringify, visit } from 'yaml';
 import { fastLoad } from '../../topology/fast-load';
 import { loadTopologyText } from '../../topology/source';
 import { validateBytes, validateText } from '../../topology/validate';
+import { repoRoot } from '../helpers/cli';
 import { baseTopology, expectSameValidation, expectSameValue } from '../helpers/topology';
 
 const RUNS = Number(process.env.UMS_HA_FUZZ_RUNS ?? 150);
+const exampleDir = path.join(repoRoot, 'topologies');
 const examples = fs
-  .readdirSync(path.join(__dirname, '..', '..', 'topologies'))
+  .readdirSync(exampleDir)
   .filter((n) => n.endsWith('.yaml'))
-  .map((n) => fs.readFileSync(path.join(__dirname, '..', '..', 'topologies', n), 'utf8'));
+  .map((n) => fs.readFileSync(path.join(exampleDir, n), 'utf8'));
 
 /** Fast reader and authoritative reader agree on `text` (or the fast reader defers). */
 function readersAgree(text: string): boolean {

@@ -21,10 +21,16 @@ export function compareVersions(a: string, b: string): number {
   return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
 }
 
-const sameMajorMinor = (a: string, b: string) => {
-  const [x, y] = [versionParts(a), versionParts(b)];
-  return x[0] === y[0] && x[1] === y[1];
-};
+/** How the proposed version relates to the deployed one, as the UPD rules distinguish it. */
+type VersionStep = 'same' | 'upgrade' | 'downgrade-within-minor' | 'downgrade';
+
+function versionStep(deployed: string, proposed: string): VersionStep {
+  const order = compareVersions(proposed, deployed);
+  if (order === 0) return 'same';
+  if (order > 0) return 'upgrade';
+  const [x, y] = [versionParts(deployed), versionParts(proposed)];
+  return x[0] === y[0] && x[1] === y[1] ? 'downgrade-within-minor' : 'downgrade';
+}
 
 export const updRules: readonly UpdateRule[] = [
   {
@@ -35,7 +41,7 @@ export const updRules: readonly UpdateRule[] = [
     title: 'No downgrade to another major.minor',
     explanation: 'The database schema follows the UMS major.minor version; an older major.minor cannot run on it. Going back means a separate HA network and the database backup of that schema.',
     check({ deployed, proposed }) {
-      if (compareVersions(proposed.umsVersion, deployed.umsVersion) >= 0 || sameMajorMinor(proposed.umsVersion, deployed.umsVersion)) return [];
+      if (versionStep(deployed.umsVersion, proposed.umsVersion) !== 'downgrade') return [];
       return [
         {
           path: '/spec/umsVersion',
@@ -52,7 +58,7 @@ export const updRules: readonly UpdateRule[] = [
     title: 'Downgrade within one major.minor',
     explanation: 'Within one major.minor the schema is the same, so a downgrade is possible; restore the matching database backup if the newer version changed data.',
     check({ deployed, proposed }) {
-      if (compareVersions(proposed.umsVersion, deployed.umsVersion) >= 0 || !sameMajorMinor(proposed.umsVersion, deployed.umsVersion)) return [];
+      if (versionStep(deployed.umsVersion, proposed.umsVersion) !== 'downgrade-within-minor') return [];
       return [{ path: '/spec/umsVersion', message: `${proposed.umsVersion} is older than the deployed ${deployed.umsVersion} within the same major.minor: possible, but take a backup first and restore the matching backup if needed` }];
     },
   },
@@ -64,7 +70,7 @@ export const updRules: readonly UpdateRule[] = [
     title: 'Update without downtime',
     explanation: 'Without downtime each server works on a copy of the database: changes made during the update are lost, copying the database takes long and device requests interfere with it. IGEL recommends the short-downtime method.',
     check({ method, deployed, proposed }) {
-      if (method !== 'no-downtime' || compareVersions(proposed.umsVersion, deployed.umsVersion) === 0) return [];
+      if (method !== 'no-downtime' || versionStep(deployed.umsVersion, proposed.umsVersion) === 'same') return [];
       return [{ path: '/spec/umsVersion', message: 'update without downtime: changes made in the UMS Console during the update are lost and copying the database takes long; make no changes until every server is back in normal mode, or use --method short-downtime (recommended)' }];
     },
   },
@@ -76,7 +82,7 @@ export const updRules: readonly UpdateRule[] = [
     title: 'Shared Workplace with the short-downtime method',
     explanation: 'While the first server updates, no server talks to the devices, so Shared Workplace users get no user profiles.',
     check({ method, deployed, proposed }) {
-      if (method !== 'short-downtime' || !(deployed.sharedWorkplace || proposed.sharedWorkplace) || compareVersions(proposed.umsVersion, deployed.umsVersion) === 0) return [];
+      if (method !== 'short-downtime' || !(deployed.sharedWorkplace || proposed.sharedWorkplace) || versionStep(deployed.umsVersion, proposed.umsVersion) === 'same') return [];
       return [{ path: '/spec/sharedWorkplace', message: 'Shared Workplace is in use: while the first server updates, user profiles are not served; schedule the update outside working hours, or use --method no-downtime (with its own risks, UMS-UPD-003)' }];
     },
   },
