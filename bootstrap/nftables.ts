@@ -32,9 +32,13 @@ function sourceSet(row: FirewallRow): SetName {
 
 function set(name: SetName, elements: readonly string[]): string {
   const items = elements.length > 0 ? ` elements = { ${elements.join(', ')} }` : '';
-  return `\tset ${name} {\n\t\ttype ipv4_addr\n\t\tflags interval\n\t\tauto-merge\n${items ? `\t\t${items.trim()}\n` : ''}\t}`;
+  return `    set ${name} {\n        type ipv4_addr\n        flags interval\n        auto-merge\n${items ? `        ${items.trim()}\n` : ''}    }`;
 }
 
+/**
+ * The node's ruleset for `nft -f`. Indented with spaces, not tabs: the user-data would carry a text
+ * with tabs as one double-quoted line, while this stays a literal block a reviewer can read.
+ */
 export function renderFirewall(t: ResolvedTopology, node: ResolvedNode): string {
   const ips = (role: 'server' | 'loadBalancer') => t.nodes.filter((n) => n.roles.includes(role) && n.ip).map((n) => n.ip as string);
   const sets: Record<SetName, string[]> = {
@@ -48,7 +52,7 @@ export function renderFirewall(t: ResolvedTopology, node: ResolvedNode): string 
   // Unicast rows accept only packets to this host's own address; broadcast rows only the VLAN broadcast.
   const rules = inboundRows(t, node).map((row) => {
     const dest = row.broadcast ? ` ip daddr ${broadcast}` : node.ip ? ` ip daddr ${node.ip}` : '';
-    return `\t\tip saddr @${sourceSet(row)}${dest} ${row.protocol} dport ${row.port} accept comment "${row.id}"`;
+    return `        ip saddr @${sourceSet(row)}${dest} ${row.protocol} dport ${row.port} accept comment "${row.id}"`;
   });
   return [
     '#!/usr/sbin/nft -f',
@@ -60,16 +64,16 @@ export function renderFirewall(t: ResolvedTopology, node: ResolvedNode): string 
     'table inet ums_ha {',
     ...(Object.keys(sets) as SetName[]).map((name) => set(name, sets[name])),
     '',
-    '\tchain input {',
-    '\t\ttype filter hook input priority filter; policy drop;',
-    '\t\tiif "lo" accept',
-    '\t\tct state established,related accept',
-    '\t\tct state invalid drop',
-    '\t\tip protocol icmp icmp type { destination-unreachable, time-exceeded, parameter-problem } accept',
-    '\t\tip protocol icmp icmp type echo-request ip saddr @ha_hosts accept',
-    '\t\tip protocol icmp icmp type echo-request ip saddr @admin_nets accept',
+    '    chain input {',
+    '        type filter hook input priority filter; policy drop;',
+    '        iif "lo" accept',
+    '        ct state established,related accept',
+    '        ct state invalid drop',
+    '        ip protocol icmp icmp type { destination-unreachable, time-exceeded, parameter-problem } accept',
+    '        ip protocol icmp icmp type echo-request ip saddr @ha_hosts accept',
+    '        ip protocol icmp icmp type echo-request ip saddr @admin_nets accept',
     ...rules,
-    '\t}',
+    '    }',
     '}',
     '',
   ].join('\n');
