@@ -15,6 +15,7 @@ import { gunzipSync } from 'node:zlib';
 import { dump } from 'js-yaml';
 import type { ResolvedNode, ResolvedTopology } from '../topology/model';
 import { NODE_SCRIPTS } from './generated/scripts';
+import { hostnameYaml, writeFilesYaml, YAML_OPTIONS, type WriteFile } from './cloud-config-yaml';
 import { gzipText } from './gzip';
 import { NODE_ENV_PATH, renderNodeEnv } from './node-env';
 import { FIREWALL_PATH, renderFirewall } from './nftables';
@@ -41,14 +42,6 @@ export interface NodeBootstrap {
 /** vSphere limits one guestinfo value; each must stay under this after encoding. */
 export const GUESTINFO_MAX_BYTES = 64 * 1024;
 
-/**
- * cloud-init reads YAML with PyYAML, a YAML 1.1 parser. js-yaml's default dump schema quotes every
- * string that YAML 1.1 or 1.2 would read as something else (a host name like 2023-01-01 is a date
- * in 1.1, `no` a boolean, 0755 an octal number, 1:20 a base-60 number); long lines are not folded
- * and repeated values are written out, never as anchors.
- */
-const YAML_OPTIONS = { lineWidth: -1, noRefs: true } as const;
-
 export function renderMetadata(t: ResolvedTopology, node: ResolvedNode): string {
   if (node.ip === null) throw new Error(`node ${node.name} has no address`);
   const metadata = {
@@ -72,7 +65,7 @@ export function renderMetadata(t: ResolvedTopology, node: ResolvedNode): string 
   return `${JSON.stringify(metadata, null, 1)}\n`;
 }
 
-const file = (path: string, permissions: string, content: string) => ({ path, owner: 'root:root', permissions, content });
+const file = (path: string, permissions: string, content: string): WriteFile => ({ path, owner: 'root:root', permissions, content });
 
 /** The static scripts as write_files items, rendered once: they are the same on every node. */
 let staticItems: string | undefined;
@@ -143,7 +136,7 @@ export function renderUserData(t: ResolvedTopology, node: ResolvedNode): string 
     shared = dump(sharedConfig(t), YAML_OPTIONS);
     sharedYaml.set(t, shared);
   }
-  return `#cloud-config\n${dump({ hostname: node.vmName }, YAML_OPTIONS)}${shared}${dump({ write_files: nodeWriteFiles(t, node) }, YAML_OPTIONS)}${staticWriteFiles()}`;
+  return `#cloud-config\n${hostnameYaml(node.vmName)}${shared}${writeFilesYaml(nodeWriteFiles(t, node))}${staticWriteFiles()}`;
 }
 
 export function renderNodeBootstrap(t: ResolvedTopology, node: ResolvedNode): NodeBootstrap {
