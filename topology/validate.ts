@@ -26,7 +26,10 @@ export interface ValidationResult {
   readonly findings: readonly Finding[];
   /** Warnings accepted by spec.exceptions, with their reasons. */
   readonly suppressed?: readonly SuppressedFinding[];
-  /** The topology as written; present when the file passed the schema. */
+  /**
+   * The topology as written; present when the file passed the schema. Frozen when read from a
+   * file (validateText, validateBytes): copy it to change it.
+   */
   readonly document?: UmsHaTopologyDocument;
   /** The topology after defaults and sizing; present when the file passed the schema. */
   readonly topology?: ResolvedTopology;
@@ -91,8 +94,37 @@ export interface ValidateOptions {
   readonly fastPath?: boolean;
 }
 
-/** Validates a parsed value (from YAML or from code) with its source map. */
+/**
+ * What validateText and validateBytes returned, by the value they read. Validating that value again
+ * with the same source map and `synthesis` option (as UmsHaTopology does with what the cdktf app
+ * read) returns the same result instead of running every rule twice. The value and the resolved
+ * topology are frozen when recorded, so the result always describes the value as it is.
+ */
+const recorded = new WeakMap<object, { readonly source: SourceMap | undefined; readonly synthesis: boolean; readonly result: ValidationResult }>();
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
+}
+
+function recordResult(result: ValidationResult, options: ValidateOptions): ValidationResult {
+  const { value } = result;
+  if (typeof value !== 'object' || value === null) return result;
+  deepFreeze(value);
+  deepFreeze(result.topology);
+  recorded.set(value, { source: result.source, synthesis: options.synthesis === true, result });
+  return result;
+}
+
+/**
+ * Validates a parsed value (from YAML or from code) with its source map. A value that
+ * validateText or validateBytes returned (frozen) gives the result they gave, if the source map
+ * and `synthesis` are the same.
+ */
 export function validateValue(value: unknown, source: SourceMap = NO_SOURCE, options: ValidateOptions = {}): ValidationResult {
+  const memo = typeof value === 'object' && value !== null ? recorded.get(value) : undefined;
+  if (memo && memo.source === source && memo.synthesis === (options.synthesis === true)) return memo.result;
   const findings: Finding[] = [];
   const reported = new Set<string>();
   for (const rule of documentRules) {
@@ -133,12 +165,12 @@ function validateClean(text: string, options: ValidateOptions): ValidationResult
   return { ...result, source: deferredSourceMap(text) };
 }
 
-/** Validates YAML text. */
+/** Validates YAML text. The value read (`value`, `document`) and `topology` are returned frozen. */
 export function validateText(text: string, options: ValidateOptions = {}): ValidationResult {
-  return validateClean(text, options) ?? fromLoad(loadTopologyText(text), options);
+  return recordResult(validateClean(text, options) ?? fromLoad(loadTopologyText(text), options), options);
 }
 
-/** Validates the raw bytes of a file (size, binary and encoding checks first). */
+/** Validates the raw bytes of a file (size, binary and encoding checks first), as validateText. */
 export function validateBytes(bytes: Uint8Array, options: ValidateOptions = {}): ValidationResult {
   const decoded = decodeTopologyBytes(bytes);
   return decoded.ok ? validateText(decoded.text, options) : done(decoded.findings);

@@ -1,5 +1,7 @@
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { UmsHaValidationError } from '../../constructs/errors';
+import { NO_SOURCE } from '../../topology/source';
+import { validateText, validateValue } from '../../topology/validate';
 import { baseTopology, nodes, topology } from '../helpers/topology';
 import { decode, resources, synthStack, vms } from '../helpers/synth';
 
@@ -190,5 +192,33 @@ describe('UmsHaTopology: validation before any resource', () => {
     expect(vms(json)).toHaveLength(11);
     const warnings = stack.topology.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
     expect(warnings).toContainEqual(expect.stringContaining('UMS-SIZE-005'));
+  });
+});
+
+describe('UmsHaTopology: a topology the app has validated already', () => {
+  const text = stringify(topology({ devices: 350001 }));
+
+  it('is not validated twice: the construct takes the result validateText gave for the same value and source map', () => {
+    const read = validateText(text, { synthesis: true });
+    expect(read.valid).toBe(true);
+    expect(validateValue(read.value, read.source, { synthesis: true })).toBe(read);
+    // Another source map, or the rules without synthesis, validate again.
+    expect(validateValue(read.value, NO_SOURCE, { synthesis: true })).not.toBe(read);
+    expect(validateValue(read.value, read.source)).not.toBe(read);
+    const { stack } = synthStack({ topology: read.document!, sourceMap: read.source, sourceFile: 'site.yaml' });
+    const warnings = stack.topology.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+    expect(warnings).toContainEqual(expect.stringMatching(/^site\.yaml:\d+:\d+ warning UMS-SIZE-005 /));
+  });
+
+  it('returns what it read frozen, so the recorded result always describes it; an edited copy is validated anew', () => {
+    const read = validateText(text, { synthesis: true });
+    const doc = read.document!;
+    expect(() => {
+      (doc.spec as { devices: number }).devices = 120000;
+    }).toThrow(TypeError);
+    expect(() => (read.topology!.nodes as unknown[]).push({})).toThrow(TypeError);
+    const copy = structuredClone(doc);
+    copy.spec.database = { ...copy.spec.database, engine: 'embedded' } as typeof copy.spec.database;
+    expect(() => synthStack({ topology: copy, sourceMap: read.source })).toThrow(UmsHaValidationError);
   });
 });
