@@ -149,23 +149,35 @@ describe('state backend (UMS_HA_BACKEND_FILE)', () => {
 });
 
 describe('token stack traces during synthesis', () => {
-  it('are blank for cdktf tokens, while an Error keeps its stack; the previous hook is restored', () => {
-    const before = Error.prepareStackTrace;
+  it('are not captured for cdktf tokens, while an Error keeps its stack; the previous hooks are restored', () => {
+    const before = { prepare: Error.prepareStackTrace, capture: Error.captureStackTrace };
     const seen = withoutTokenStackTraces(() => {
       const lazy = Lazy.anyValue({ produce: () => 'x' }) as unknown as { creationStack: string[] };
       const error = new Error('real failure');
-      return { creationStack: lazy.creationStack, stack: error.stack ?? '' };
+      const captured = new Error('captured');
+      Error.captureStackTrace(captured);
+      const plain = { stack: '' };
+      Error.captureStackTrace(plain);
+      return { creationStack: lazy.creationStack, stack: error.stack ?? '', captured: captured.stack ?? '', plain: plain.stack };
     });
     expect(seen.creationStack).toEqual([]);
     expect(seen.stack).toMatch(/^Error: real failure\n {4}at /);
-    expect(Error.prepareStackTrace).toBe(before);
+    // Its first frame is where it was captured, not the wrapper.
+    expect(seen.captured).toMatch(/^Error: captured\n {4}at [^\n]*app\.test\.ts/);
+    expect(seen.plain).toBe('');
+    expect(Error.prepareStackTrace).toBe(before.prepare);
+    expect(Error.captureStackTrace).toBe(before.capture);
     // Control: outside, cdktf records the creation stack as usual.
     expect((Lazy.anyValue({ produce: () => 'x' }) as unknown as { creationStack: string[] }).creationStack.length).toBeGreaterThan(0);
+    const plain = { stack: '' };
+    Error.captureStackTrace(plain);
+    expect(plain.stack).toMatch(/\n {4}at /);
   });
 
-  it('restores the previous hook when synthesis throws', () => {
-    const before = Error.prepareStackTrace;
+  it('restores the previous hooks when synthesis throws', () => {
+    const before = { prepare: Error.prepareStackTrace, capture: Error.captureStackTrace };
     expect(() => withoutTokenStackTraces(() => { throw new Error('boom'); })).toThrow('boom');
-    expect(Error.prepareStackTrace).toBe(before);
+    expect(Error.prepareStackTrace).toBe(before.prepare);
+    expect(Error.captureStackTrace).toBe(before.capture);
   });
 });
