@@ -1,7 +1,17 @@
-import { DataVsphereDistributedVirtualSwitch } from '@cdktf/provider-vsphere/lib/data-vsphere-distributed-virtual-switch';
 import { DataVsphereNetwork } from '@cdktf/provider-vsphere/lib/data-vsphere-network';
-import { DistributedPortGroup } from '@cdktf/provider-vsphere/lib/distributed-port-group';
+import type { DistributedPortGroup } from '@cdktf/provider-vsphere/lib/distributed-port-group';
 import { Construct } from 'constructs';
+
+/**
+ * The distributed switch bindings (about 200 KB of provider code) load only when a topology names
+ * a switch; most look up an existing port group, and every synthesis would pay for reading them.
+ */
+function distributedSwitchBindings() {
+  return {
+    ...(require('@cdktf/provider-vsphere/lib/data-vsphere-distributed-virtual-switch') as typeof import('@cdktf/provider-vsphere/lib/data-vsphere-distributed-virtual-switch')),
+    ...(require('@cdktf/provider-vsphere/lib/distributed-port-group') as typeof import('@cdktf/provider-vsphere/lib/distributed-port-group')),
+  };
+}
 
 /** Props of {@link UmsHaNetwork}. */
 export interface UmsHaNetworkProps {
@@ -32,6 +42,7 @@ export class UmsHaNetwork extends Construct {
   constructor(scope: Construct, id: string, props: UmsHaNetworkProps) {
     super(scope, id);
     if (props.distributedSwitch !== undefined) {
+      const { DataVsphereDistributedVirtualSwitch, DistributedPortGroup } = distributedSwitchBindings();
       const dvs = new DataVsphereDistributedVirtualSwitch(this, 'Switch', { name: props.distributedSwitch, datacenterId: props.datacenterId });
       this.portGroup = new DistributedPortGroup(this, 'Resource', {
         name: props.portGroup,
