@@ -1,5 +1,6 @@
 /**
- * The cdktf app (cdktf.json "app"; `npm run synth`): one stack per topology file in
+ * The cdktf app (cdktf.json "app" and `npm run synth` run it through bin/ums-ha-app.js, which loads
+ * this file bundled with the core as dist/ums-ha-app.js): one stack per topology file in
  * UMS_TOPOLOGY_DIR (default topologies/), named after metadata.name. Every file is validated first
  * with the CLI's rules and messages; a topology with an error finding gets no stack, its stale
  * output is removed, and the run exits non-zero. The other topologies are still synthesized.
@@ -134,7 +135,8 @@ export function readBackendFile(file: string): BackendConfig | string {
   return { type: b.type, config: b.config as Record<string, unknown> };
 }
 
-if (require.main === module) {
+/** Runs the app as cdktf runs it: settings from the environment, the exit code in process.exitCode. */
+export function runApp(): void {
   const phase = (process.env.UMS_HA_DEPLOY_PHASE ?? 'all') as DeployPhase;
   const backend = process.env.UMS_HA_BACKEND_FILE ? readBackendFile(process.env.UMS_HA_BACKEND_FILE) : undefined;
   if (!DEPLOY_PHASES.includes(phase)) {
@@ -149,3 +151,5 @@ if (require.main === module) {
     process.exitCode = result.code;
   }
 }
+
+if (require.main === module) runApp();

@@ -23,6 +23,8 @@ function run(w: { topologies: string; outdir: string }) {
   return { ...result, lines };
 }
 const named = (name: string, spec: Record<string, unknown> = {}) => ({ ...topology(spec), metadata: { name } });
+/** The cdktf app entry (cdktf.json "app"). */
+const APP = path.join(repoRoot, 'bin', 'ums-ha-app.js');
 
 describe('the cdktf app (main.ts)', () => {
   it('synthesizes every shipped example into cdktf.out/stacks/<name>/cdk.tf.json', () => {
@@ -88,9 +90,9 @@ describe('the cdktf app (main.ts)', () => {
     }
   });
 
-  it('runs as `node dist/ums-ha-app.js` (the cdktf.json app) with UMS_TOPOLOGY_DIR, exiting non-zero on a refused topology', () => {
+  it('runs as `node bin/ums-ha-app.js` (the cdktf.json app) with UMS_TOPOLOGY_DIR, exiting non-zero on a refused topology', () => {
     const w = workspace({ 'ok.yaml': named('ok'), 'no.yaml': named('no', { database: { engine: 'embedded' } }) });
-    const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'ums-ha-app.js')], {
+    const r = spawnSync(process.execPath, [APP], {
       cwd: path.dirname(w.topologies),
       env: { ...process.env, UMS_TOPOLOGY_DIR: 'topologies', CDKTF_OUTDIR: w.outdir },
       encoding: 'utf8',
@@ -103,7 +105,7 @@ describe('the cdktf app (main.ts)', () => {
   });
 
   it('refuses an unknown deploy phase', () => {
-    const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'ums-ha-app.js')], {
+    const r = spawnSync(process.execPath, [APP], {
       cwd: repoRoot,
       env: { ...process.env, UMS_HA_DEPLOY_PHASE: 'everything', CDKTF_OUTDIR: path.join(dir, 'phase.out') },
       encoding: 'utf8',
@@ -113,12 +115,73 @@ describe('the cdktf app (main.ts)', () => {
   });
 });
 
+describe('the app entry and its compile cache (bin/ums-ha-app.js)', () => {
+  /** A copy of the built app (entry, bundle, cache) beside the checkout's node_modules, to tamper with. */
+  function appCopy(edit: (bundle: string) => string = (b) => b) {
+    const root = path.join(dir, `app${n++}`);
+    fs.mkdirSync(path.join(root, 'bin'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'dist'));
+    fs.copyFileSync(APP, path.join(root, 'bin', 'ums-ha-app.js'));
+    fs.writeFileSync(path.join(root, 'dist', 'ums-ha-app.js'), edit(fs.readFileSync(path.join(repoRoot, 'dist', 'ums-ha-app.js'), 'utf8')));
+    fs.copyFileSync(path.join(repoRoot, 'dist', 'ums-ha-app.js.cache'), path.join(root, 'dist', 'ums-ha-app.js.cache'));
+    fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'));
+    return path.join(root, 'bin', 'ums-ha-app.js');
+  }
+  const w = workspace({ 'a.yaml': named('alpha'), 'b.yaml': named('beta', { devices: 120000 }) });
+  function synthWith(entry: string, nodeArgs: string[] = [], outdir = path.join(path.dirname(w.topologies), `out${n++}`)) {
+    const r = spawnSync(process.execPath, [...nodeArgs, entry], {
+      cwd: path.dirname(w.topologies),
+      env: { ...process.env, UMS_TOPOLOGY_DIR: 'topologies', CDKTF_OUTDIR: outdir, UMS_HA_DEBUG: '1' },
+      encoding: 'utf8',
+      timeout: 60000,
+    });
+    const stacks = ['alpha', 'beta'].map((name) => fs.readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+    return { ...r, stacks };
+  }
+  const cacheOf = (entry: string, nodeArgs: string[] = []) =>
+    spawnSync(process.execPath, [...nodeArgs, '-e', `process.stdout.write(require(${JSON.stringify(entry)}).loadApp().cache)`], { encoding: 'utf8' }).stdout;
+
+  it('compiles the bundle with the cache the build wrote', () => {
+    expect(fs.statSync(path.join(repoRoot, 'dist', 'ums-ha-app.js.cache')).size).toBeGreaterThan(10000);
+    expect(cacheOf(APP)).toBe('used');
+  });
+
+  it('ignores a cache made from another bundle, and one V8 rejects, with the same output', () => {
+    const reference = synthWith(APP);
+    expect(reference.status).toBe(0);
+    expect(reference.stderr).not.toContain('compile cache');
+
+    const edited = appCopy((bundle) => `${bundle}\n// rebuilt\n`);
+    expect(cacheOf(edited)).toBe('none');
+    const other = synthWith(edited);
+    expect(other.status).toBe(0);
+    expect(other.stderr).toContain('ums-ha: compile cache missing or made from another build');
+    expect(other.stacks).toEqual(reference.stacks);
+
+    // Other V8 flags than at build time: V8 refuses the cache and compiles the bundle itself.
+    expect(cacheOf(APP, ['--stack-size=2000'])).toBe('rejected');
+    const rejected = synthWith(APP, ['--stack-size=2000']);
+    expect(rejected.status).toBe(0);
+    expect(rejected.stderr).toContain('ums-ha: compile cache rejected by V8');
+    expect(rejected.stacks).toEqual(reference.stacks);
+  });
+
+  it('says in one line that the app is not built', () => {
+    const entry = appCopy();
+    fs.rmSync(path.join(path.dirname(entry), '..', 'dist', 'ums-ha-app.js'));
+    const { UMS_HA_DEBUG: _debug, ...env } = process.env;
+    const r = spawnSync(process.execPath, [entry], { encoding: 'utf8', env });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe('ums-ha: the cdktf app is not built: run `npm run build` (or `npm ci`) in the ums-ha checkout');
+  });
+});
+
 describe('state backend (UMS_HA_BACKEND_FILE)', () => {
   it('configures every stack with its own state key', () => {
     const w = workspace({ 'a.yaml': named('alpha'), 'b.yaml': named('beta') });
     const backendFile = path.join(path.dirname(w.topologies), 'backend.json');
     fs.writeFileSync(backendFile, JSON.stringify({ type: 's3', config: { bucket: 'tfstate', key: 'ums-ha/{stack}.tfstate', encrypt: true } }));
-    const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'ums-ha-app.js')], {
+    const r = spawnSync(process.execPath, [APP], {
       cwd: path.dirname(w.topologies),
       env: { ...process.env, UMS_TOPOLOGY_DIR: 'topologies', CDKTF_OUTDIR: w.outdir, UMS_HA_BACKEND_FILE: backendFile },
       encoding: 'utf8',
@@ -137,7 +200,7 @@ describe('state backend (UMS_HA_BACKEND_FILE)', () => {
   ])('refuses a backend file that is %s, in one line', (_n, content) => {
     const file = path.join(dir, `backend-${_n.replace(/ /g, '-')}.json`);
     fs.writeFileSync(file, content);
-    const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'ums-ha-app.js')], {
+    const r = spawnSync(process.execPath, [APP], {
       cwd: repoRoot,
       env: { ...process.env, UMS_HA_BACKEND_FILE: file, CDKTF_OUTDIR: path.join(dir, 'backend.out') },
       encoding: 'utf8',

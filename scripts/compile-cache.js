@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * Writes dist/ums-ha-app.js.cache, the V8 code cache bin/ums-ha-app.js compiles the app bundle
+ * with: the bundle is loaded without a cache and synthesizes a few generated topologies of every
+ * shape (co-located, separate, external load balancing) into a temporary folder, so the cache
+ * holds what a synthesis compiles; then V8's compiled code is stored behind the bundle's SHA-256.
+ * Run by `npm run build` after scripts/bundle.js. A failed synthesis fails the build.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { stringify } = require('yaml');
+const { writeCache } = require('../bin/ums-ha-app.js');
+const { generateTopologyObjects } = require('../bench/generate');
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ums-ha-compile-cache-'));
+try {
+  const dir = path.join(work, 'topologies');
+  fs.mkdirSync(dir);
+  generateTopologyObjects(6, 2).forEach((doc, i) => fs.writeFileSync(path.join(dir, `t${i}.yaml`), stringify(doc)));
+  const lines = [];
+  writeCache((app) => {
+    const result = app.synthesize({ topologyDir: dir, outdir: path.join(work, 'out'), log: (line) => lines.push(line) });
+    if (result.code !== 0) throw new Error(`the warm-up synthesis failed:\n${lines.join('\n')}`);
+  });
+} catch (err) {
+  process.stderr.write(`compile-cache: ${err.message}\n`);
+  process.exitCode = 1;
+} finally {
+  fs.rmSync(work, { recursive: true, force: true });
+}
