@@ -136,7 +136,7 @@ export function renderUserData(t: ResolvedTopology, node: ResolvedNode): string 
     shared = dump(sharedConfig(t), YAML_OPTIONS);
     sharedYaml.set(t, shared);
   }
-  return `#cloud-config\n${hostnameYaml(node.vmName)}${shared}${writeFilesYaml(nodeWriteFiles(t, node))}${staticWriteFiles()}`;
+  return ['#cloud-config\n', hostnameYaml(node.vmName), shared, writeFilesYaml(nodeWriteFiles(t, node)), staticWriteFiles()].join('');
 }
 
 export function renderNodeBootstrap(t: ResolvedTopology, node: ResolvedNode): NodeBootstrap {

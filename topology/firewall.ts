@@ -35,8 +35,20 @@ export interface FirewallRow {
 
 const HA: readonly Role[] = ['server', 'loadBalancer'];
 
-/** The rows that apply to this topology, in a fixed order. */
-export function firewallMatrix(t: ResolvedTopology): FirewallRow[] {
+/** The matrix per topology: every node's firewall, preflight and the report read the same rows. */
+const matrices = new WeakMap<ResolvedTopology, readonly FirewallRow[]>();
+
+/** The rows that apply to this topology, in a fixed order (computed once per topology; frozen). */
+export function firewallMatrix(t: ResolvedTopology): readonly FirewallRow[] {
+  let rows = matrices.get(t);
+  if (!rows) {
+    rows = Object.freeze(buildMatrix(t).map((row) => Object.freeze(row)));
+    matrices.set(t, rows);
+  }
+  return rows;
+}
+
+function buildMatrix(t: ResolvedTopology): FirewallRow[] {
   const rows: FirewallRow[] = [];
   const add = (when: boolean, row: Omit<FirewallRow, 'broadcast' | 'direction'> & Partial<Pick<FirewallRow, 'broadcast' | 'direction'>>) => {
     if (when) rows.push({ broadcast: false, direction: 'inbound', ...row });
