@@ -16,12 +16,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import { expandInputs, describeFsError } from './cli/inputs';
+import { readTopology } from './cli/read-topology';
 import type { DeployPhase } from './constructs/ums-ha-topology';
 import { UmsHaStack, type BackendConfig } from './stacks/ums-ha-stack';
 import { withoutTokenStackTraces } from './stacks/token-stack-traces';
 import type { UmsHaTopologyDocument } from './topology/generated/topology-types';
 import { buildReport, renderReportMarkdown } from './topology/report';
-import { formatFinding, validateBytes, type ValidationResult } from './topology/validate';
+import { formatFinding, type ValidationResult } from './topology/validate';
 
 export interface SynthesizeOptions {
   /** Folder of topology files. */
@@ -74,15 +75,13 @@ function synthesizeAll(options: SynthesizeOptions): SynthesizeResult {
   const stacks: string[] = [];
   const reports: Array<{ name: string; file: string; result: ValidationResult }> = [];
   for (const file of files) {
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(file);
-    } catch (err) {
-      log(`ums-ha: cannot read ${file}: ${describeFsError(err)}`);
+    const read = readTopology(file, { synthesis: true });
+    if ('problem' in read) {
+      log(`ums-ha: ${read.problem}`);
       refused++;
       continue;
     }
-    const result = validateBytes(bytes, { synthesis: true });
+    const { result } = read;
     for (const f of result.findings) log(formatFinding(file, f));
     const name = nameOf(result.value);
     if (!result.valid || !result.document || !result.source || !name) {

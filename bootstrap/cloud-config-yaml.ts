@@ -79,6 +79,11 @@ export function writeFilesYaml(items: readonly WriteFile[]): string {
   return items.length > 0 ? out : dump({ write_files: items }, YAML_OPTIONS);
 }
 
+/** The items alone, as they continue a `write_files:` list written by writeFilesYaml. */
+export function writeFilesItemsYaml(items: readonly WriteFile[]): string {
+  return writeFilesYaml(items).slice('write_files:\n'.length);
+}
+
 /** `hostname: <name>`: the same text as `dump({ hostname: name }, YAML_OPTIONS)`. */
 export function hostnameYaml(name: string): string {
   return PLAIN_HOST_NAME.test(name) ? `hostname: ${name}\n` : dump({ hostname: name }, YAML_OPTIONS);

@@ -15,7 +15,7 @@ import { gunzipSync } from 'node:zlib';
 import { dump } from 'js-yaml';
 import type { ResolvedNode, ResolvedTopology } from '../topology/model';
 import { NODE_SCRIPTS } from './generated/scripts';
-import { hostnameYaml, writeFilesYaml, YAML_OPTIONS, type WriteFile } from './cloud-config-yaml';
+import { hostnameYaml, writeFilesItemsYaml, writeFilesYaml, YAML_OPTIONS, type WriteFile } from './cloud-config-yaml';
 import { gzipText } from './gzip';
 import { NODE_ENV_PATH, renderNodeEnv } from './node-env';
 import { FIREWALL_PATH, renderFirewall } from './nftables';
@@ -70,17 +70,11 @@ const file = (path: string, permissions: string, content: string): WriteFile => 
 /** The static scripts as write_files items, rendered once: they are the same on every node. */
 let staticItems: string | undefined;
 function staticWriteFiles(): string {
-  staticItems ??= dump(
-    [
-      file(NODE_PATHS.install, '0700', NODE_SCRIPTS['ums-ha-install.sh']),
-      file(NODE_PATHS.preflight, '0755', NODE_SCRIPTS['ums-ha-preflight.sh']),
-      file(NODE_PATHS.installerDriver, '0755', NODE_SCRIPTS['installer.exp']),
-    ],
-    YAML_OPTIONS,
-  )
-    .split('\n')
-    .map((line) => (line === '' ? line : `  ${line}`))
-    .join('\n');
+  staticItems ??= writeFilesItemsYaml([
+    file(NODE_PATHS.install, '0700', NODE_SCRIPTS['ums-ha-install.sh']),
+    file(NODE_PATHS.preflight, '0755', NODE_SCRIPTS['ums-ha-preflight.sh']),
+    file(NODE_PATHS.installerDriver, '0755', NODE_SCRIPTS['installer.exp']),
+  ]);
   return staticItems;
 }
 

@@ -15,7 +15,6 @@ const LEVEL = 1;
 const HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x04, 0x03]);
 
 interface Tail {
-  readonly text: string;
   readonly bytes: Buffer;
   readonly deflated: Buffer;
 }
@@ -25,7 +24,7 @@ function tailOf(text: string): Tail {
   let tail = tails.get(text);
   if (!tail) {
     const bytes = Buffer.from(text, 'utf8');
-    tail = { text, bytes, deflated: deflateRawSync(bytes, { level: LEVEL }) };
+    tail = { bytes, deflated: deflateRawSync(bytes, { level: LEVEL }) };
     tails.set(text, tail);
   }
   return tail;

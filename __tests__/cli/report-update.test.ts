@@ -30,8 +30,12 @@ describe('ums-ha report', () => {
     const schema = await run('report', write('schema.yaml', topology({ devices: 'x' })));
     expect(schema.code).toBe(1);
     expect(schema.stderr).toMatch(/schema\.yaml:\d+:\d+ error UMS-SCHEMA /);
-    expect((await run('report', path.join(dir, 'none.yaml'))).code).toBe(2);
-    expect((await run('report', dir)).code).toBe(2);
+    const missing = await run('report', path.join(dir, 'none.yaml'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`cannot read ${path.join(dir, 'none.yaml')}: no such file or directory`);
+    const folder = await run('report', dir);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain(`${dir} is a directory: give one topology file`);
   });
 });
 
