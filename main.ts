@@ -15,8 +15,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
-import { expandInputs, describeFsError } from './cli/inputs';
-import { readTopology } from './cli/read-topology';
+import { expandInputs, describeFsError } from './topology/files';
+import { readTopology } from './topology/read';
 import type { DeployPhase } from './constructs/ums-ha-topology';
 import { UmsHaStack, type BackendConfig } from './stacks/ums-ha-stack';
 import { withoutTokenStackTraces } from './stacks/token-stack-traces';

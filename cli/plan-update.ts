@@ -3,7 +3,7 @@ import type { UpdateMethod } from '../topology/rules';
 import { planUpdate, renderUpdateMarkdown } from '../topology/update';
 import { formatFinding } from '../topology/validate';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type Io } from './io';
-import { printFindings, readTopology } from './read-topology';
+import { printFindings, readTopology } from '../topology/read';
 
 export interface PlanUpdateOptions {
   readonly from: string;

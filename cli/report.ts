@@ -1,7 +1,7 @@
 /** `ums-ha report FILE`: the sizing review of one topology, as Markdown (with Mermaid) or JSON. */
 import { buildReport, renderReportMarkdown } from '../topology/report';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type Io } from './io';
-import { printFindings, readTopology } from './read-topology';
+import { printFindings, readTopology } from '../topology/read';
 
 export function runReport(file: string, options: { format: 'markdown' | 'json' }, io: Io): number {
   const read = readTopology(file);

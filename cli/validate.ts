@@ -1,9 +1,9 @@
 /** `ums-ha validate`: checks each file and prints the findings in the chosen format. */
 import type { FileResult } from './format/file-result';
 import type { ValidateFormat } from './format/names';
-import { expandInputs } from './inputs';
+import { expandInputs } from '../topology/files';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type Io } from './io';
-import { readTopology } from './read-topology';
+import { readTopology } from '../topology/read';
 
 export interface ValidateOptions {
   readonly format: ValidateFormat;

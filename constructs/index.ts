@@ -7,3 +7,4 @@ export * from './anti-affinity';
 export * from './tags';
 export * from './errors';
 export * from './variable';
+export * from './terraform-literal';

@@ -1,9 +1,16 @@
 import * as fs from 'node:fs';
-import { formatFinding, validateBytes, type ValidateOptions, type ValidationResult } from '../topology/validate';
-import { describeFsError } from './inputs';
-import type { Io } from './io';
+import { formatFinding, validateBytes, type ValidateOptions, type ValidationResult } from './validate';
+import { describeFsError } from './files';
 
-/** Reads and validates one topology file (the CLI's commands, the cdktf app); a read problem is one line for the user. */
+/** Where findings are printed (the CLI's streams, or a buffer in tests). */
+export interface FindingSink {
+  stderr(text: string): void;
+}
+
+/**
+ * The one reader entry of the core: reads and validates one topology file for every caller (the
+ * CLI's commands and the cdktf app alike); a read problem is one line for the user.
+ */
 export function readTopology(file: string, options: ValidateOptions = {}): { result: ValidationResult } | { problem: string } {
   let bytes: Buffer;
   try {
@@ -16,6 +23,6 @@ export function readTopology(file: string, options: ValidateOptions = {}): { res
 }
 
 /** Prints a topology's findings as `validate` does, to stderr. */
-export function printFindings(file: string, result: ValidationResult, io: Io): void {
+export function printFindings(file: string, result: ValidationResult, io: FindingSink): void {
   for (const f of result.findings) io.stderr(`${formatFinding(file, f)}\n`);
 }
