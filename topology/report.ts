@@ -9,6 +9,7 @@ import { num, plural, type Finding } from './findings';
 import { firewallMatrix, sourceAddresses, type FirewallRow, type Party } from './firewall';
 import { DEVICES_PER_SERVER, SERVERS_PER_LOAD_BALANCER, type ResolvedNode, type ResolvedTopology, type Role } from './model';
 import type { ValidationResult } from './validate';
+import { EXTERNAL_LB_FILE, clusterAddressStep } from './external-lb';
 
 export interface CountReason {
   readonly count: number;
@@ -68,6 +69,8 @@ export interface SizingReport {
   /** Warnings accepted by spec.exceptions, with the reviewers' reasons. */
   readonly exceptions: ReadonlyArray<Finding & { readonly reason: string }>;
   readonly mermaid: string;
+  /** loadBalancing external: the generated load balancer file and the post-install Cluster Address step (seed 004). */
+  readonly externalLoadBalancer?: { readonly file: string; readonly clusterAddress: string; readonly postInstall: string };
 }
 
 const PARTY_NAMES: Record<Party, string> = {
@@ -220,6 +223,7 @@ export function buildReport(result: ValidationResult): SizingReport | undefined 
     findings: [...result.findings],
     exceptions: (result.suppressed ?? []).map((s) => ({ ...s.finding, reason: s.reason })),
     mermaid: mermaidDiagram(t),
+    ...(t.loadBalancing === 'external' && t.clusterAddress ? { externalLoadBalancer: { file: EXTERNAL_LB_FILE, clusterAddress: t.clusterAddress, postInstall: clusterAddressStep(t.clusterAddress) } } : {}),
   };
 }
 
@@ -247,6 +251,10 @@ export function renderReportMarkdown(r: SizingReport): string {
     out.push(`| ${f.port} | ${f.protocol} | ${f.from} | ${f.to} | ${cell(f.sources.join(', ') || '—')} | ${cell(f.purpose)} | ${f.seed.map((s) => s.slice(0, 3)).join(', ') || '—'} |`);
   }
   out.push('', 'Every host denies inbound traffic except these rows, each from its sources only (docs/ports.md).', '');
+  if (r.externalLoadBalancer) {
+    const x = r.externalLoadBalancer;
+    out.push('## External load balancer', '', `Synthesis writes its HAProxy configuration beside the stack: \`${x.file}\` (docs/external-load-balancer.md).`, '', `Post-install step: ${x.postInstall}.`, '', 'The servers see the load balancer as the source of device and Console traffic: its address must lie in network.deviceCidrs and network.adminCidrs, the only sources their firewalls open these ports to.', '');
+  }
   out.push('## Findings', '');
   if (r.findings.length === 0) out.push('None.');
   for (const f of r.findings) out.push(`- **${f.severity}** \`${f.ruleId}\` at \`${f.path || '/'}\`${f.line > 0 ? ` (line ${f.line})` : ''}: ${f.message}`);
