@@ -100,6 +100,24 @@ export function externalLbPlan(t: ResolvedTopology): ExternalLbPlan | undefined 
       if (n.ip === null) throw new Error(`${t.name}: server ${n.name} has no address (UMS-NET-002)`);
       return { name: n.name, ip: n.ip };
     });
+  const { httpsRows, passThrough, notCarried } = carriage(t);
+  if (httpsRows.length > 0 && passThrough.some((p) => p.port === cluster.port)) throw new Error(`${t.name}: clusterAddress port ${cluster.port} is also passed through to the servers (UMS-CLOUD-004)`);
+  const routes: LbRoute[] = [];
+  if (httpsRows.length > 0) {
+    // seed 004: OS 12 devices on /device-connector/* (a WebSocket); the Web App on /webapp/* and /wums-app/*; the Console on /*.
+    if (t.deviceOs.includes('os12')) routes.push({ prefix: '/device-connector/', backend: 'ums_device_connector', what: 'OS 12 devices (WebSocket)' });
+    routes.push({ prefix: '/webapp/', backend: 'ums_webapp', what: 'UMS Web App' });
+    routes.push({ prefix: '/wums-app/', backend: 'ums_webapp', what: 'UMS Web App' });
+    routes.push({ prefix: '/', backend: 'ums_console', what: 'UMS Console' });
+  }
+  return { clusterAddress: t.clusterAddress, host: cluster.host, port: cluster.port, httpsRows, routes, passThrough, notCarried, servers };
+}
+
+/**
+ * Which matrix rows the load balancer carries and how (total: never throws, so the rules use it
+ * too): HTTPS rows, TCP pass-through ports, rows not carried.
+ */
+export function carriage(t: ResolvedTopology): Pick<ExternalLbPlan, 'httpsRows' | 'passThrough' | 'notCarried'> {
   const httpsRows: string[] = [];
   const tcp = new Map<number, { rows: string[]; purposes: string[] }>();
   const notCarried: Array<{ id: string; why: string }> = [];
@@ -117,18 +135,10 @@ export function externalLbPlan(t: ResolvedTopology): ExternalLbPlan | undefined 
       notCarried.push({ id: row.id, why: `TCP ${row.port} from administrators: straight to each host, not through the load balancer` });
     }
   }
-  const routes: LbRoute[] = [];
-  if (httpsRows.length > 0) {
-    // seed 004: OS 12 devices on /device-connector/* (a WebSocket); the Web App on /webapp/* and /wums-app/*; the Console on /*.
-    if (t.deviceOs.includes('os12')) routes.push({ prefix: '/device-connector/', backend: 'ums_device_connector', what: 'OS 12 devices (WebSocket)' });
-    routes.push({ prefix: '/webapp/', backend: 'ums_webapp', what: 'UMS Web App' });
-    routes.push({ prefix: '/wums-app/', backend: 'ums_webapp', what: 'UMS Web App' });
-    routes.push({ prefix: '/', backend: 'ums_console', what: 'UMS Console' });
-  }
   const passThrough = [...tcp.entries()]
     .sort(([a], [b]) => a - b)
     .map(([port, e]) => ({ port, backend: `ums_tcp_${port}`, rows: e.rows, purpose: [...new Set(e.purposes)].join('; ') }));
-  return { clusterAddress: t.clusterAddress, host: cluster.host, port: cluster.port, httpsRows, routes, passThrough, notCarried, servers };
+  return { httpsRows, passThrough, notCarried };
 }
 
 /** The post-install step that points the UMS at the load balancer (seed 004), with its exact value. */

@@ -159,6 +159,18 @@ describe('haproxy -c on every example topology with external load balancing', ()
     const broken = renderExternalLoadBalancer(t, { tlsDir: tls.dir })!.content.replace(/ check inter /, ' chek inter ');
     expect(haproxyCheck(broken, 'broken').status).not.toBe(0);
   });
+
+  it('a Cluster Address on the OS 11 port: HAProxy would accept two listeners on one port, so the rule and the renderer refuse it', () => {
+    const t = resolveTopology(topology({ ...external, clusterAddress: 'ums.example.internal:30001' }));
+    expect(() => renderExternalLoadBalancer(t)).toThrow(/clusterAddress port 30001 is also passed through to the servers \(UMS-CLOUD-004\)$/);
+    expect(check(topology({ ...external, clusterAddress: 'ums.example.internal:30001' })).findings.map((f) => f.ruleId)).toContain('UMS-CLOUD-004');
+    // Control: the same clash written by hand passes HAProxy's own check (it binds both with SO_REUSEPORT).
+    const [, ok] = examples.find(([, x]) => x.deviceOs.includes('os11'))!;
+    const cfg = renderExternalLoadBalancer(ok, { tlsDir: tls.dir })!.content;
+    const clash = cfg.replace(/bind :\d+ ssl crt/, 'bind :30001 ssl crt');
+    expect(clash).not.toBe(cfg);
+    expect(haproxyCheck(clash, 'clash').status).toBe(0);
+  });
 });
 
 describe('the sizing report names the load balancer file and the Cluster Address step', () => {
