@@ -2,6 +2,7 @@ import { VsphereProvider } from '@cdktf/provider-vsphere/lib/provider';
 import { TerraformBackend, TerraformStack, type TerraformRemoteState } from 'cdktf';
 import type { Construct } from 'constructs';
 import { UmsHaTopology, type UmsHaTopologyProps } from '../constructs/ums-ha-topology';
+import { terraformLiterals } from '../constructs/terraform-literal';
 import { namedVariable } from '../constructs/variable';
 
 /** A Terraform backend block: `terraform { backend "<type>" { ...config } }`. */
@@ -71,7 +72,7 @@ export class UmsHaStack extends TerraformStack {
       password: variable(VSPHERE_VARIABLES.password, 'vCenter password (TF_VAR_vsphere_password)', true),
       allowUnverifiedSsl: false,
     });
-    if (props.backend) new ConfiguredBackend(this, substituteStack(props.backend.config, id) as Record<string, unknown>, props.backend.type);
+    if (props.backend) new ConfiguredBackend(this, terraformLiterals(substituteStack(props.backend.config, id) as Record<string, unknown>), props.backend.type);
     this.topology = new UmsHaTopology(this, 'topology', props);
   }
 }
