@@ -24,6 +24,7 @@ import * as path from 'node:path';
 import { App } from 'cdktf';
 import { expandInputs } from './topology/files';
 import { readTopology } from './topology/read';
+import { withDuplicateNames } from './topology/duplicate-names';
 import type { DeployPhase } from './constructs/ums-ha-topology';
 import { UmsHaStack, type BackendConfig } from './stacks/ums-ha-stack';
 import { withoutTokenStackTraces } from './stacks/token-stack-traces';
@@ -94,16 +95,17 @@ function writeStackFolder(dir: string, stack: AcceptedTopology): void {
 /** Reads and validates every file; the topologies that get a stack, and how many were refused. */
 function acceptTopologies(files: readonly string[], log: (line: string) => void): { accepted: AcceptedTopology[]; refused: number } {
   let refused = 0;
-  const byName = new Map<string, string>();
-  const accepted: AcceptedTopology[] = [];
+  const read: Array<{ file: string; result: ValidationResult }> = [];
   for (const file of files) {
-    const read = readTopology(file, { synthesis: true });
-    if ('problem' in read) {
-      log(`ums-ha: ${read.problem}`);
+    const r = readTopology(file, { synthesis: true });
+    if ('problem' in r) {
+      log(`ums-ha: ${r.problem}`);
       refused++;
-      continue;
-    }
-    const { result } = read;
+    } else read.push({ file, result: r.result });
+  }
+  const accepted: AcceptedTopology[] = [];
+  // Two files with one metadata.name: the later ones are refused, as `validate` reports them.
+  for (const { file, result } of withDuplicateNames(read)) {
     for (const f of result.findings) log(formatFinding(file, f));
     const name = nameOf(result.value);
     if (!result.valid || !result.document || !result.source || !name) {
@@ -111,14 +113,6 @@ function acceptTopologies(files: readonly string[], log: (line: string) => void)
       refused++;
       continue;
     }
-    const other = byName.get(name);
-    if (other !== undefined) {
-      const at = result.source.locate('/metadata/name');
-      log(`${file}:${at.line}:${at.column} error UMS-NET-004 metadata.name ${name} is also the name of ${other}: every topology needs its own name (it names the stack and every VM)`);
-      refused++;
-      continue;
-    }
-    byName.set(name, file);
     accepted.push({ name, file, result });
   }
   return { accepted, refused };
