@@ -133,7 +133,7 @@ export const netRules: readonly TopologyRule[] = [
     severity: 'error',
     seed: [],
     title: 'Names are DNS labels and node names are unique',
-    explanation: 'metadata.name and node names become VM and host names (<metadata.name>-<node>); they must be DNS labels of at most 63 characters, and two nodes with one name would be one VM.',
+    explanation: 'metadata.name and node names become VM and host names (<metadata.name>-<node>); they must be DNS labels of at most 63 characters, two nodes with one name would be one VM, and two topology files of one folder with one metadata.name would be one stack.',
     check({ doc, topology: t }) {
       const reports: Report[] = [];
       const name = doc.metadata.name;
