@@ -8,6 +8,7 @@
 import { num, plural, type Finding } from './findings';
 import { firewallMatrix, sourceAddresses, type FirewallRow, type Party } from './firewall';
 import { DEVICES_PER_SERVER, SERVERS_PER_LOAD_BALANCER, type ResolvedNode, type ResolvedTopology, type Role } from './model';
+import { oneFailure } from './rules/size';
 import type { ValidationResult } from './validate';
 import { EXTERNAL_LB_FILE, clusterAddressStep } from './external-lb';
 
@@ -127,22 +128,29 @@ function headroom(servers: number, devices: number, what: string): Headroom {
   };
 }
 
+/** One server down: the numbers of UMS-SIZE-007 (rules/size.ts, oneFailure). */
+function serverDown(t: ResolvedTopology): Headroom {
+  const f = oneFailure(t).servers;
+  const h = headroom(f.left, f.devices, 'With one server down, ');
+  return f.ok ? h : { ...h, text: `${h.text} (UMS-SIZE-007: ${f.survivingCount} servers survive one failure)` };
+}
+
 function lbDown(t: ResolvedTopology): Headroom | undefined {
   if (t.loadBalancing !== 'igel') return undefined;
   if (t.layout === 'co-located') {
     const h = headroom(t.servers - 1, t.devices, 'With one host down (its server and its load balancer), ');
     return h;
   }
-  const left = t.loadBalancers - 1;
-  const ok = left > 0 && t.servers <= left * SERVERS_PER_LOAD_BALANCER;
+  const f = oneFailure(t).loadBalancers!;
+  const left = f.left;
   return {
-    capacityDevices: left * SERVERS_PER_LOAD_BALANCER * DEVICES_PER_SERVER,
-    utilizationPercent: left > 0 ? Math.round((t.servers / (left * SERVERS_PER_LOAD_BALANCER)) * 100) : 0,
-    ok,
+    capacityDevices: f.capacityServers * DEVICES_PER_SERVER,
+    utilizationPercent: left > 0 ? Math.round((t.servers / f.capacityServers) * 100) : 0,
+    ok: f.ok,
     text:
       left === 0
         ? 'With one load balancer down, none is left: devices cannot reach the servers'
-        : `With one load balancer down, ${plural(left, 'load balancer')} forward${left === 1 ? 's' : ''} for ${plural(t.servers, 'server')} (IGEL: at most ${SERVERS_PER_LOAD_BALANCER} per load balancer)${ok ? '' : ': overloaded'}`,
+        : `With one load balancer down, ${plural(left, 'load balancer')} forward${left === 1 ? 's' : ''} for ${plural(t.servers, 'server')} (IGEL: at most ${SERVERS_PER_LOAD_BALANCER} per load balancer, so up to ${f.capacityServers})${f.ok ? '' : `: overloaded (UMS-SIZE-007: ${f.survivingCount} load balancers survive one failure)`}`,
   };
 }
 
@@ -216,7 +224,7 @@ export function buildReport(result: ValidationResult): SizingReport | undefined 
     servers: serversReason(t),
     loadBalancers: loadBalancersReason(t),
     layout: layoutReason(t),
-    capacity: { ...capacity, oneServerDown: headroom(t.servers - 1, t.devices, 'With one server down, '), ...(oneLoadBalancerDown ? { oneLoadBalancerDown } : {}) },
+    capacity: { ...capacity, oneServerDown: serverDown(t), ...(oneLoadBalancerDown ? { oneLoadBalancerDown } : {}) },
     vms,
     totals: { vms: vms.length, cpus: total((v) => v.cpus), memoryGb: total((v) => v.memoryGb), diskGb: total((v) => v.diskGb) },
     firewall: flows(t),
