@@ -21,8 +21,7 @@ import type { DeployPhase } from './constructs/ums-ha-topology';
 import { UmsHaStack, type BackendConfig } from './stacks/ums-ha-stack';
 import { withoutTokenStackTraces } from './stacks/token-stack-traces';
 import type { UmsHaTopologyDocument } from './topology/generated/topology-types';
-import { buildReport, renderReportMarkdown } from './topology/report';
-import { formatFinding, type ValidationResult } from './topology/validate';
+import { formatFinding } from './topology/validate';
 
 export interface SynthesizeOptions {
   /** Folder of topology files. */
@@ -73,7 +72,6 @@ function synthesizeAll(options: SynthesizeOptions): SynthesizeResult {
   };
   const byName = new Map<string, string>();
   const stacks: string[] = [];
-  const reports: Array<{ name: string; file: string; result: ValidationResult }> = [];
   for (const file of files) {
     const read = readTopology(file, { synthesis: true });
     if ('problem' in read) {
@@ -105,17 +103,9 @@ function synthesizeAll(options: SynthesizeOptions): SynthesizeResult {
       backend: options.backend,
     });
     stacks.push(name);
-    reports.push({ name, file, result });
   }
+  // Each UmsHaStack writes its sizing review (sizing-report.md, .json) beside its cdk.tf.json.
   app.synth();
-  // The sizing review beside each stack, for reviewers of the synthesized output.
-  for (const { name, file, result } of reports) {
-    const report = buildReport(result);
-    if (!report) continue;
-    const dir = path.join(app.outdir, 'stacks', name);
-    fs.writeFileSync(path.join(dir, 'sizing-report.md'), renderReportMarkdown(report));
-    fs.writeFileSync(path.join(dir, 'sizing-report.json'), `${JSON.stringify({ file, ...report }, null, 2)}\n`);
-  }
   return { code: refused > 0 ? 1 : 0, stacks, outdir: app.outdir };
 }
 
