@@ -111,12 +111,16 @@ describe('UmsHaStack: secrets', () => {
   const secretPassword = 'pw-5f1e0c8a-never-in-json';
   const secretToken = 'token-1b2c3d4e-never-in-json';
 
-  it('declares the secrets as sensitive variables with no default and passes them by reference', () => {
+  it('declares the secrets as sensitive variables that refuse to be unset, and passes them by reference', () => {
     const { json, text } = synthStack({ topology: topology({ devices: 120000 }) });
     for (const name of ['UMS_DB_PASSWORD', 'UMS_NETWORK_TOKEN', 'vsphere_password']) {
       expect(json.variable[name]).toMatchObject({ sensitive: true });
-      expect(json.variable[name]).not.toHaveProperty('default');
     }
+    // Every variable: empty when unset (so Terraform never prompts), and then refused with one line naming it.
+    for (const [name, v] of Object.entries(json.variable)) {
+      expect(v).toMatchObject({ type: 'string', nullable: false, default: '', validation: [{ condition: `\${var.${name} != ""}`, error_message: `TF_VAR_${name} is not set.` }] });
+    }
+    expect(Object.keys(json.variable).sort()).toEqual(['UMS_DB_PASSWORD', 'UMS_NETWORK_TOKEN', 'vsphere_password', 'vsphere_server', 'vsphere_user']);
     const [first, second, , lb] = vms(json);
     expect(first!.extra_config['guestinfo.ums.db_password']).toBe('${var.UMS_DB_PASSWORD}');
     expect(first!.extra_config).not.toHaveProperty('guestinfo.ums.network_token');
