@@ -51,7 +51,8 @@ export const objectKeys: Readonly<Record<string, readonly string[]>> = {
     "ntpServers",
     "firstAddress",
     "deviceCidrs",
-    "adminCidrs"
+    "adminCidrs",
+    "adminSshKeys"
   ],
   "/spec/nodes/*": [
     "name",

@@ -279,6 +279,12 @@ export interface NetworkSpec {
    * Items: an IPv4 network in CIDR notation such as 10.20.0.0/24
    */
   adminCidrs: string[];
+  /**
+   * Public SSH keys of the operators, one OpenSSH authorized_keys line each (key type, base64 key, optional comment; no options): cloud-init installs them for root on every host (password login off), and SSH (TCP 22) is open only from adminCidrs (firewall matrix row ssh-admin). Needed for the deploy order's ssh root@<first-server-ip> (fetching the network token) and for updates. Default: none, and no SSH login.
+   *
+   * @maxItems 32
+   */
+  adminSshKeys?: string[];
 }
 /**
  * VM sizes per role. A co-located host (server and load balancer) uses the server size.
