@@ -7,6 +7,7 @@
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
+import { builtinModules } from 'node:module';
 import * as path from 'node:path';
 import { repoRoot, tempDir } from '../helpers/cli';
 
@@ -43,6 +44,18 @@ describe('examples/typescript-app', () => {
     expect(fs.existsSync(path.join(pkg, 'dist', 'index.d.ts'))).toBe(true);
     expect(fs.existsSync(path.join(pkg, 'constructs'))).toBe(false);
     expect(fs.existsSync(path.join(pkg, '__tests__'))).toBe(false);
+    // Everything the shipped code loads is Node.js itself or a dependency (never a devDependency).
+    const { dependencies } = JSON.parse(fs.readFileSync(path.join(pkg, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const shipped = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? shipped(path.join(d, e.name)) : e.name.endsWith('.js') ? [path.join(d, e.name)] : []));
+    const loaded = new Set<string>();
+    for (const file of [...shipped(path.join(pkg, 'dist')), ...shipped(path.join(pkg, 'bin'))]) {
+      for (const m of fs.readFileSync(file, 'utf8').matchAll(/require\(["']([^"'.][^"']*)["']\)/g)) {
+        const name = m[1]!.startsWith('@') ? m[1]!.split('/').slice(0, 2).join('/') : m[1]!.split('/')[0]!;
+        if (!builtinModules.includes(name.replace(/^node:/, ''))) loaded.add(name);
+      }
+    }
+    expect([...loaded].sort()).toEqual(expect.arrayContaining(['ajv', 'cdktf', 'constructs']));
+    for (const name of loaded) expect(Object.keys(dependencies)).toContain(name);
     // The core alone, through its own export, loads without cdktf.
     const core = spawnSync(process.execPath, ['-e', "const c = require('ums-ha/core'); process.stdout.write(String(typeof c.validateValue) + ' ' + Object.keys(require.cache).some((f) => f.includes('/cdktf/')))"], { cwd: app, encoding: 'utf8' });
     expect(core.stdout).toBe('function false');
