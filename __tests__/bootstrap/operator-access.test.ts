@@ -12,6 +12,7 @@ import { renderFirewall } from '../../bootstrap/nftables';
 import { firewallMatrix } from '../../topology/firewall';
 import { validateText, validateValue } from '../../topology/validate';
 import { repoRoot, tempDir } from '../helpers/cli';
+import { decode, synthStack, vms } from '../helpers/synth';
 import { requireTools } from '../helpers/system';
 import { expectFinding, topology } from '../helpers/topology';
 
@@ -64,6 +65,20 @@ describe('operator access (network.adminSshKeys)', () => {
       const nft = renderFirewall(t, node);
       expect(nft.split('\n').filter((l) => /dport 22\b/.test(l))).toEqual([`        ip saddr @admin_nets ip daddr ${node.ip} tcp dport 22 accept comment "ssh-admin"`]);
       expect(nft).toMatch(/set admin_nets \{[^}]*elements = \{ 10\.41\.0\.0\/24, 10\.42\.0\.0\/24 \}/);
+    }
+  });
+
+  it('over time: keys added to a deployed topology change only the ignored extra_config, never a running host', () => {
+    const v1 = synthStack({ topology: topology({ devices: 120000 }) }).json;
+    const v2 = synthStack({ topology: topology({ devices: 120000 }, { adminSshKeys: [KEY] }) }).json;
+    const withoutUserData = (json: typeof v1) =>
+      JSON.stringify(json, (k, v) => (k === 'guestinfo.userdata' ? '<user-data>' : v));
+    expect(withoutUserData(v2)).toBe(withoutUserData(v1));
+    const [before, after] = [vms(v1), vms(v2)];
+    for (let i = 0; i < after.length; i++) {
+      expect(after[i]!.lifecycle.ignore_changes).toContain('extra_config');
+      expect(decode(before[i]!, 'guestinfo.userdata')).not.toContain('ssh_authorized_keys');
+      expect(parseYaml(decode(after[i]!, 'guestinfo.userdata')).ssh_authorized_keys).toEqual([KEY]);
     }
   });
 
