@@ -280,7 +280,7 @@ export interface NetworkSpec {
    */
   adminCidrs: string[];
   /**
-   * Public SSH keys of the operators, one OpenSSH authorized_keys line each (key type, base64 key, optional comment; no options): cloud-init installs them for root on every host (password login off), and SSH (TCP 22) is open only from adminCidrs (firewall matrix row ssh-admin). Needed for the deploy order's ssh root@<first-server-ip> (fetching the network token) and for updates. Default: none, and no SSH login.
+   * Public SSH keys of the operators, one OpenSSH authorized_keys line each (key type, base64 key, optional comment; no options): cloud-init installs them for root on every host (password login off), and SSH (TCP 22) is open only from adminCidrs (firewall matrix row ssh-admin). Needed for the deploy order's ssh root@<first-server-ip> (fetching the network token) and for updates. Applied at a host's first boot: a later change reaches new or replaced hosts only. Default: none, and no SSH login.
    *
    * @maxItems 32
    *
