@@ -31,7 +31,6 @@ import { withoutTokenStackTraces } from './stacks/token-stack-traces';
 import { lockOutdir, makeTempOutdir, prepareOutdir, publishOutdir } from './app/outdir';
 import { readBackendFile } from './app/backend-file';
 import type { UmsHaTopologyDocument } from './topology/generated/topology-types';
-import { buildReport, renderReportMarkdown } from './topology/report';
 import { writeExternalLoadBalancer } from './topology/external-lb';
 import { formatFinding, type ValidationResult } from './topology/validate';
 
@@ -82,15 +81,11 @@ interface AcceptedTopology {
 }
 
 /**
- * Writes the files beside cdktf's cdk.tf.json (or cdk.tf) in a stack's folder of this run: the
- * sizing review, for reviewers of the synthesized output. Every per-stack file is written here,
- * into the run's temporary folder, so that it moves into place with the stack.
+ * Writes the files beside cdktf's cdk.tf.json (or cdk.tf) in a stack's folder of this run, into the
+ * run's temporary folder, so that they move into place with the stack. (The stack itself writes its
+ * sizing review, sizing-report.md and .json, as it does in a TypeScript app of one's own.)
  */
 function writeStackFolder(dir: string, stack: AcceptedTopology): void {
-  const report = buildReport(stack.result);
-  if (!report) return;
-  fs.writeFileSync(path.join(dir, 'sizing-report.md'), renderReportMarkdown(report));
-  fs.writeFileSync(path.join(dir, 'sizing-report.json'), `${JSON.stringify({ file: stack.file, ...report }, null, 2)}\n`);
   // loadBalancing external: the load balancer's HAProxy configuration (docs/external-load-balancer.md).
   if (stack.result.topology) writeExternalLoadBalancer(dir, stack.result.topology);
 }

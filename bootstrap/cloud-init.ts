@@ -5,7 +5,7 @@
  *
  * Metadata (JSON): instance-id, local-hostname and a netplan v2 static configuration of the HA NIC
  * (the VMware datasource reads it; no vSphere guest customization, which can revert to DHCP).
- * User data: host name; chrony with the topology's NTP servers (the servers of an HA network must
+ * User data: host name; the operators' SSH keys for root (network.adminSshKeys); chrony with the topology's NTP servers (the servers of an HA network must
  * not differ by more than one minute: seed 004, 004_f9c19963f33757ec.txt; seed 002,
  * 002_c6ce0ee242701b9d.txt); the packages the scripts need; the data disk on /opt/IGEL; the host
  * firewall (nftables.service, default-deny inbound, from the firewall matrix); the node's settings
@@ -78,10 +78,22 @@ function staticWriteFiles(): string {
   return staticItems;
 }
 
+/**
+ * Operator access (network.adminSshKeys): the keys for root (cloud-init's ssh module writes
+ * top-level keys to the default user and, with disable_root false, to root without the
+ * "login as ubuntu" prefix), password login off. The firewall opens TCP 22 only from
+ * network.adminCidrs (matrix row ssh-admin). Without keys the template's defaults stay.
+ */
+function sshConfig(t: ResolvedTopology) {
+  const keys = t.network.adminSshKeys;
+  return keys.length === 0 ? {} : { disable_root: false, ssh_pwauth: false, ssh_authorized_keys: [...keys] };
+}
+
 /** The parts of a node's cloud-config that are the same on every node of a topology. */
 function sharedConfig(t: ResolvedTopology) {
   return {
     preserve_hostname: false,
+    ...sshConfig(t),
     manage_etc_hosts: true,
     timezone: 'Etc/UTC',
     ntp: { enabled: true, ntp_client: 'chrony', servers: [...t.network.ntpServers] },

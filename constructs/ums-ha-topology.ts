@@ -4,7 +4,9 @@ import { renderNodeBootstrap, type NodeBootstrap } from '../bootstrap/cloud-init
 import type { UmsHaTopologyDocument } from '../topology/generated/topology-types';
 import type { ResolvedNode, ResolvedTopology } from '../topology/model';
 import { NO_SOURCE, type SourceMap } from '../topology/source';
-import { formatFinding, validateValue } from '../topology/validate';
+import type { Finding } from '../topology/findings';
+import { buildReport, type SizingReport } from '../topology/report';
+import { formatFinding, validateValue, type ValidationResult } from '../topology/validate';
 import { UmsHaAntiAffinity } from './anti-affinity';
 import { UmsHaValidationError } from './errors';
 import { UmsHaNetwork } from './network';
@@ -38,7 +40,7 @@ export interface UmsHaTopologyProps {
   readonly sourceFile?: string;
   /**
    * Where each value is in `sourceFile`, so validation messages carry line:column.
-   * @default - positions are 0:0
+   * @default - messages give each value's JSON pointer (`FILE#/spec/devices`) instead of a position
    */
   readonly sourceMap?: SourceMap;
   /**
@@ -54,9 +56,19 @@ export interface UmsHaTopologyProps {
 }
 
 /**
+ * Where a finding is, as messages name it: `FILE:LINE:COLUMN` when the value came from a file
+ * (a source map placed it), else `FILE#POINTER` with the JSON pointer of the value in the
+ * topology object (`broken/topology#/spec/nodes/1/ip`); the rest as `ums-ha validate` prints it.
+ */
+export function formatConstructFinding(file: string, f: Finding): string {
+  return f.line > 0 ? formatFinding(file, f) : `${file}#${f.path} ${f.severity} ${f.ruleId} ${f.message}`;
+}
+
+/**
  * An IGEL UMS HA network on vSphere. Validates the topology with the same rules and messages as
  * `ums-ha validate` and, before creating anything, throws {@link UmsHaValidationError} listing every
- * error finding; warnings become annotations. Then composes the site look-ups, the HA network,
+ * error finding (the construct then removes itself from its scope, so nothing of it is
+ * synthesized); warnings become annotations. Then composes the site look-ups, the HA network,
  * tags, the secret variables, one VM per node and the anti-affinity rules, and outputs the nodes and
  * the address devices connect to.
  */
@@ -73,16 +85,25 @@ export class UmsHaTopology extends Construct {
   /** The VMs of this phase, in install order. */
   readonly nodes: readonly UmsHaNodeVm[];
   readonly antiAffinity: UmsHaAntiAffinity;
+  /** Every finding of the validation (warnings only: an error refuses the topology). */
+  readonly findings: readonly Finding[];
+  private readonly validation: ValidationResult;
+  private sizing?: SizingReport;
 
   constructor(scope: Construct, id: string, props: UmsHaTopologyProps) {
     super(scope, id);
     const file = props.sourceFile ?? this.node.path;
-    const result = validateValue(props.topology, props.sourceMap ?? NO_SOURCE, { synthesis: true });
+    const result: ValidationResult = validateValue(props.topology, props.sourceMap ?? NO_SOURCE, { synthesis: true });
     const errors = result.findings.filter((f) => f.severity === 'error');
     if (errors.length > 0 || !result.topology) {
-      throw new UmsHaValidationError(this.node.path, errors, errors.map((f) => formatFinding(file, f)));
+      const error = new UmsHaValidationError(this.node.path, errors, errors.map((f) => formatConstructFinding(file, f)));
+      // A caller that catches the error synthesizes nothing of this topology.
+      scope.node.tryRemoveChild(id);
+      throw error;
     }
-    for (const warning of result.findings) Annotations.of(this).addWarning(formatFinding(file, warning));
+    this.findings = result.findings;
+    this.validation = result;
+    for (const warning of result.findings) Annotations.of(this).addWarning(formatConstructFinding(file, warning));
 
     const t = result.topology;
     this.topology = t;
@@ -143,6 +164,15 @@ export class UmsHaTopology extends Construct {
       t.loadBalancing === 'external' ? [t.clusterAddress] : t.nodes.filter((n) => n.roles.includes('loadBalancer')).map((n) => n.ip);
     output('device_addresses', deviceAddresses, 'Where devices connect: the IGEL load balancers (TCP 30001 for OS 11, 8443 for OS 12), or the external cluster address');
     output('deploy_phase', phase, 'first-server: only the first server exists yet; all: every node');
+  }
+
+  /**
+   * The sizing review of this topology, as `ums-ha report` gives it (render it with
+   * renderReportMarkdown); UmsHaStack writes it beside the stack. Built on first use.
+   */
+  get report(): SizingReport {
+    this.sizing ??= buildReport(this.validation)!; // defined: the topology resolved
+    return this.sizing;
   }
 }
 

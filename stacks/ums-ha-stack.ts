@@ -1,8 +1,10 @@
 import { VsphereProvider } from '@cdktf/provider-vsphere/lib/provider';
-import { LocalBackend, TerraformBackend, TerraformStack, type TerraformRemoteState } from 'cdktf';
+import * as path from 'node:path';
+import { LocalBackend, TerraformBackend, TerraformStack, type ISynthesisSession, type TerraformRemoteState } from 'cdktf';
 import type { Construct } from 'constructs';
 import { UmsHaTopology, type UmsHaTopologyProps } from '../constructs/ums-ha-topology';
 import { terraformLiteral, terraformLiterals } from '../constructs/terraform-literal';
+import { writeSizingReport } from '../topology/report-files';
 import { namedVariable } from '../constructs/variable';
 
 /** A Terraform backend block: `terraform { backend "<type>" { ...config } }`. */
@@ -65,6 +67,12 @@ export const VSPHERE_VARIABLES = { server: 'vsphere_server', user: 'vsphere_user
 /**
  * One Terraform stack per HA network: the vSphere provider (connection from the variables
  * vsphere_server, vsphere_user and vsphere_password, certificates verified) and the topology.
+ * Synthesis writes the sizing review beside the stack's cdk.tf.json (sizing-report.md and
+ * sizing-report.json, the latter with `file` when the topology came from one).
+ *
+ * A topology with an error finding throws {@link UmsHaValidationError} and the stack removes
+ * itself from the app first: an app that catches the error synthesizes no stack of it (no
+ * provider, no variables, no manifest entry).
  */
 export class UmsHaStack extends TerraformStack {
   readonly topology: UmsHaTopology;
@@ -80,6 +88,20 @@ export class UmsHaStack extends TerraformStack {
     });
     if (!props.backend && props.localStatePath !== undefined) new LocalBackend(this, { path: terraformLiteral(props.localStatePath) });
     if (props.backend) new ConfiguredBackend(this, terraformLiterals(substituteStack(props.backend.config, id) as Record<string, unknown>), props.backend.type);
-    this.topology = new UmsHaTopology(this, 'topology', props);
+    try {
+      this.topology = new UmsHaTopology(this, 'topology', props);
+    } catch (err) {
+      scope.node.tryRemoveChild(id);
+      throw err;
+    }
+    const topology = this.topology;
+    const file = props.sourceFile;
+    const stackSynthesizer = this.synthesizer;
+    this.synthesizer = {
+      synthesize: (session: ISynthesisSession) => {
+        stackSynthesizer.synthesize(session);
+        writeSizingReport(path.join(session.outdir, session.manifest.forStack(this).workingDirectory), topology.report, file);
+      },
+    };
   }
 }

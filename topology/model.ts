@@ -95,6 +95,8 @@ export interface ResolvedNetwork {
   readonly firstAddress?: string;
   readonly deviceCidrs: readonly string[];
   readonly adminCidrs: readonly string[];
+  /** Operators' public SSH keys, installed for root on every host (none: no SSH login). */
+  readonly adminSshKeys: readonly string[];
 }
 
 export interface ResolvedDatabase {

@@ -349,6 +349,7 @@ export function resolveTopology(doc: UmsHaTopologyDocument): ResolvedTopology {
       firstAddress: net.firstAddress,
       deviceCidrs: canonicalCidrs(net.deviceCidrs),
       adminCidrs: canonicalCidrs(net.adminCidrs),
+      adminSshKeys: [...(net.adminSshKeys ?? [])],
     },
     nodes,
     poolProblem,

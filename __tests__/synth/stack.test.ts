@@ -1,5 +1,12 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, TerraformStack } from 'cdktf';
 import { parse, stringify } from 'yaml';
 import { UmsHaValidationError } from '../../constructs/errors';
+import { UmsHaTopology } from '../../constructs/ums-ha-topology';
+import { UmsHaStack } from '../../stacks/ums-ha-stack';
+import { renderReportMarkdown } from '../../topology/report';
 import { NO_SOURCE } from '../../topology/source';
 import { validateText, validateValue } from '../../topology/validate';
 import { baseTopology, nodes, topology } from '../helpers/topology';
@@ -104,12 +111,16 @@ describe('UmsHaStack: secrets', () => {
   const secretPassword = 'pw-5f1e0c8a-never-in-json';
   const secretToken = 'token-1b2c3d4e-never-in-json';
 
-  it('declares the secrets as sensitive variables with no default and passes them by reference', () => {
+  it('declares the secrets as sensitive variables that refuse to be unset, and passes them by reference', () => {
     const { json, text } = synthStack({ topology: topology({ devices: 120000 }) });
     for (const name of ['UMS_DB_PASSWORD', 'UMS_NETWORK_TOKEN', 'vsphere_password']) {
       expect(json.variable[name]).toMatchObject({ sensitive: true });
-      expect(json.variable[name]).not.toHaveProperty('default');
     }
+    // Every variable: empty when unset (so Terraform never prompts), and then refused with one line naming it.
+    for (const [name, v] of Object.entries(json.variable)) {
+      expect(v).toMatchObject({ type: 'string', nullable: false, default: '', validation: [{ condition: `\${var.${name} != ""}`, error_message: `TF_VAR_${name} is not set.` }] });
+    }
+    expect(Object.keys(json.variable).sort()).toEqual(['UMS_DB_PASSWORD', 'UMS_NETWORK_TOKEN', 'vsphere_password', 'vsphere_server', 'vsphere_user']);
     const [first, second, , lb] = vms(json);
     expect(first!.extra_config['guestinfo.ums.db_password']).toBe('${var.UMS_DB_PASSWORD}');
     expect(first!.extra_config).not.toHaveProperty('guestinfo.ums.network_token');
@@ -175,7 +186,64 @@ describe('UmsHaTopology: validation before any resource', () => {
     const e = error as UmsHaValidationError;
     expect(e.code).toBe('UMS_HA_INVALID_TOPOLOGY');
     expect(e.findings.map((f) => f.ruleId)).toContain(ruleId);
-    expect(e.message).toContain(`site.yaml:0:0 error ${ruleId} `);
+    // No source map: the finding names the value by its JSON pointer, never a 0:0 position.
+    expect(e.message).toMatch(new RegExp(`\\nsite\\.yaml#/spec/\\S* error ${ruleId} `));
+    expect(e.message).not.toContain(':0:0');
+  });
+
+  it('names each error by JSON pointer on the construct path, and by line:column when a source map places it', () => {
+    const doc = topology({ devices: 120000, servers: 2 });
+    const refusal = (props: Partial<Parameters<typeof synthStack>[0]>) => {
+      try {
+        synthStack({ topology: doc, ...props });
+      } catch (err) {
+        return err as UmsHaValidationError;
+      }
+      throw new Error('expected a refusal');
+    };
+    expect(refusal({}).message).toContain(`\n${doc.metadata.name}/topology#/spec/servers error UMS-SIZE-001 `);
+    const read = validateText(stringify(doc), { synthesis: true });
+    const line = stringify(doc).split('\n').findIndex((l) => /^\s+servers: 2$/.test(l)) + 1;
+    expect(line).toBeGreaterThan(0);
+    expect(refusal({ topology: read.value as typeof doc, sourceMap: read.source, sourceFile: 'site.yaml' }).message).toMatch(
+      new RegExp(`\\nsite\\.yaml:${line}:\\d+ error UMS-SIZE-001 `),
+    );
+  });
+
+  it('leaves no stack behind when the app catches the error: nothing written, nothing in manifest.json', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `ums-ha-refused-${process.pid}-`));
+    try {
+      const app = new App({ outdir });
+      new UmsHaStack(app, 'good', { topology: topology() });
+      expect(() => new UmsHaStack(app, 'bad', { topology: topology({ devices: 120000, servers: 2 }) })).toThrow(UmsHaValidationError);
+      // A construct of one's own stack is removed the same way.
+      const own = new TerraformStack(app, 'own');
+      expect(() => new UmsHaTopology(own, 'topology', { topology: topology({ devices: 'many' }) as never })).toThrow(UmsHaValidationError);
+      expect(own.node.children).toEqual([]);
+      app.synth();
+      const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+      expect(Object.keys(manifest.stacks).sort()).toEqual(['good', 'own']);
+      expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['good', 'own']);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes the sizing review the construct exposes beside the stack', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `ums-ha-report-${process.pid}-`));
+    try {
+      const app = new App({ outdir });
+      const stack = new UmsHaStack(app, 'in-code', { topology: topology({ devices: 120000 }) });
+      expect(stack.topology.report).toMatchObject({ topology: 'test-site', devices: 120000, servers: { count: 3 }, valid: true });
+      expect(stack.topology.report).toBe(stack.topology.report);
+      app.synth();
+      const dir = path.join(outdir, 'stacks', 'in-code');
+      expect(fs.readFileSync(path.join(dir, 'sizing-report.md'), 'utf8')).toBe(renderReportMarkdown(stack.topology.report));
+      // From code there is no file: the JSON is the report itself.
+      expect(JSON.parse(fs.readFileSync(path.join(dir, 'sizing-report.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(stack.topology.report)));
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
   });
 
   it('lists every error at once', () => {

@@ -109,8 +109,12 @@ function synthesizer(identity: boolean) {
   };
 }
 
-/** Positions Terraform does not read as templates (traversals, cdktf's comments). */
-const NOT_TEMPLATE = [/\/\/\/$|\/\/\//, /\/lifecycle\/ignore_changes\//, /^\/terraform\/required_providers\//];
+/**
+ * Positions Terraform does not read as templates (traversals, cdktf's comments), and the one
+ * expression ums-ha writes on purpose: each variable's unset check, `${var.<name> != ""}`, built
+ * from the variable's name (a schema-checked identifier), never from free text.
+ */
+const NOT_TEMPLATE = [/\/\/\/$|\/\/\//, /\/lifecycle\/ignore_changes\//, /^\/terraform\/required_providers\//, /^\/variable\/[A-Za-z_][A-Za-z0-9_]*\/validation\/\d+\/condition$/];
 /** A reference cdktf wrote for a token: `${data.x.y.id}`, `${var.x}`, `${element(data.x.y, 0)}`. */
 const REFERENCE = /^\$\{(element\()?(data\.)?[a-z_][a-z0-9_]*(\.[A-Za-z0-9_-]+|\[\d+\])+(, 0\))?\}$/;
 

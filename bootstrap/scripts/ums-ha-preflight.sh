@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # ums-ha-preflight: checks, before the UMS is installed, what the UMS HA Health Check would only
-# find afterwards: memory and disk against the documented minimums, clock skew within 60 s of NTP,
-# /root writable, the database port, every other HA host on the ports of the firewall matrix, and
-# UDP broadcast on the HA VLAN. Prints a table; exits 1 when a check fails.
+# find afterwards: the VM template's contract (cloud-init with the VMware guestinfo datasource, the
+# programs the bootstrap calls), memory and disk against the documented minimums, clock skew
+# within 60 s of NTP, /root writable, the database port, every other HA host on the ports of the
+# firewall matrix, and UDP broadcast on the HA VLAN. Prints a table; exits 1 when a check fails.
 #
 #   ums-ha-preflight [--peers=fail|warn] [--only=CHECK]
 #     --peers=warn   unreachable HA hosts are warnings (used during install: peers may still boot)
-#     --only=CHECK   run one check: memory, disk, clock, root, database, peers, broadcast
+#     --only=CHECK   run one check: template, memory, disk, clock, root, database, peers, broadcast
+#
+# `--only=template` needs no settings file: run it on a VM cloned from the template before the
+# first deploy (docs/bootstrap.md, "The VM template").
 #
 # A peer port that refuses the connection passes: the firewall let it through and nothing listens
 # yet (before install). A port that does not answer at all is filtered: it fails.
@@ -31,12 +35,14 @@ for arg in "$@"; do
       ;;
   esac
 done
-if [ ! -r "$CONF" ]; then
-  printf 'ums-ha-preflight: cannot read %s\n' "$CONF" >&2
-  exit 2
+if [ "$only" != "template" ]; then
+  if [ ! -r "$CONF" ]; then
+    printf 'ums-ha-preflight: cannot read %s\n' "$CONF" >&2
+    exit 2
+  fi
+  # shellcheck source=/dev/null
+  . "$CONF"
 fi
-# shellcheck source=/dev/null
-. "$CONF"
 
 failed=0
 row() { printf '%-10s %-28s %-5s %s\n' "$1" "$2" "$3" "$4"; }
@@ -65,6 +71,87 @@ tcp_probe() {
 }
 
 row "CHECK" "TARGET" "RESULT" "DETAIL"
+
+# The template contract (docs/bootstrap.md): each program the bootstrap calls, the package that
+# brings it on Debian and Ubuntu, and who calls it. cloud-init installs chrony, nftables, expect,
+# curl, socat and open-vm-tools at first boot when the template lacks them; everything else must
+# be in the template.
+TEMPLATE_PROGRAMS=(
+  "vmware-rpctool:open-vm-tools:the VMware datasource reads guestinfo with it, ums-ha-install takes and blanks the secrets"
+  "chronyc:chrony:time sync (cloud-init ntp) and the clock check"
+  "nft:nftables:the host firewall (nftables.service)"
+  "expect:expect:the installer driver"
+  "curl:curl:the installer download"
+  "socat:socat:the broadcast check"
+  "sgdisk:gdisk:cloud-init disk_setup partitions the data disk (GPT)"
+  "blkid:util-linux:cloud-init disk_setup and fs_setup"
+  "lsblk:util-linux:cloud-init disk_setup"
+  "blockdev:util-linux:cloud-init disk_setup"
+  "mkfs.ext4:e2fsprogs:cloud-init fs_setup formats the data disk"
+  "mount:mount:the data disk on /opt/IGEL"
+  "systemctl:systemd:nftables.service and the post-install checks"
+  "ss:iproute2:the post-install port checks"
+  "sha256sum:coreutils:the installer checksum"
+  "timeout:coreutils:the peer and database checks"
+  "mktemp:coreutils:the installer download"
+  "df:coreutils:the disk check"
+  "awk:gawk or mawk:the memory, disk and clock checks"
+  "grep:grep:the peer checks"
+)
+MIN_CLOUD_INIT="21.3"
+
+# version_at_least HAVE WANT: whether the dotted version HAVE (e.g. 22.4.2) is at least WANT
+version_at_least() {
+  local -a have want
+  local i
+  IFS=. read -r -a have <<<"$1"
+  IFS=. read -r -a want <<<"$2"
+  for i in 0 1 2; do
+    [[ "${have[i]:-0}" =~ ^[0-9]+$ ]] || return 1
+    if ((10#${have[i]:-0} != 10#${want[i]:-0})); then
+      ((10#${have[i]:-0} > 10#${want[i]:-0}))
+      return
+    fi
+  done
+}
+
+if wanted template; then
+  template_ok=1
+  if ! command -v cloud-init >/dev/null 2>&1; then
+    bad template "cloud-init" "not found (package cloud-init ${MIN_CLOUD_INIT} or later: it applies the node's guestinfo.userdata)"
+    template_ok=0
+  else
+    # "/usr/bin/cloud-init 22.4.2" (Debian appends -1+deb12u4 to the package, not to this)
+    ci_version="$(cloud-init --version 2>&1 || true)"
+    ci_version="${ci_version##* }"
+    ci_version="${ci_version%%-*}"
+    if ! version_at_least "$ci_version" "$MIN_CLOUD_INIT"; then
+      bad template "cloud-init" "version ${ci_version:-unknown} < ${MIN_CLOUD_INIT} (no VMware guestinfo datasource)"
+      template_ok=0
+    fi
+    ds_platform="$(cloud-init query v1.platform 2>/dev/null || true)"
+    ds_sub="$(cloud-init query v1.subplatform 2>/dev/null || true)"
+    if [ -z "$ds_platform" ]; then
+      bad template "datasource" "cloud-init has no instance data (not booted with cloud-init, or cloud-init clean was not run before the template was made)"
+      template_ok=0
+    elif [ "$ds_platform" != "vmware" ] || [ "${ds_sub#guestinfo}" = "$ds_sub" ]; then
+      bad template "datasource" "booted with ${ds_platform} ${ds_sub}, not VMware guestinfo (put VMware in datasource_list, /etc/cloud/cloud.cfg.d/)"
+      template_ok=0
+    fi
+  fi
+  for entry in "${TEMPLATE_PROGRAMS[@]}"; do
+    program="${entry%%:*}"
+    rest="${entry#*:}"
+    if ! command -v "$program" >/dev/null 2>&1; then
+      bad template "$program" "not found (package ${rest%%:*}: ${rest#*:})"
+      template_ok=0
+    fi
+  done
+  if ! command -v sshd >/dev/null 2>&1; then
+    warn template "sshd" "not found (package openssh-server): network.adminSshKeys cannot log in"
+  fi
+  if [ "$template_ok" -eq 1 ]; then pass template "cloud-init, ${#TEMPLATE_PROGRAMS[@]} programs" "cloud-init ${ci_version} on VMware guestinfo, every program present"; fi
+fi
 
 if wanted memory; then
   mem_kb="$(awk '/^MemTotal:/ { print $2 }' "$MEMINFO")"

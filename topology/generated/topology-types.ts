@@ -279,6 +279,14 @@ export interface NetworkSpec {
    * Items: an IPv4 network in CIDR notation such as 10.20.0.0/24
    */
   adminCidrs: string[];
+  /**
+   * Public SSH keys of the operators, one OpenSSH authorized_keys line each (key type, base64 key, optional comment; no options): cloud-init installs them for root on every host (password login off), and SSH (TCP 22) is open only from adminCidrs (firewall matrix row ssh-admin). Needed for the deploy order's ssh root@<first-server-ip> (fetching the network token) and for updates. Applied at a host's first boot: a later change reaches new or replaced hosts only. Default: none, and no SSH login.
+   *
+   * @maxItems 32
+   *
+   * Items: one OpenSSH public key line: the key type (ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256/384/521, sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com), a space, the base64 key and an optional comment, without options or line breaks (as in id_ed25519.pub)
+   */
+  adminSshKeys?: string[];
 }
 /**
  * VM sizes per role. A co-located host (server and load balancer) uses the server size.
