@@ -18,7 +18,7 @@ import { App } from 'cdktf';
 import { expandInputs, describeFsError } from './topology/files';
 import { readTopology } from './topology/read';
 import type { DeployPhase } from './constructs/ums-ha-topology';
-import { UmsHaStack, type BackendConfig } from './stacks/ums-ha-stack';
+import { UmsHaStack, type BackendConfig, type UmsHaStackProps } from './stacks/ums-ha-stack';
 import { withoutTokenStackTraces } from './stacks/token-stack-traces';
 import type { UmsHaTopologyDocument } from './topology/generated/topology-types';
 import { buildReport, renderReportMarkdown } from './topology/report';
@@ -50,6 +50,17 @@ const DEPLOY_PHASES: readonly DeployPhase[] = ['first-server', 'all'];
 function nameOf(value: unknown): string | undefined {
   const name = (value as { metadata?: { name?: unknown } } | null)?.metadata?.name;
   return typeof name === 'string' && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name) ? name : undefined;
+}
+
+type StackClass = new (scope: App, id: string, props: UmsHaStackProps) => unknown;
+
+/**
+ * The stack class of a topology's platform. The AWS stack (and the AWS provider bindings) load only
+ * when a topology is for aws, so an app of vSphere files alone never reads them.
+ */
+function stackClass(doc: UmsHaTopologyDocument): StackClass {
+  if (doc.spec.platform === 'aws') return (require('./stacks/ums-ha-aws-stack') as typeof import('./stacks/ums-ha-aws-stack')).UmsHaAwsStack;
+  return UmsHaStack;
 }
 
 export function synthesize(options: SynthesizeOptions): SynthesizeResult {
@@ -97,7 +108,7 @@ function synthesizeAll(options: SynthesizeOptions): SynthesizeResult {
       continue;
     }
     byName.set(name, file);
-    new UmsHaStack(app, name, {
+    new (stackClass(result.document as UmsHaTopologyDocument))(app, name, {
       topology: result.document as UmsHaTopologyDocument,
       sourceFile: file,
       sourceMap: result.source,

@@ -1,16 +1,11 @@
 import { VsphereProvider } from '@cdktf/provider-vsphere/lib/provider';
-import { TerraformBackend, TerraformStack, type TerraformRemoteState } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { UmsHaTopology, type UmsHaTopologyProps } from '../constructs/ums-ha-topology';
 import { namedVariable } from '../constructs/variable';
+import { addBackend, type BackendConfig } from './backend';
 
-/** A Terraform backend block: `terraform { backend "<type>" { ...config } }`. */
-export interface BackendConfig {
-  /** Backend type, e.g. `s3`, `azurerm`, `gcs`, `pg`, `http`, `remote`. */
-  readonly type: string;
-  /** Its settings; the text `{stack}` in any string value becomes the stack name. */
-  readonly config: Readonly<Record<string, unknown>>;
-}
+export type { BackendConfig } from './backend';
 
 /** Props of {@link UmsHaStack}. */
 export interface UmsHaStackProps extends UmsHaTopologyProps {
@@ -20,36 +15,6 @@ export interface UmsHaStackProps extends UmsHaTopologyProps {
    * @default - the local backend (terraform.<stack>.tfstate in the stack's folder)
    */
   readonly backend?: BackendConfig;
-}
-
-/** A backend of any type, from {@link BackendConfig} (replaces cdktf's default local backend). */
-class ConfiguredBackend extends TerraformBackend {
-  constructor(
-    scope: Construct,
-    private readonly settings: Readonly<Record<string, unknown>>,
-    type: string,
-  ) {
-    super(scope, 'backend', type);
-  }
-
-  protected synthesizeAttributes(): { [name: string]: unknown } {
-    return { ...this.settings };
-  }
-
-  protected synthesizeHclAttributes(): { [name: string]: unknown } {
-    return Object.fromEntries(Object.entries(this.settings).map(([k, value]) => [k, { value, type: 'simple' }]));
-  }
-
-  getRemoteStateDataSource(): TerraformRemoteState {
-    throw new Error('ums-ha stacks do not read each other\'s state');
-  }
-}
-
-function substituteStack(value: unknown, stack: string): unknown {
-  if (typeof value === 'string') return value.split('{stack}').join(stack);
-  if (Array.isArray(value)) return value.map((v) => substituteStack(v, stack));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteStack(v, stack)]));
-  return value;
 }
 
 /** The vCenter connection as variables; the password is sensitive. */
@@ -71,7 +36,7 @@ export class UmsHaStack extends TerraformStack {
       password: variable(VSPHERE_VARIABLES.password, 'vCenter password (TF_VAR_vsphere_password)', true),
       allowUnverifiedSsl: false,
     });
-    if (props.backend) new ConfiguredBackend(this, substituteStack(props.backend.config, id) as Record<string, unknown>, props.backend.type);
+    if (props.backend) addBackend(this, id, props.backend);
     this.topology = new UmsHaTopology(this, 'topology', props);
   }
 }

@@ -13,7 +13,8 @@
  * pool that runs out) are recorded for the rules, never thrown.
  */
 import type { UmsHaTopologyDocument, NodeSpec } from './generated/topology-types';
-import { fromInt, isHostAddress, parseSubnet, toInt } from './ipv4';
+import { AWS_RESERVED_LEADING_ADDRESSES } from './aws-addresses';
+import { fromInt, isHostAddress, parseSubnet, toInt, type Subnet } from './ipv4';
 import {
   CO_LOCATED_MAX_DEVICES,
   DEFAULT_DATABASE_PORTS,
@@ -94,6 +95,30 @@ function canonicalCidrs(cidrs: readonly string[]): string[] {
   return [...new Set(cidrs)].sort((x, y) => key(x) - key(y));
 }
 
+interface AddressPool {
+  readonly subnet: Subnet | undefined;
+  readonly first: number | undefined;
+  cursor: number | undefined;
+}
+
+/**
+ * Where nodes without an ip take addresses from: network.firstAddress in network.cidr; on aws,
+ * each subnet of aws.subnets from its firstAddress or its fifth address (AWS reserves the first
+ * four and the last address of every subnet).
+ */
+function addressPools(doc: UmsHaTopologyDocument, networkSubnet: Subnet | undefined): AddressPool[] {
+  const spec = doc.spec;
+  if ((spec.platform ?? 'vsphere') === 'aws' && spec.aws) {
+    return spec.aws.subnets.map((s) => {
+      const subnet = parseSubnet(s.cidr);
+      const first = s.firstAddress !== undefined ? toInt(s.firstAddress) : subnet ? subnet.network + AWS_RESERVED_LEADING_ADDRESSES : undefined;
+      return { subnet, first, cursor: first };
+    });
+  }
+  const first = spec.network.firstAddress === undefined ? undefined : toInt(spec.network.firstAddress);
+  return [{ subnet: networkSubnet, first, cursor: first }];
+}
+
 /** Resolves a schema-valid topology document. */
 export function resolveTopology(doc: UmsHaTopologyDocument): ResolvedTopology {
   const spec = doc.spec;
@@ -149,28 +174,39 @@ export function resolveTopology(doc: UmsHaTopologyDocument): ResolvedTopology {
     const n = a === undefined ? undefined : toInt(a);
     if (n !== undefined) taken.add(n);
   }
-  const first = net.firstAddress === undefined ? undefined : toInt(net.firstAddress);
-  let cursor = first;
+  // One pool (network.firstAddress in network.cidr), or on aws one per subnet, taken in turn so the
+  // servers spread over the availability zones (topology/aws.ts).
+  const pools = addressPools(doc, subnet);
   const unassigned: string[] = [];
+  const failed: AddressPool[] = [];
+  let turn = 0;
   const ips = ordered.map((n) => {
     if (n.ip !== undefined) return n.ip;
-    if (!subnet || cursor === undefined || !isHostAddress(subnet, cursor)) {
+    const pool = pools[turn++ % pools.length] as AddressPool;
+    const range = pool.subnet;
+    if (!range || pool.cursor === undefined || !isHostAddress(range, pool.cursor)) {
       unassigned.push(n.name);
+      failed.push(pool);
       return null;
     }
-    while (cursor <= subnet.broadcast && (taken.has(cursor) || !isHostAddress(subnet, cursor))) cursor++;
-    if (cursor > subnet.broadcast || !isHostAddress(subnet, cursor)) {
+    while (pool.cursor <= range.broadcast && (taken.has(pool.cursor) || !isHostAddress(range, pool.cursor))) pool.cursor++;
+    if (pool.cursor > range.broadcast || !isHostAddress(range, pool.cursor)) {
       unassigned.push(n.name);
+      failed.push(pool);
       return null;
     }
-    taken.add(cursor);
-    return fromInt(cursor++);
+    taken.add(pool.cursor);
+    return fromInt(pool.cursor++);
   });
   let poolProblem: PoolProblem | undefined;
-  if (unassigned.length > 0) {
-    if (first === undefined) poolProblem = { kind: 'no-first-address', nodes: unassigned };
-    else if (!subnet || !isHostAddress(subnet, first)) poolProblem = { kind: 'first-address-outside', nodes: unassigned };
-    else poolProblem = { kind: 'exhausted', nodes: unassigned, from: fromInt(first), last: fromInt(subnet.prefixLength >= 31 ? subnet.broadcast : subnet.broadcast - 1) };
+  const pool = failed[0];
+  if (pool) {
+    if (pool.first === undefined) poolProblem = { kind: 'no-first-address', nodes: unassigned };
+    else if (!pool.subnet || !isHostAddress(pool.subnet, pool.first)) poolProblem = { kind: 'first-address-outside', nodes: unassigned };
+    else {
+      const range = pool.subnet;
+      poolProblem = { kind: 'exhausted', nodes: unassigned, from: fromInt(pool.first), last: fromInt(range.prefixLength >= 31 ? range.broadcast : range.broadcast - 1) };
+    }
   }
 
   const nodes: ResolvedNode[] = ordered.map((n, index) => ({
@@ -234,5 +270,6 @@ export function resolveTopology(doc: UmsHaTopologyDocument): ResolvedTopology {
     installer: { url: spec.installer.url, sha256: spec.installer.sha256 },
     networkToken: { mode: spec.networkToken.mode, variable: spec.networkToken.variable },
     vsphere: spec.vsphere,
+    aws: spec.aws,
   };
 }
