@@ -206,3 +206,50 @@ describe('UmsHaAwsStack: refusals', () => {
     }
   });
 });
+
+describe('UmsHaAwsStack over time (v1 deployed, v2 changed)', () => {
+  it('a new device network adds its security group rules and leaves every deployed resource of v1 as it was; running hosts keep their v1 host firewall', () => {
+    const v1 = synthAwsStack({ topology: example }).json;
+    const changed = JSON.parse(JSON.stringify(example)) as UmsHaTopologyDocument;
+    changed.spec.network.deviceCidrs = [...changed.spec.network.deviceCidrs, '192.168.50.0/24'];
+    const v2 = synthAwsStack({ topology: changed }).json;
+    for (const type of Object.keys(v1.resource)) {
+      for (const [name, body] of Object.entries(v1.resource[type]!)) {
+        // Every v1 resource keeps its address and its attributes: nothing is replaced on the running
+        // hosts. Their user data differs (the host firewall lists the new network) but is ignored
+        // after creation: a running v1 host keeps its v1 nftables rules until it is replaced.
+        if (type === 'aws_instance') {
+          const { user_data_base64: u2, ...rest2 } = v2.resource[type]![name] as Record<string, unknown>;
+          const { user_data_base64: u1, ...rest1 } = body as Record<string, unknown>;
+          expect(rest2).toEqual(rest1);
+          expect(instanceUserData({ user_data_base64: u1 })).not.toContain('192.168.50.0/24');
+          expect(instanceUserData({ user_data_base64: u2 })).toContain('192.168.50.0/24');
+          expect((rest2.lifecycle as { ignore_changes: string[] }).ignore_changes).toContain('user_data_base64');
+        } else expect(v2.resource[type]![name]).toEqual(body);
+      }
+    }
+    const added = Object.keys(v2.resource.aws_vpc_security_group_ingress_rule!).filter((k) => !(k in v1.resource.aws_vpc_security_group_ingress_rule!));
+    expect(added.length).toBeGreaterThan(0);
+    for (const k of added) expect(v2.resource.aws_vpc_security_group_ingress_rule![k]!.cidr_ipv4).toBe('192.168.50.0/24');
+  });
+
+  it('a changed bootstrap or image does not touch running hosts (ignored after creation), a new server only adds', () => {
+    const v1 = synthAwsStack({ topology: example }).json;
+    const changed = JSON.parse(JSON.stringify(example)) as UmsHaTopologyDocument;
+    changed.spec.network.ntpServers = ['10.60.0.123'];
+    changed.spec.aws = { ...changed.spec.aws!, ami: 'ami-0ffffffffffffffff' };
+    changed.spec.servers = 3;
+    const v2 = synthAwsStack({ topology: changed }).json;
+    const i1 = v1.resource.aws_instance as Record<string, Record<string, any>>;
+    const i2 = v2.resource.aws_instance as Record<string, Record<string, any>>;
+    expect(Object.keys(i2)).toEqual([...Object.keys(i1), 'ums3']);
+    for (const name of Object.keys(i1)) {
+      expect(i2[name]!.lifecycle.ignore_changes).toEqual(expect.arrayContaining(['ami', 'user_data_base64']));
+      expect(i2[name]!.user_data_replace_on_change).toBe(false);
+      const { ami: _a, user_data_base64: _u, ...rest2 } = i2[name]!;
+      const { ami: _b, user_data_base64: _v, ...rest1 } = i1[name]!;
+      expect(rest2).toEqual(rest1);
+    }
+    expect(Object.keys(v2.resource.aws_lb_target_group_attachment!)).toEqual(expect.arrayContaining(Object.keys(v1.resource.aws_lb_target_group_attachment!)));
+  });
+});

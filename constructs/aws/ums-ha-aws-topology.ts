@@ -99,7 +99,7 @@ export class UmsHaAwsTopology extends Construct {
     const output = (name: string, value: unknown, description: string) => new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
     output(
       'nodes',
-      built.map((n) => ({ name: n.name, host: n.vmName, roles: n.roles.join(','), ip: n.ip, zone: aws.subnets[nodeSubnetIndex(aws, n)!]!.availabilityZone })),
+      built.map((n) => ({ name: n.name, host: terraformLiteral(n.vmName), roles: n.roles.join(','), ip: n.ip, zone: terraformLiteral(aws.subnets[nodeSubnetIndex(aws, n)!]!.availabilityZone) })),
       'The HA hosts of this deploy phase, in install order',
     );
     output('instance_ids', instanceIds, 'EC2 instance ids of the HA hosts of this deploy phase, in install order');
