@@ -26,7 +26,7 @@ import { expandInputs } from './topology/files';
 import { readTopology } from './topology/read';
 import { withDuplicateNames } from './topology/duplicate-names';
 import type { DeployPhase } from './constructs/ums-ha-topology';
-import { UmsHaStack, type BackendConfig } from './stacks/ums-ha-stack';
+import { UmsHaStack, type BackendConfig, type UmsHaStackProps } from './stacks/ums-ha-stack';
 import { withoutTokenStackTraces } from './stacks/token-stack-traces';
 import { lockOutdir, makeTempOutdir, prepareOutdir, publishOutdir } from './app/outdir';
 import { readBackendFile } from './app/backend-file';
@@ -67,6 +67,17 @@ function nameOf(value: unknown): string | undefined {
 /** The output folder these options write: options.outdir, else CDKTF_OUTDIR, else cdktf.out. */
 export function outdirOf(options: Pick<SynthesizeOptions, 'outdir'>): string {
   return options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
+}
+
+type StackClass = new (scope: App, id: string, props: UmsHaStackProps) => unknown;
+
+/**
+ * The stack class of a topology's platform. The AWS stack (and the AWS provider bindings) load only
+ * when a topology is for aws, so an app of vSphere files alone never reads them.
+ */
+function stackClass(doc: UmsHaTopologyDocument): StackClass {
+  if (doc.spec.platform === 'aws') return (require('./stacks/ums-ha-aws-stack') as typeof import('./stacks/ums-ha-aws-stack')).UmsHaAwsStack;
+  return UmsHaStack;
 }
 
 export function synthesize(options: SynthesizeOptions): SynthesizeResult {
@@ -138,7 +149,7 @@ function synthesizeAll(options: SynthesizeOptions): SynthesizeResult {
       // Terraform runs in the stack's folder: local state in the working directory, named relative to
       // that folder, so the stack works from another checkout or a CI runner.
       const localStatePath = path.relative(path.resolve(outdir, 'stacks', stack.name), path.resolve(`terraform.${stack.name}.tfstate`));
-      new UmsHaStack(app, stack.name, {
+      new (stackClass(stack.result.document as UmsHaTopologyDocument))(app, stack.name, {
         topology: stack.result.document as UmsHaTopologyDocument,
         sourceFile: stack.file,
         sourceMap: stack.result.source,

@@ -10,11 +10,15 @@ import { Testing } from 'cdktf';
 import { stringify } from 'yaml';
 import { decodeGuestinfo, renderUserData } from '../bootstrap/cloud-init';
 import { synthesize } from '../main';
+import { gunzipSync } from 'node:zlib';
+import { UmsHaAwsStack } from '../stacks/ums-ha-aws-stack';
 import { UmsHaStack } from '../stacks/ums-ha-stack';
+import type { UmsHaTopologyDocument } from '../topology/model';
+import { requiredServerDiskGb } from '../topology/resolve';
 import { buildReport, renderReportMarkdown } from '../topology/report';
 import { validateText, validateValue } from '../topology/validate';
 import { tempDir } from './helpers/cli';
-import { topology } from './helpers/topology';
+import { awsBlock, awsTopology, topology } from './helpers/topology';
 
 const RUNS = Number(process.env.UMS_HA_PROPERTY_RUNS ?? 25);
 const dir = tempDir('ums-ha-props-');
@@ -42,7 +46,51 @@ const design = fc
     );
   });
 
+/** Valid aws designs: external load balancing over 2 or 3 zones, derived servers, any device OS and firmware. */
+const awsDesign = fc
+  .record({
+    devices: fc.integer({ min: 1, max: 400_000 }),
+    extraServers: fc.integer({ min: 0, max: 2 }),
+    zones: fc.integer({ min: 2, max: 3 }),
+    os: fc.constantFrom(['os11'], ['os12'], ['os11', 'os12']),
+    retained: fc.integer({ min: 0, max: 8 }),
+  })
+  .map((d) =>
+    awsTopology({
+      devices: d.devices,
+      servers: Math.max(2, Math.ceil(d.devices / 50000)) + d.extraServers,
+      deviceOs: d.os,
+      firmware: { retainedUpdates: d.retained },
+      aws: { ...awsBlock(), subnets: ['a', 'b', 'c'].slice(0, d.zones).map((z, i) => ({ availabilityZone: `eu-central-1${z}`, cidr: `10.20.${i + 1}.0/24` })) },
+    }),
+  );
+
+function synthAny(doc: UmsHaTopologyDocument): string {
+  const app = Testing.app();
+  return Testing.synth(doc.spec.platform === 'aws' ? new UmsHaAwsStack(app, doc.metadata.name, { topology: doc }) : new UmsHaStack(app, doc.metadata.name, { topology: doc }));
+}
+
 describe('invariants (properties over generated designs)', () => {
+  it('every synthesized aws design: one instance per server over at least two zones, data volumes per UMS-RES-002', () => {
+    fc.assert(
+      fc.property(awsDesign, (doc) => {
+        const result = validateValue(doc, undefined as never, { synthesis: true });
+        expect(result.findings.filter((f) => f.severity === 'error')).toEqual([]);
+        const t = result.topology!;
+        expect(t.servers * 50000).toBeGreaterThanOrEqual(t.devices);
+        const json = JSON.parse(synthAny(doc));
+        const instances = Object.values(json.resource.aws_instance as Record<string, { tags: { Name: string }; subnet_id: string; ebs_block_device: Array<{ volume_size: number; encrypted: boolean }> }>);
+        expect(instances.map((i) => i.tags.Name).sort()).toEqual(t.nodes.map((n) => n.vmName).sort());
+        expect(new Set(instances.map((i) => i.subnet_id)).size).toBe(Math.min(t.nodes.length, doc.spec.aws!.subnets.length));
+        for (const i of instances) {
+          expect(i.ebs_block_device[0]!.encrypted).toBe(true);
+          expect(i.ebs_block_device[0]!.volume_size).toBeGreaterThanOrEqual(requiredServerDiskGb(t.firmware.retainedUpdates));
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it('every synthesized design honours the sizing rules and has exactly one VM per node on one VLAN', () => {
     fc.assert(
       fc.property(design, (doc) => {
@@ -69,18 +117,20 @@ describe('secrets (properties)', () => {
 
   it('secret values passed as variables never appear in cdk.tf.json, the report or the user-data', () => {
     fc.assert(
-      fc.property(design, secret, secret, secret, (doc, password, token, vcenter) => {
-        const env = { TF_VAR_UMS_DB_PASSWORD: password, TF_VAR_UMS_NETWORK_TOKEN: token, TF_VAR_vsphere_password: vcenter };
+      fc.property(fc.oneof(design, awsDesign), secret, secret, secret, (doc, password, token, vcenter) => {
+        const env = { TF_VAR_UMS_DB_PASSWORD: password, TF_VAR_UMS_NETWORK_TOKEN: token, TF_VAR_vsphere_password: vcenter, AWS_SECRET_ACCESS_KEY: vcenter };
         Object.assign(process.env, env);
         try {
-          const app = Testing.app();
-          const synthesized = Testing.synth(new UmsHaStack(app, doc.metadata.name, { topology: doc }));
+          const synthesized = synthAny(doc);
           const result = validateValue(doc);
           const t = result.topology!;
           const outputs = [synthesized, renderReportMarkdown(buildReport(result)!), JSON.stringify(buildReport(result)), ...t.nodes.map((n) => renderUserData(t, n))];
-          const decoded = Object.values(JSON.parse(synthesized).resource.vsphere_virtual_machine as Record<string, { extra_config: Record<string, string> }>).map((vm) =>
-            decodeGuestinfo(vm.extra_config['guestinfo.userdata'] as string, vm.extra_config['guestinfo.userdata.encoding'] as string),
-          );
+          const resources = JSON.parse(synthesized).resource;
+          const decoded = resources.aws_instance
+            ? Object.values(resources.aws_instance as Record<string, { user_data_base64: string }>).map((vm) => gunzipSync(Buffer.from(vm.user_data_base64, 'base64')).toString('utf8'))
+            : Object.values(resources.vsphere_virtual_machine as Record<string, { extra_config: Record<string, string> }>).map((vm) =>
+                decodeGuestinfo(vm.extra_config['guestinfo.userdata'] as string, vm.extra_config['guestinfo.userdata.encoding'] as string),
+              );
           for (const text of [...outputs, ...decoded]) {
             for (const s of [password, token, vcenter]) expect(text.includes(s)).toBe(false);
           }
@@ -93,7 +143,7 @@ describe('secrets (properties)', () => {
   });
 
   it('a literal secret under any secret-like key anywhere in the file is UMS-DB-002, never echoed', () => {
-    const keyName = fc.constantFrom('password', 'dbPassword', 'adminPassword', 'passwd', 'pwd', 'secret', 'clientSecret', 'token', 'networkToken', 'apiKey', 'api_key', 'privateKey', 'credentials');
+    const keyName = fc.constantFrom('password', 'dbPassword', 'adminPassword', 'passwd', 'pwd', 'secret', 'clientSecret', 'token', 'networkToken', 'apiKey', 'api_key', 'privateKey', 'credentials', 'secretAccessKey', 'aws_access_key');
     const where = fc.constantFrom([], ['spec'], ['spec', 'database'], ['spec', 'network'], ['spec', 'networkToken'], ['spec', 'installer'], ['spec', 'vsphere'], ['metadata']);
     fc.assert(
       fc.property(keyName, where, secret, (key, at, value) => {
@@ -107,6 +157,24 @@ describe('secrets (properties)', () => {
         expect(JSON.stringify(result.findings)).not.toContain(value);
       }),
       { numRuns: RUNS * 4 },
+    );
+  });
+});
+
+describe('secrets in the aws block (properties)', () => {
+  const secret = fc.string({ minLength: 16, maxLength: 40, unit: fc.constantFrom(...'abcdefghijkmnopqrstuvwxyz23456789'.split('')) });
+  it('a literal secret under a secret-like key in spec.aws or spec.aws.secrets is UMS-DB-002, never echoed', () => {
+    const keyName = fc.constantFrom('password', 'databasePassword', 'secret', 'networkToken', 'secretAccessKey', 'credentials');
+    fc.assert(
+      fc.property(keyName, fc.constantFrom(['spec', 'aws'], ['spec', 'aws', 'secrets']), secret, (key, at, value) => {
+        const doc = JSON.parse(JSON.stringify(awsTopology())) as Record<string, unknown>;
+        const parent = at.reduce<Record<string, unknown>>((o, k) => o[k] as Record<string, unknown>, doc);
+        parent[key] = value;
+        const result = validateText(stringify(doc));
+        expect(result.findings.some((f) => f.ruleId === 'UMS-DB-002' && f.path === ['', ...at, key].join('/'))).toBe(true);
+        expect(JSON.stringify(result.findings)).not.toContain(value);
+      }),
+      { numRuns: RUNS },
     );
   });
 });
@@ -138,6 +206,21 @@ describe('determinism', () => {
     if (v && typeof v === 'object') return Object.fromEntries(shuffle(Object.entries(v as Record<string, unknown>), seed).map(([k, x]) => [k, reorderKeys(x, seed + 1)]));
     return v;
   };
+
+  it('aws: reordered keys and CIDR lists give byte-identical output, and a second run the same bytes', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
+        // 100,000 devices on 3 servers: a design without warnings (a finding's line moves with the key order).
+        const base = awsTopology({ devices: 100000, servers: 3 }, { deviceCidrs: ['10.30.0.0/16', '172.16.0.0/12'], adminCidrs: ['10.40.0.0/24', '10.41.0.0/24'] });
+        const moved = reorderKeys(JSON.parse(JSON.stringify(base)), seed) as typeof base;
+        moved.spec.network.deviceCidrs = shuffle(base.spec.network.deviceCidrs, seed) as typeof base.spec.network.deviceCidrs;
+        const a = synthOnce(`aws-a${seed}`, { 'site.yaml': stringify(base) });
+        expect(synthOnce(`aws-b${seed}`, { 'site.yaml': stringify(moved) })).toEqual(a);
+        expect(synthOnce(`aws-c${seed}`, { 'site.yaml': stringify(base) })).toEqual(a);
+      }),
+      { numRuns: 3 },
+    );
+  });
 
   it('reordered keys, nodes (but the first server), CIDR lists and device OS lists give byte-identical output', () => {
     fc.assert(

@@ -55,6 +55,44 @@ function topologyObject(i, rand) {
   return { apiVersion: 'ums-ha/v1', kind: 'UmsHaTopology', metadata: { name: `site-${i}` }, spec };
 }
 
+/** A valid aws topology (external load balancing over 2 or 3 zones, nodes derived or listed). */
+function awsTopologyObject(i, rand) {
+  const o = topologyObject(i, rand);
+  const second = 16 + (i % 200);
+  const zones = rand() < 0.5 ? 2 : 3;
+  const spec = { ...o.spec };
+  delete spec.vsphere;
+  spec.platform = 'aws';
+  spec.loadBalancing = 'external';
+  spec.clusterAddress = `ums${i}.example.internal:8443`;
+  spec.nodes = undefined;
+  delete spec.nodes;
+  spec.network = {
+    ...spec.network,
+    vlanId: 1,
+    portGroup: 'aws-vpc',
+    cidr: `10.${second}.0.0/16`,
+    gateway: `10.${second}.0.1`,
+    dns: [`10.${second}.0.2`],
+    ntpServers: ['169.254.169.123'],
+  };
+  delete spec.network.firstAddress;
+  spec.aws = {
+    region: 'eu-central-1',
+    vpcId: `vpc-${(0x10000000 + i).toString(16)}`,
+    subnets: Array.from({ length: zones }, (_, z) => ({ availabilityZone: `eu-central-1${'abc'[z]}`, cidr: `10.${second}.${z + 1}.0/24` })),
+    ami: 'ami-0c1d2e3f4a5b6c7d8',
+    secrets: { databasePasswordParameter: `/ums-ha/site-${i}/db-password`, networkTokenParameter: `/ums-ha/site-${i}/network-token` },
+  };
+  return { ...o, spec };
+}
+
+/** `count` valid aws topology objects. */
+function generateAwsTopologyObjects(count, seed = 42) {
+  const rand = prng(seed);
+  return Array.from({ length: count }, (_, i) => awsTopologyObject(i, rand));
+}
+
 /** `count` valid topology objects. */
 function generateTopologyObjects(count, seed = 42) {
   const rand = prng(seed);
@@ -66,4 +104,4 @@ function generateTopologies(count, seed = 42) {
   return generateTopologyObjects(count, seed).map((t) => stringify(t));
 }
 
-module.exports = { generateTopologies, generateTopologyObjects };
+module.exports = { generateTopologies, generateTopologyObjects, generateAwsTopologyObjects };

@@ -21,6 +21,8 @@ import { NODE_ENV_PATH, renderNodeEnv } from './node-env';
 import { FIREWALL_PATH, renderFirewall } from './nftables';
 
 /** Where the node scripts go (docs/bootstrap.md). */
+const NODE_PATHS_AWS_DATA = '/dev/ums-data';
+
 export const NODE_PATHS = {
   install: '/usr/local/sbin/ums-ha-install',
   preflight: '/usr/local/lib/ums-ha/ums-ha-preflight',
@@ -29,7 +31,27 @@ export const NODE_PATHS = {
   nftablesConf: '/etc/nftables.conf',
   dataDisk: '/dev/sdb',
   dataMount: '/opt/IGEL',
+  /** On AWS the data volume's device name depends on the instance (NVMe or Xen): bootcmd links it here. */
+  awsDataDisk: '/dev/ums-data',
 } as const;
+
+/**
+ * bootcmd on AWS (runs before disk_setup on every boot): links the one disk that is not the root
+ * disk to /dev/ums-data. The instance types ums-ha chooses have no instance store, so the only
+ * other disk is the EBS data volume.
+ */
+export const AWS_DATA_DISK_SCRIPT = [
+  'set -eu',
+  `[ -e ${NODE_PATHS_AWS_DATA} ] && exit 0`,
+  'udevadm settle || true',
+  'root_disk="$(lsblk -no PKNAME "$(findmnt -no SOURCE /)" | head -n 1)"',
+  'for disk in $(lsblk -dno NAME,TYPE | awk \'$2 == "disk" { print $1 }\'); do',
+  `  if [ "$disk" != "$root_disk" ]; then ln -s "/dev/$disk" ${NODE_PATHS_AWS_DATA}; exit 0; fi`,
+  'done',
+  'echo "ums-ha: no EBS data volume found" >&2',
+  'exit 1',
+  '',
+].join('\n');
 
 /** What one node boots with. */
 export interface NodeBootstrap {
@@ -91,6 +113,8 @@ function sshConfig(t: ResolvedTopology) {
 
 /** The parts of a node's cloud-config that are the same on every node of a topology. */
 function sharedConfig(t: ResolvedTopology) {
+  const aws = t.platform === 'aws';
+  const dataDisk = aws ? NODE_PATHS.awsDataDisk : NODE_PATHS.dataDisk;
   return {
     preserve_hostname: false,
     ...sshConfig(t),
@@ -98,9 +122,11 @@ function sharedConfig(t: ResolvedTopology) {
     timezone: 'Etc/UTC',
     ntp: { enabled: true, ntp_client: 'chrony', servers: [...t.network.ntpServers] },
     package_update: true,
-    packages: ['chrony', 'nftables', 'expect', 'curl', 'socat', 'open-vm-tools'],
-    disk_setup: { [NODE_PATHS.dataDisk]: { table_type: 'gpt', layout: true, overwrite: false } },
-    fs_setup: [{ label: 'ums-data', filesystem: 'ext4', device: NODE_PATHS.dataDisk, partition: 'auto' }],
+    // On AWS: python3 reads the SSM answers (ums-ha-install); no VMware tools.
+    packages: ['chrony', 'nftables', 'expect', 'curl', 'socat', aws ? 'python3' : 'open-vm-tools'],
+    ...(aws ? { bootcmd: [['sh', '-c', AWS_DATA_DISK_SCRIPT]] } : {}),
+    disk_setup: { [dataDisk]: { table_type: 'gpt', layout: true, overwrite: false } },
+    fs_setup: [{ label: 'ums-data', filesystem: 'ext4', device: dataDisk, partition: 'auto' }],
     mounts: [['LABEL=ums-data', NODE_PATHS.dataMount, 'ext4', 'defaults,nofail', '0', '2']],
     runcmd: [
       ['systemctl', 'enable', '--now', 'nftables.service'],
@@ -173,4 +199,19 @@ export function encodeGuestinfo(key: string, text: string, options: { gzip?: boo
 export function decodeGuestinfo(value: string, encoding: string): string {
   const bytes = Buffer.from(value, 'base64');
   return (encoding === 'gzip+base64' ? gunzipSync(bytes) : bytes).toString('utf8');
+}
+
+/** EC2 accepts at most 16 KB of user data before base64 (AWS EC2 User Guide, "Instance user data"). */
+export const EC2_USER_DATA_MAX_BYTES = 16 * 1024;
+
+/**
+ * A node's user-data for EC2 (user_data_base64): the same #cloud-config as on vSphere, gzipped
+ * deterministically (cloud-init detects gzip), refused when it exceeds EC2's limit.
+ */
+export function encodeEc2UserData(key: string, text: string): string {
+  const bytes = gzipText(text, staticWriteFiles());
+  if (bytes.length > EC2_USER_DATA_MAX_BYTES) {
+    throw new Error(`${key} is ${bytes.length} bytes gzipped; EC2 allows at most ${EC2_USER_DATA_MAX_BYTES} bytes of user data`);
+  }
+  return bytes.toString('base64');
 }

@@ -36,6 +36,7 @@ export function nodeSettings(t: ResolvedTopology, node: ResolvedNode): Record<st
   const memoryGb = (server ? MINIMUMS.server.memoryGb : 0) + (lb ? MINIMUMS.loadBalancer.memoryGb : 0);
   const diskGb = (server ? MINIMUMS.server.diskGb : 0) + (lb ? MINIMUMS.loadBalancer.diskGb : 0);
   const db = t.database;
+  const aws = t.platform === 'aws' ? t.aws : undefined;
   return {
     UMS_HA_TOPOLOGY: t.name,
     UMS_HA_NODE: node.vmName,
@@ -62,6 +63,11 @@ export function nodeSettings(t: ResolvedTopology, node: ResolvedNode): Record<st
     UMS_HA_BROADCAST_PORTS: t.loadBalancing === 'igel' ? '6155 61616' : '61616',
     UMS_HA_EXPECT_UNITS: expectedUnits(node).join(' '),
     UMS_HA_EXPECT_PORTS: listeningPorts(node).join(' '),
+    // Where the install script takes the secrets from: guestinfo on vSphere, SSM on AWS (names only).
+    UMS_HA_SECRET_SOURCE: aws ? 'aws-ssm' : 'guestinfo',
+    UMS_HA_AWS_REGION: aws?.region ?? '',
+    UMS_HA_DB_PASSWORD_PARAMETER: aws && server ? aws.secrets.databasePasswordParameter : '',
+    UMS_HA_TOKEN_PARAMETER: aws ? aws.secrets.networkTokenParameter : '',
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Finding } from '../topology/findings';
+import { formatFinding } from '../topology/validate';
 
 /**
  * Thrown by UmsHaTopology before any resource exists when the topology has error findings.
@@ -18,4 +19,13 @@ export class UmsHaValidationError extends Error {
     super(`${scope}: the topology has ${findings.length} error${findings.length === 1 ? '' : 's'}:\n${lines.join('\n')}`);
     this.name = 'UmsHaValidationError';
   }
+}
+
+/**
+ * Where a finding is, as messages name it: `FILE:LINE:COLUMN` when the value came from a file
+ * (a source map placed it), else `FILE#POINTER` with the JSON pointer of the value in the
+ * topology object (`broken/topology#/spec/nodes/1/ip`); the rest as `ums-ha validate` prints it.
+ */
+export function formatConstructFinding(file: string, f: Finding): string {
+  return f.line > 0 ? formatFinding(file, f) : `${file}#${f.path} ${f.severity} ${f.ruleId} ${f.message}`;
 }

@@ -6,9 +6,9 @@ import type { ResolvedNode, ResolvedTopology } from '../topology/model';
 import { NO_SOURCE, type SourceMap } from '../topology/source';
 import type { Finding } from '../topology/findings';
 import { buildReport, type SizingReport } from '../topology/report';
-import { formatFinding, validateValue, type ValidationResult } from '../topology/validate';
+import { validateValue, type ValidationResult } from '../topology/validate';
 import { UmsHaAntiAffinity } from './anti-affinity';
-import { UmsHaValidationError } from './errors';
+import { formatConstructFinding, UmsHaValidationError } from './errors';
 import { UmsHaNetwork } from './network';
 import { UmsHaNodeVm } from './node-vm';
 import { UmsHaSite } from './site';
@@ -55,14 +55,6 @@ export interface UmsHaTopologyProps {
   readonly renderBootstrap?: (topology: ResolvedTopology, node: ResolvedNode) => NodeBootstrap;
 }
 
-/**
- * Where a finding is, as messages name it: `FILE:LINE:COLUMN` when the value came from a file
- * (a source map placed it), else `FILE#POINTER` with the JSON pointer of the value in the
- * topology object (`broken/topology#/spec/nodes/1/ip`); the rest as `ums-ha validate` prints it.
- */
-export function formatConstructFinding(file: string, f: Finding): string {
-  return f.line > 0 ? formatFinding(file, f) : `${file}#${f.path} ${f.severity} ${f.ruleId} ${f.message}`;
-}
 
 /**
  * An IGEL UMS HA network on vSphere. Validates the topology with the same rules and messages as

@@ -1,19 +1,11 @@
 import { VsphereProvider } from '@cdktf/provider-vsphere/lib/provider';
-import * as path from 'node:path';
-import { LocalBackend, TerraformBackend, TerraformStack, type ISynthesisSession, type TerraformRemoteState } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { UmsHaTopology, type UmsHaTopologyProps } from '../constructs/ums-ha-topology';
-import { terraformLiteral, terraformLiterals } from '../constructs/terraform-literal';
-import { writeSizingReport } from '../topology/report-files';
 import { namedVariable } from '../constructs/variable';
+import { addBackend, writeReportWithStack, type BackendConfig } from './backend';
 
-/** A Terraform backend block: `terraform { backend "<type>" { ...config } }`. */
-export interface BackendConfig {
-  /** Backend type, e.g. `s3`, `azurerm`, `gcs`, `pg`, `http`, `remote`. */
-  readonly type: string;
-  /** Its settings; the text `{stack}` in any string value becomes the stack name. */
-  readonly config: Readonly<Record<string, unknown>>;
-}
+export type { BackendConfig } from './backend';
 
 /** Props of {@link UmsHaStack}. */
 export interface UmsHaStackProps extends UmsHaTopologyProps {
@@ -29,36 +21,6 @@ export interface UmsHaStackProps extends UmsHaTopologyProps {
    * @default - cdktf's default: terraform.<stack>.tfstate in the current directory, as an absolute path
    */
   readonly localStatePath?: string;
-}
-
-/** A backend of any type, from {@link BackendConfig} (replaces cdktf's default local backend). */
-class ConfiguredBackend extends TerraformBackend {
-  constructor(
-    scope: Construct,
-    private readonly settings: Readonly<Record<string, unknown>>,
-    type: string,
-  ) {
-    super(scope, 'backend', type);
-  }
-
-  protected synthesizeAttributes(): { [name: string]: unknown } {
-    return { ...this.settings };
-  }
-
-  protected synthesizeHclAttributes(): { [name: string]: unknown } {
-    return Object.fromEntries(Object.entries(this.settings).map(([k, value]) => [k, { value, type: 'simple' }]));
-  }
-
-  getRemoteStateDataSource(): TerraformRemoteState {
-    throw new Error('ums-ha stacks do not read each other\'s state');
-  }
-}
-
-function substituteStack(value: unknown, stack: string): unknown {
-  if (typeof value === 'string') return value.split('{stack}').join(stack);
-  if (Array.isArray(value)) return value.map((v) => substituteStack(v, stack));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteStack(v, stack)]));
-  return value;
 }
 
 /** The vCenter connection as variables; the password is sensitive. */
@@ -86,8 +48,7 @@ export class UmsHaStack extends TerraformStack {
       password: variable(VSPHERE_VARIABLES.password, 'vCenter password (TF_VAR_vsphere_password)', true),
       allowUnverifiedSsl: false,
     });
-    if (!props.backend && props.localStatePath !== undefined) new LocalBackend(this, { path: terraformLiteral(props.localStatePath) });
-    if (props.backend) new ConfiguredBackend(this, terraformLiterals(substituteStack(props.backend.config, id) as Record<string, unknown>), props.backend.type);
+    addBackend(this, id, props.backend, props.localStatePath);
     try {
       this.topology = new UmsHaTopology(this, 'topology', props);
     } catch (err) {
@@ -95,13 +56,6 @@ export class UmsHaStack extends TerraformStack {
       throw err;
     }
     const topology = this.topology;
-    const file = props.sourceFile;
-    const stackSynthesizer = this.synthesizer;
-    this.synthesizer = {
-      synthesize: (session: ISynthesisSession) => {
-        stackSynthesizer.synthesize(session);
-        writeSizingReport(path.join(session.outdir, session.manifest.forStack(this).workingDirectory), topology.report, file);
-      },
-    };
+    writeReportWithStack(this, () => topology.report, props.sourceFile);
   }
 }

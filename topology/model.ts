@@ -145,6 +145,8 @@ export interface ResolvedTopology {
   readonly installer: { readonly url: string; readonly sha256?: string };
   readonly networkToken: { readonly mode: 'create' | 'existing'; readonly variable: string };
   readonly vsphere?: UmsHaTopologyDocument['spec']['vsphere'];
+  /** Placement in AWS (platform aws); see topology/aws.ts. */
+  readonly aws?: UmsHaTopologyDocument['spec']['aws'];
 }
 
 /** The part of the resolved topology `validate --format json` prints. */

@@ -6,6 +6,7 @@
  * "Configuration Options"); flows: topology/firewall.ts.
  */
 import { num, plural, type Finding } from './findings';
+import { loadBalancerPorts, nodeInstanceType, nodeSubnetIndex, securityGroupRules } from './aws';
 import { firewallMatrix, sourceAddresses, type FirewallRow, type Party } from './firewall';
 import { DEVICES_PER_SERVER, SERVERS_PER_LOAD_BALANCER, type ResolvedNode, type ResolvedTopology, type Role } from './model';
 import { oneFailure } from './rules/size';
@@ -72,6 +73,34 @@ export interface SizingReport {
   readonly mermaid: string;
   /** loadBalancing external: the generated load balancer file and the post-install Cluster Address step (seed 004). */
   readonly externalLoadBalancer?: { readonly file: string; readonly clusterAddress: string; readonly postInstall: string };
+  /** Platform aws with its aws block: where each host runs and what the load balancer serves. */
+  readonly aws?: ReportAws;
+}
+
+export interface ReportAws {
+  readonly region: string;
+  readonly hosts: ReadonlyArray<{ readonly name: string; readonly instanceType: string | null; readonly zone: string | null }>;
+  /** TCP ports of the Network Load Balancer (the device ports of the matrix). */
+  readonly loadBalancerPorts: readonly number[];
+  /** Security group rules generated from the matrix (and the bootstrap's egress). */
+  readonly securityGroupRules: number;
+  /** Matrix rows that open nothing on AWS (broadcast: AWS drops it). */
+  readonly notOpened: readonly string[];
+}
+
+function awsPlacement(t: ResolvedTopology): ReportAws | undefined {
+  const aws = t.aws;
+  if (t.platform !== 'aws' || !aws) return undefined;
+  return {
+    region: aws.region,
+    hosts: t.nodes.map((n) => {
+      const i = nodeSubnetIndex(aws, n);
+      return { name: n.name, instanceType: nodeInstanceType(t, n) ?? null, zone: i === undefined ? null : (aws.subnets[i]?.availabilityZone ?? null) };
+    }),
+    loadBalancerPorts: loadBalancerPorts(t),
+    securityGroupRules: securityGroupRules(t).length,
+    notOpened: firewallMatrix(t).filter((r) => r.broadcast).map((r) => r.id),
+  };
 }
 
 const PARTY_NAMES: Record<Party, string> = {
@@ -212,6 +241,7 @@ export function buildReport(result: ValidationResult): SizingReport | undefined 
   const total = (f: (v: ReportVm) => number) => vms.reduce((a, v) => a + f(v), 0);
   const capacity = headroom(t.servers, t.devices, '');
   const oneLoadBalancerDown = lbDown(t);
+  const aws = awsPlacement(t);
   return {
     topology: t.name,
     ...(t.description !== undefined ? { description: t.description } : {}),
@@ -232,6 +262,7 @@ export function buildReport(result: ValidationResult): SizingReport | undefined 
     exceptions: (result.suppressed ?? []).map((s) => ({ ...s.finding, reason: s.reason })),
     mermaid: mermaidDiagram(t),
     ...(t.loadBalancing === 'external' && t.clusterAddress ? { externalLoadBalancer: { file: EXTERNAL_LB_FILE, clusterAddress: t.clusterAddress, postInstall: clusterAddressStep(t.clusterAddress) } } : {}),
+    ...(aws ? { aws } : {}),
   };
 }
 
@@ -254,6 +285,12 @@ export function renderReportMarkdown(r: SizingReport): string {
   for (const v of r.vms) out.push(`| ${v.name} | ${v.vm} | ${v.roles.join(' + ')} | ${v.ip ?? '—'} | ${v.cpus} | ${v.memoryGb} | ${v.diskGb} |`);
   out.push(`| **total** | ${r.totals.vms} VMs | | | ${r.totals.cpus} | ${r.totals.memoryGb} | ${r.totals.diskGb} |`, '');
   out.push('Data disks hold the UMS installation and, on servers, 1 GB of program files plus about 10 GB per retained firmware update; each VM also has the template\'s system disk.', '');
+  if (r.aws) {
+    out.push('## AWS placement', '', `Region ${r.aws.region}; one EC2 instance per host, IMDSv2 required, encrypted EBS data volume of the size above.`, '');
+    out.push('| node | instance type | availability zone |', '| --- | --- | --- |');
+    for (const h of r.aws.hosts) out.push(`| ${h.name} | ${h.instanceType ?? '—'} | ${h.zone ?? '—'} |`);
+    out.push('', `Network Load Balancer: TCP ${r.aws.loadBalancerPorts.join(', ')}, one target group with a health check per port. ${r.aws.securityGroupRules} security group rules generated from the firewall matrix below${r.aws.notOpened.length > 0 ? `; not opened on AWS (broadcast, which AWS drops): ${r.aws.notOpened.join(', ')}` : ''}.`, '');
+  }
   out.push('## Firewall matrix', '', '| port | protocol | from | to | sources | purpose | source |', '| --- | --- | --- | --- | --- | --- | --- |');
   for (const f of r.firewall) {
     out.push(`| ${f.port} | ${f.protocol} | ${f.from} | ${f.to} | ${cell(f.sources.join(', ') || '—')} | ${cell(f.purpose)} | ${f.seed.map((s) => s.slice(0, 3)).join(', ') || '—'} |`);

@@ -13,6 +13,7 @@
  * pool that runs out) are recorded for the rules, never thrown.
  */
 import type { UmsHaTopologyDocument, NodeSpec, NetworkSpec } from './generated/topology-types';
+import { AWS_RESERVED_LEADING_ADDRESSES } from './aws-addresses';
 import { fromInt, isHostAddress, parseSubnet, toInt, type Subnet } from './ipv4';
 import {
   CO_LOCATED_MAX_DEVICES,
@@ -129,6 +130,44 @@ export function slotOffset(kind: SlotKind, k: number): number {
   return k <= LOAD_BALANCER_SLOTS ? SERVER_SLOTS + k - 1 : RESERVED_BLOCK + 1 + 2 * (k - LOAD_BALANCER_SLOTS - 1);
 }
 
+/** Where slot addresses are counted from: network.firstAddress in network.cidr, or on aws one pool per subnet. */
+export interface AddressPool {
+  readonly subnet: Subnet | undefined;
+  readonly first: number | undefined;
+}
+
+/**
+ * The address pools of a topology: one (network.firstAddress in network.cidr), or on aws one per
+ * subnet of aws.subnets, from its firstAddress or its fifth address (AWS reserves the first four and
+ * the last address of every subnet).
+ */
+export function addressPools(spec: { readonly platform?: string; readonly aws?: UmsHaTopologyDocument['spec']['aws']; readonly network: { readonly cidr: string; readonly firstAddress?: string } }): AddressPool[] {
+  if ((spec.platform ?? 'vsphere') === 'aws' && spec.aws) {
+    return spec.aws.subnets.map((s) => {
+      const subnet = parseSubnet(s.cidr);
+      const first = s.firstAddress !== undefined ? toInt(s.firstAddress) : subnet ? subnet.network + AWS_RESERVED_LEADING_ADDRESSES : undefined;
+      return { subnet, first };
+    });
+  }
+  const first = spec.network.firstAddress === undefined ? undefined : toInt(spec.network.firstAddress);
+  return [{ subnet: parseSubnet(spec.network.cidr), first }];
+}
+
+/**
+ * The pool and address of slot `k` of a kind. With one pool, the slot's offset from its first
+ * address; with several (aws subnets, one per availability zone), slot k goes to pool (k - 1) mod P,
+ * at offset floor((k - 1) / P) there: the servers spread over the zones in turn, and still every
+ * slot depends on its number only.
+ */
+export function slotAddress(pools: readonly AddressPool[], kind: SlotKind, k: number): { pool: AddressPool; address: number | undefined } {
+  if (pools.length <= 1) {
+    const pool = pools[0] ?? { subnet: undefined, first: undefined };
+    return { pool, address: pool.first === undefined ? undefined : pool.first + slotOffset(kind, k) };
+  }
+  const pool = pools[(k - 1) % pools.length] as AddressPool;
+  return { pool, address: pool.first === undefined ? undefined : pool.first + Math.floor((k - 1) / pools.length) };
+}
+
 /** The slot number of every node (explicit ips included: they keep their number from others). */
 export function slotNumbers(nodes: ReadonlyArray<{ name: string; roles: readonly Role[]; ip?: string }>): Map<string, number> {
   const out = new Map<string, number>();
@@ -172,23 +211,25 @@ function fixedOwners(net: NetworkSpec, listed: ReadonlyArray<{ name: string; ip?
 function planAddresses(
   listed: ReadonlyArray<{ name: string; roles: Role[]; ip?: string }>,
   net: NetworkSpec,
+  pools: readonly AddressPool[],
 ): { ips: Map<string, string>; problem?: PoolProblem } {
   const ips = new Map<string, string>();
-  const subnet = parseSubnet(net.cidr);
-  const first = net.firstAddress === undefined ? undefined : toInt(net.firstAddress);
   const slots = slotNumbers(listed);
   const owners = fixedOwners(net, listed);
   const unassigned: string[] = [];
   const conflicts: AddressConflict[] = [];
+  let failed: AddressPool | undefined;
   for (const n of listed) {
     if (n.ip !== undefined) {
       ips.set(n.name, n.ip);
       continue;
     }
     const k = slots.get(n.name) as number;
-    const address = first === undefined ? undefined : first + slotOffset(slotKind(n.roles), k);
+    const { pool, address } = slotAddress(pools, slotKind(n.roles), k);
+    const { subnet, first } = pool;
     if (!subnet || address === undefined || first === undefined || !isHostAddress(subnet, first) || !isHostAddress(subnet, address)) {
       unassigned.push(n.name);
+      failed ??= pool;
       continue;
     }
     const owner = owners.get(address);
@@ -199,7 +240,8 @@ function planAddresses(
     ips.set(n.name, fromInt(address));
   }
   let problem: PoolProblem | undefined;
-  if (unassigned.length > 0) {
+  if (failed) {
+    const { subnet, first } = failed;
     if (first === undefined) problem = { kind: 'no-first-address', nodes: unassigned };
     else if (!subnet || !isHostAddress(subnet, first)) problem = { kind: 'first-address-outside', nodes: unassigned };
     else problem = { kind: 'exhausted', nodes: unassigned, from: fromInt(first), last: lastHost(subnet) };
@@ -223,9 +265,8 @@ export function admittedAddresses(t: ResolvedTopology, role: Role): string[] {
   const out: number[] = [];
   const present = t.nodes.filter((n) => n.roles.includes(role) && n.ip !== null).map((n) => toInt(n.ip as string) as number);
   const range: SlotKind | undefined = role === 'server' || t.layout === 'co-located' ? 'server' : t.layout === 'separate' ? 'loadBalancer' : undefined;
-  const subnet = parseSubnet(t.network.cidr);
-  const first = t.network.firstAddress === undefined ? undefined : toInt(t.network.firstAddress);
-  if (range && subnet && first !== undefined && isHostAddress(subnet, first)) {
+  const pools = addressPools({ platform: t.platform, aws: t.aws, network: t.network });
+  if (range) {
     const others = new Set<number>();
     for (const a of [t.network.gateway, ...t.network.dns, ...t.network.ntpServers]) {
       const n = toInt(a);
@@ -234,8 +275,8 @@ export function admittedAddresses(t: ResolvedTopology, role: Role): string[] {
     for (const n of t.nodes) if (n.ip !== null && !n.roles.includes(role)) others.add(toInt(n.ip) as number);
     const count = range === 'server' ? SERVER_SLOTS : LOAD_BALANCER_SLOTS;
     for (let k = 1; k <= count; k++) {
-      const a = first + slotOffset(range, k);
-      if (isHostAddress(subnet, a) && !others.has(a)) out.push(a);
+      const { pool, address } = slotAddress(pools, range, k);
+      if (pool.subnet && pool.first !== undefined && address !== undefined && isHostAddress(pool.subnet, pool.first) && isHostAddress(pool.subnet, address) && !others.has(address)) out.push(address);
     }
   }
   for (const a of present) if (!out.includes(a)) out.push(a);
@@ -291,7 +332,7 @@ export function resolveTopology(doc: UmsHaTopologyDocument): ResolvedTopology {
   ];
 
   // Address plan: explicit ips stay; every other node takes the address of its slot (addressSlots).
-  const plan = planAddresses(listed, net);
+  const plan = planAddresses(listed, net, addressPools(spec));
   const subnet = parseSubnet(net.cidr);
   const ips = ordered.map((n) => plan.ips.get(n.name) ?? null);
   const poolProblem = plan.problem;
@@ -358,5 +399,6 @@ export function resolveTopology(doc: UmsHaTopologyDocument): ResolvedTopology {
     installer: { url: spec.installer.url, sha256: spec.installer.sha256 },
     networkToken: { mode: spec.networkToken.mode, variable: spec.networkToken.variable },
     vsphere: spec.vsphere,
+    aws: spec.aws,
   };
 }

@@ -14,7 +14,7 @@ import { NODE_SCRIPTS } from '../../bootstrap/generated/scripts';
 import { resolveTopology } from '../../topology/resolve';
 import { requireTools } from '../helpers/system';
 import { repoRoot, tempDir } from '../helpers/cli';
-import { topology } from '../helpers/topology';
+import { awsBlock, topology } from '../helpers/topology';
 
 requireTools('bash', 'expect', 'curl', 'sha256sum');
 
@@ -254,5 +254,107 @@ describe('ums-ha-preflight', () => {
   it('refuses unknown options', () => {
     const s = sandbox(separate, 'ums1');
     expect(preflight(s, ['--bogus']).code).toBe(2);
+  });
+});
+
+/**
+ * The AWS secret path against a FAKE instance metadata service (IMDSv2: a session token first, the
+ * role's credentials only with it) and a FAKE SSM endpoint that checks the SigV4 request shape and
+ * answers GetParameter, both on loopback. The real services are not reachable from a test.
+ */
+describe('install on AWS: secrets from SSM Parameter Store through IMDSv2 (fakes on loopback)', () => {
+  const IMDS_TOKEN = 'imds-session-token';
+  const CREDS = { AccessKeyId: 'AKIAFAKEFAKEFAKE', SecretAccessKey: 'fake-secret-access-key', Token: 'fake-session-token' };
+  const requests: Array<{ method: string; url: string; headers: Record<string, unknown>; body: string }> = [];
+  const parameters: Record<string, string> = {};
+  let server: import('node:http').Server;
+  let base = '';
+
+  beforeAll(async () => {
+    const http = await import('node:http');
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+        const send = (code: number, text: string) => {
+          res.writeHead(code, { 'content-type': 'application/json' });
+          res.end(text);
+        };
+        if (req.method === 'PUT' && req.url === '/latest/api/token') return send(req.headers['x-aws-ec2-metadata-token-ttl-seconds'] ? 200 : 400, IMDS_TOKEN);
+        if (req.url?.startsWith('/latest/meta-data/')) {
+          if (req.headers['x-aws-ec2-metadata-token'] !== IMDS_TOKEN) return send(401, ''); // IMDSv2 only
+          if (req.url === '/latest/meta-data/iam/security-credentials/') return send(200, 'test-site-ums-ha-host');
+          if (req.url === '/latest/meta-data/iam/security-credentials/test-site-ums-ha-host') return send(200, JSON.stringify({ Code: 'Success', ...CREDS }));
+          return send(404, '');
+        }
+        if (req.method === 'POST' && req.url === '/') {
+          const auth = String(req.headers.authorization ?? '');
+          const signed = /^AWS4-HMAC-SHA256 Credential=AKIAFAKEFAKEFAKE\/\d{8}\/eu-central-1\/ssm\/aws4_request, SignedHeaders=[^,]*x-amz-security-token[^,]*, Signature=[0-9a-f]{64}$/.test(auth);
+          if (!signed || req.headers['x-amz-security-token'] !== CREDS.Token || req.headers['x-amz-target'] !== 'AmazonSSM.GetParameter') return send(403, '{"__type":"AccessDenied"}');
+          const { Name, WithDecryption } = JSON.parse(body) as { Name: string; WithDecryption: boolean };
+          if (!WithDecryption || !(Name in parameters)) return send(400, '{"__type":"ParameterNotFound"}');
+          return send(200, JSON.stringify({ Parameter: { Name, Type: 'SecureString', Value: parameters[Name] } }));
+        }
+        return send(404, '');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  beforeEach(() => {
+    requests.length = 0;
+    for (const k of Object.keys(parameters)) delete parameters[k];
+  });
+
+  const aws = {
+    platform: 'aws',
+    loadBalancing: 'external',
+    clusterAddress: 'ums.example.internal:8443',
+    devices: 80000,
+    vsphere: undefined,
+    aws: awsBlock(),
+  };
+
+  /** Runs the install script without blocking the loop the fakes answer on. */
+  async function installAsync(s: Sandbox) {
+    const { spawn } = await import('node:child_process');
+    return new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn('bash', [path.join(s.dir, 'ums-ha-install')], { env: { ...s.env, UMS_HA_AWS_IMDS: base, UMS_HA_AWS_SSM_ENDPOINT: base } });
+      let stderr = '';
+      child.stderr.on('data', (c) => (stderr += c));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stderr });
+      });
+    });
+  }
+
+  it('the first server reads the database password from its SSM parameter and creates the token', async () => {
+    parameters['/ums-ha/test-site/db-password'] = PASSWORD;
+    const s = sandbox(aws, 'ums1');
+    const r = await installAsync(s);
+    expect(r.stderr).toContain('installed: server on test-site-ums1');
+    expect(r.code).toBe(0);
+    expect(recorded(s)).toMatchObject({ db_password: PASSWORD, token_create: 'y' });
+    expect(r.stderr).toContain('put its content into the SSM parameter /ums-ha/test-site/network-token');
+    expect(fs.readFileSync(s.log, 'utf8')).not.toContain(PASSWORD);
+    // IMDSv2: a session token first; the credentials never on a command line (curl reads them on stdin).
+    expect(requests[0]).toMatchObject({ method: 'PUT', url: '/latest/api/token' });
+    expect(requests.filter((q) => q.url === '/').map((q) => JSON.parse(q.body).Name)).toEqual(['/ums-ha/test-site/db-password']);
+  });
+
+  it('a joining server reads both parameters; without the token parameter it fails naming it', async () => {
+    parameters['/ums-ha/test-site/db-password'] = PASSWORD;
+    const missing = await installAsync(sandbox(aws, 'ums2'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no network token from the SSM parameter /ums-ha/test-site/network-token');
+    parameters['/ums-ha/test-site/network-token'] = TOKEN;
+    const s = sandbox(aws, 'ums2');
+    const r = await installAsync(s);
+    expect(r.code).toBe(0);
+    expect(recorded(s)).toMatchObject({ db_password: PASSWORD, token_create: 'n', token_content: TOKEN });
   });
 });

@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { parse } from 'yaml';
 import { decodeGuestinfo } from '../../bootstrap/cloud-init';
 import { nodeSettings } from '../../bootstrap/node-env';
@@ -24,12 +25,22 @@ interface Booted {
   stack: string;
   node: string;
   userData: string;
-  metadata: string;
+  /** The vSphere guestinfo metadata; null on AWS (the EC2 datasource gives identity and DHCP). */
+  metadata: string | null;
   file: string;
 }
 
-const booted: Booted[] = result.stacks.flatMap((stack) => {
+const booted: Booted[] = result.stacks.flatMap((stack): Booted[] => {
   const json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+  if (json.resource.aws_instance) {
+    // EC2 hands the user data over as given (base64 of gzip; cloud-init detects the gzip).
+    return Object.entries(json.resource.aws_instance as Record<string, { user_data_base64: string }>).map(([node, vm]) => {
+      const userData = gunzipSync(Buffer.from(vm.user_data_base64, 'base64')).toString('utf8');
+      const file = path.join(dir, `${stack}-${node}.user-data`);
+      fs.writeFileSync(file, userData);
+      return { stack, node, userData, metadata: null, file };
+    });
+  }
   return Object.entries(json.resource.vsphere_virtual_machine as Record<string, { extra_config: Record<string, string> }>).map(([node, vm]) => {
     const userData = decodeGuestinfo(vm.extra_config['guestinfo.userdata'] as string, vm.extra_config['guestinfo.userdata.encoding'] as string);
     const file = path.join(dir, `${stack}-${node}.user-data`);
@@ -45,6 +56,24 @@ describe('user-data of the shipped examples', () => {
   it('covers every node of every example', () => {
     expect(result.code).toBe(0);
     expect(booted.length).toBeGreaterThanOrEqual(7);
+    expect(booted.some((b) => b.metadata === null)).toBe(true);
+  });
+
+  it.each(booted.filter((b) => b.metadata === null).map((b) => [`${b.stack}/${b.node}`, b] as const))('%s (aws): the data volume script passes shellcheck, SSM secrets, no VMware tools', (_n, b) => {
+    const config = parse(b.userData) as { bootcmd: string[][]; packages: string[]; disk_setup: Record<string, unknown> };
+    expect(config.bootcmd).toHaveLength(1);
+    const [shell, flag, script] = config.bootcmd[0]!;
+    expect([shell, flag]).toEqual(['sh', '-c']);
+    const file = path.join(dir, `${b.stack}-${b.node}-bootcmd.sh`);
+    fs.writeFileSync(file, script!);
+    const r = spawnSync('shellcheck', ['--shell=sh', '--severity=style', file], { encoding: 'utf8' });
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(0);
+    expect(Object.keys(config.disk_setup)).toEqual(['/dev/ums-data']);
+    expect(config.packages).not.toContain('open-vm-tools');
+    const env = files(b).find((f) => f.path === '/etc/ums-ha/node.env')!.content;
+    expect(env).toContain("UMS_HA_SECRET_SOURCE='aws-ssm'");
+    expect(env).toMatch(/UMS_HA_TOKEN_PARAMETER='\/ums-ha\/[^']+'/);
   });
 
   it.each(booted.map((b) => [`${b.stack}/${b.node}`, b] as const))('%s passes cloud-init schema', (_n, b) => {
@@ -93,6 +122,7 @@ describe('user-data of the shipped examples', () => {
 
   it('metadata is JSON with a static address in the cidr and the VM name', () => {
     for (const b of booted) {
+      if (b.metadata === null) continue;
       const m = JSON.parse(b.metadata);
       expect(m['local-hostname']).toBe(`${b.stack}-${b.node}`);
       const t = validateText(fs.readFileSync(path.join(repoRoot, 'topologies', `${b.stack}.yaml`), 'utf8')).topology!;

@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { run, tempDir } from '../helpers/cli';
 import { validateBytes } from '../../topology/validate';
-import { baseTopology, expectSameValidation } from '../helpers/topology';
+import { awsTopology, baseTopology, expectSameValidation } from '../helpers/topology';
 
 const RUNS = Number(process.env.UMS_HA_FUZZ_RUNS ?? 150);
 const dir = tempDir('ums-ha-fuzz-');
@@ -51,7 +51,7 @@ async function assertWellFormed(content: string | Uint8Array): Promise<void> {
 }
 
 /** One mutation of a valid topology, applied at a random place. */
-type Mutation = { op: 'drop' | 'retype' | 'huge' | 'negative' | 'unicode' | 'long' | 'duplicate-line' | 'float-version'; at: number; value: unknown };
+type Mutation = { op: 'drop' | 'retype' | 'huge' | 'negative' | 'unicode' | 'long' | 'duplicate-line' | 'float-version'; at: number; value: unknown; aws?: boolean };
 
 function paths(value: unknown, at: string[] = [], out: string[][] = []): string[][] {
   if (value && typeof value === 'object') {
@@ -65,7 +65,8 @@ function paths(value: unknown, at: string[] = [], out: string[][] = []): string[
 }
 
 function mutate(m: Mutation): string {
-  const doc = JSON.parse(JSON.stringify(baseTopology())) as Record<string, unknown>;
+  // A vSphere or an aws topology (its aws block, subnets and secrets mutated like the rest).
+  const doc = JSON.parse(JSON.stringify(m.aws ? awsTopology() : baseTopology())) as Record<string, unknown>;
   const all = paths(doc);
   const target = all[m.at % all.length] as string[];
   const parent = target.slice(0, -1).reduce<Record<string, unknown>>((o, k) => o[k] as Record<string, unknown>, doc);
@@ -124,6 +125,7 @@ describe(`validate under fuzzing (${RUNS} cases per property)`, () => {
       op: fc.constantFrom<Mutation['op']>('drop', 'retype', 'huge', 'negative', 'unicode', 'long', 'duplicate-line', 'float-version'),
       at: fc.nat(),
       value: fc.jsonValue({ maxDepth: 3 }),
+      aws: fc.boolean(),
     });
     await fc.assert(fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), async (ms) => {
       for (const m of ms) await assertWellFormed(mutate(m));

@@ -22,3 +22,54 @@ export function terraformValues(dir: string, strings: readonly string[]): string
   const values = JSON.parse(tf('output', '-json', '-no-color')) as Record<string, { value: string }>;
   return strings.map((_s, i) => values[`v${i}`]!.value);
 }
+
+/** The provider version the bindings (@cdktf/provider-aws 20.1.0) are built for. */
+export const AWS_PROVIDER_VERSION = '5.100.0';
+
+/** Where the AWS provider mirror is: UMS_HA_TF_PLUGIN_DIR, else the first known root that holds it. */
+export function providerMirror(): string {
+  const candidates = [process.env.UMS_HA_TF_PLUGIN_DIR, '/opt/tf-plugins', '/usr/share/terraform/plugins', path.join(process.env.HOME ?? '/root', '.terraform.d', 'plugins')].filter(
+    (x): x is string => x !== undefined && x !== '',
+  );
+  const found = candidates.find((root) => fs.existsSync(path.join(root, 'registry.terraform.io', 'hashicorp', 'aws', AWS_PROVIDER_VERSION)));
+  if (!found) {
+    throw new Error(
+      `the AWS provider ${AWS_PROVIDER_VERSION} mirror is missing (looked in ${candidates.join(', ')}; set UMS_HA_TF_PLUGIN_DIR to the folder holding registry.terraform.io/hashicorp/aws/${AWS_PROVIDER_VERSION})`,
+    );
+  }
+  return found;
+}
+
+export interface Run {
+  readonly code: number | null;
+  readonly out: string;
+}
+
+/** Runs terraform offline in `dir` (no CLI configuration, no checkpoint calls, no colour). */
+export function terraform(dir: string, args: string[]): Run {
+  const empty = path.join(dir, '..', 'empty.tfrc');
+  if (!fs.existsSync(empty)) fs.writeFileSync(empty, '');
+  const r = spawnSync('terraform', [...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 180_000,
+    env: { ...process.env, TF_CLI_CONFIG_FILE: empty, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0', NO_COLOR: '1' },
+  });
+  return { code: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+}
+
+/**
+ * Prepares `dir` for validate/test: the first call runs `terraform init` with the mirror; later
+ * calls reuse its providers (same provider, same lock file), which saves an init per case.
+ */
+let initialized: string | undefined;
+export function initFromMirror(dir: string): void {
+  if (initialized === undefined) {
+    const r = terraform(dir, ['init', '-backend=false', `-plugin-dir=${providerMirror()}`, '-no-color']);
+    if (r.code !== 0) throw new Error(`terraform init failed:\n${r.out}`);
+    initialized = dir;
+    return;
+  }
+  fs.symlinkSync(path.join(initialized, '.terraform'), path.join(dir, '.terraform'));
+  fs.copyFileSync(path.join(initialized, '.terraform.lock.hcl'), path.join(dir, '.terraform.lock.hcl'));
+}

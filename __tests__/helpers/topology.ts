@@ -38,6 +38,28 @@ export function baseTopology(): UmsHaTopologyDocument {
 
 type Spec = UmsHaTopologyDocument['spec'];
 
+/** The aws block of awsTopology: two subnets in two zones of the VPC 10.20.0.0/16. */
+export function awsBlock(): NonNullable<Spec['aws']> {
+  return {
+    region: 'eu-central-1',
+    vpcId: 'vpc-0a1b2c3d4e5f60718',
+    subnets: [
+      { availabilityZone: 'eu-central-1a', cidr: '10.20.1.0/24' },
+      { availabilityZone: 'eu-central-1b', cidr: '10.20.2.0/24' },
+    ],
+    ami: 'ami-0c1d2e3f4a5b6c7d8',
+    secrets: { databasePasswordParameter: '/ums-ha/test-site/db-password', networkTokenParameter: '/ums-ha/test-site/network-token' },
+  };
+}
+
+/** A valid aws topology (external load balancing, UMS 12.07, nodes derived over two zones); spec keys replaced as in topology(). */
+export function awsTopology(spec: Partial<Record<keyof Spec, unknown>> = {}, network: Record<string, unknown> = {}): UmsHaTopologyDocument {
+  return topology(
+    { platform: 'aws', loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443', vsphere: undefined, aws: awsBlock(), ...spec },
+    { cidr: '10.20.0.0/16', gateway: '10.20.0.1', dns: ['10.20.0.2'], ntpServers: ['169.254.169.123'], firstAddress: undefined, vlanId: 1, portGroup: 'aws-vpc', ...network },
+  );
+}
+
 /** The base topology with spec keys replaced (undefined removes a key). */
 export function topology(spec: Partial<Record<keyof Spec, unknown>> = {}, network: Record<string, unknown> = {}): UmsHaTopologyDocument {
   const t = baseTopology() as unknown as { spec: Record<string, unknown> & { network: Record<string, unknown> } };

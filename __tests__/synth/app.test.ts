@@ -35,9 +35,11 @@ describe('the cdktf app (main.ts)', () => {
     expect(result.code).toBe(0);
     const names = fs.readdirSync(path.join(repoRoot, 'topologies')).filter((f) => /\.ya?ml$/.test(f)).length;
     expect(result.stacks).toHaveLength(names);
+    expect(result.stacks).toContain('hamburg-aws');
     for (const stack of result.stacks) {
       const json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
-      expect(Object.keys(json.resource.vsphere_virtual_machine).length).toBeGreaterThanOrEqual(2);
+      // vSphere VMs, or EC2 instances for the aws example.
+      expect(Object.keys(json.resource.vsphere_virtual_machine ?? json.resource.aws_instance).length).toBeGreaterThanOrEqual(2);
       // The sizing review beside every stack.
       expect(fs.readFileSync(path.join(outdir, 'stacks', stack, 'sizing-report.md'), 'utf8')).toMatch(new RegExp(`^# Sizing review: ${stack}\n`));
       expect(JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'sizing-report.json'), 'utf8'))).toMatchObject({ topology: stack, valid: true });
@@ -58,10 +60,12 @@ describe('the cdktf app (main.ts)', () => {
   });
 
   it('refuses a platform synthesis cannot build with UMS-PLAT-001, which validate accepts', () => {
-    const w = workspace({ 'cloud.yaml': named('cloud', { platform: 'aws', loadBalancing: 'external', clusterAddress: 'u.example:443' }) });
-    const r = run(w);
-    expect(r.code).toBe(1);
-    expect(r.lines).toContainEqual(expect.stringMatching(/cloud\.yaml:\d+:\d+ error UMS-PLAT-001 /));
+    for (const platform of ['azure', 'gcp']) {
+      const w = workspace({ 'cloud.yaml': named('cloud', { platform, loadBalancing: 'external', clusterAddress: 'u.example:443' }) });
+      const r = run(w);
+      expect(r.code).toBe(1);
+      expect(r.lines).toContainEqual(expect.stringMatching(new RegExp(`cloud\\.yaml:\\d+:\\d+ error UMS-PLAT-001 .*platforms aws and vsphere.*platform ${platform} `)));
+    }
   });
 
   it('refuses unparsable files and two topologies with one name', () => {

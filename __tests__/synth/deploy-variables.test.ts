@@ -35,6 +35,9 @@ function declaredVariables(): string[] {
   for (const file of fs.readdirSync(path.join(repoRoot, 'topologies'))) {
     const read = readTopology(path.join(repoRoot, 'topologies', file), { synthesis: true });
     if ('problem' in read) throw new Error(read.problem);
+    // The AWS stacks declare no variables: their hosts read the secrets from SSM, the provider its
+    // credentials from the environment (docs/topology.md, Platform aws).
+    if ((read.result.document as UmsHaTopologyDocument).spec.platform === 'aws') continue;
     for (const deployPhase of ['first-server', 'all'] as DeployPhase[]) {
       const { json } = synthStack({ topology: read.result.document as UmsHaTopologyDocument, sourceMap: read.result.source, deployPhase });
       for (const name of Object.keys(json.variable)) names.add(name);

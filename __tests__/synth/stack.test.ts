@@ -173,7 +173,7 @@ describe('UmsHaStack: outputs', () => {
 describe('UmsHaTopology: validation before any resource', () => {
   it.each([
     ['too few servers', topology({ devices: 120000, servers: 2 }), 'UMS-SIZE-001'],
-    ['a platform synthesis cannot build', topology({ platform: 'aws', ...external }), 'UMS-PLAT-001'],
+    ['a platform synthesis cannot build', topology({ platform: 'azure', ...external }), 'UMS-PLAT-001'],
     ['a schema error', topology({ devices: 'many' }), 'UMS-SCHEMA'],
   ])('refuses %s with its rule id', (_n, doc, ruleId) => {
     let error: unknown;

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # ums-ha-install: installs this node's IGEL UMS components once, without a person.
 #
-# Settings come from /etc/ums-ha/node.env (rendered from the topology at synthesis); secrets from
-# guestinfo (guestinfo.ums.db_password, guestinfo.ums.network_token), blanked right after they are
-# read. Steps: preflight, /root writable, time sync, download and verify the installer (nothing
+# Settings come from /etc/ums-ha/node.env (rendered from the topology at synthesis); secrets on
+# vSphere from guestinfo (guestinfo.ums.db_password, guestinfo.ums.network_token), blanked right
+# after they are read; on AWS from SSM Parameter Store (UMS_HA_SECRET_SOURCE=aws-ssm: the
+# parameters named in node.env, read with the instance profile's credentials from IMDSv2). Steps: preflight, /root writable, time sync, download and verify the installer (nothing
 # runs before its SHA-256 matches), install, network token, post-install checks.
 #
 # Every step writes a line to /var/log/ums-ha-install.log and the console. Success leaves
@@ -60,6 +61,40 @@ take_guestinfo() {
     if [ -n "$value" ]; then vmware-rpctool "info-set ${key} " >/dev/null 2>&1 || log "could not blank ${key}"; fi
   fi
   printf '%s' "$value"
+}
+
+# The value of a JSON document's field (python3 is in every cloud image cloud-init runs on).
+json_field() {
+  python3 -c 'import json, sys
+value = json.load(sys.stdin)
+for key in sys.argv[1:]:
+    value = value[key]
+sys.stdout.write(value)' "$@"
+}
+
+# Reads an SSM SecureString parameter with the instance profile's credentials (IMDSv2), signed by
+# curl (--aws-sigv4); the credentials go to curl on stdin, never on a command line.
+ssm_parameter() {
+  local name=$1 imds="${UMS_HA_AWS_IMDS:-http://169.254.169.254}" endpoint imds_token role creds
+  endpoint="${UMS_HA_AWS_SSM_ENDPOINT:-https://ssm.${UMS_HA_AWS_REGION}.amazonaws.com}"
+  imds_token="$(curl -fsS --max-time 10 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' "${imds}/latest/api/token")" || return 1
+  role="$(curl -fsS --max-time 10 -H "X-aws-ec2-metadata-token: ${imds_token}" "${imds}/latest/meta-data/iam/security-credentials/")" || return 1
+  creds="$(curl -fsS --max-time 10 -H "X-aws-ec2-metadata-token: ${imds_token}" "${imds}/latest/meta-data/iam/security-credentials/${role%%[[:space:]]*}")" || return 1
+  {
+    printf 'user = "%s:%s"\n' "$(printf '%s' "$creds" | json_field AccessKeyId)" "$(printf '%s' "$creds" | json_field SecretAccessKey)"
+    printf 'header = "x-amz-security-token: %s"\n' "$(printf '%s' "$creds" | json_field Token)"
+  } | curl -fsS --max-time 20 -K - --aws-sigv4 "aws:amz:${UMS_HA_AWS_REGION}:ssm" \
+    -H 'Content-Type: application/x-amz-json-1.1' -H 'X-Amz-Target: AmazonSSM.GetParameter' \
+    --data "{\"Name\":\"${name}\",\"WithDecryption\":true}" "${endpoint}/" | json_field Parameter Value
+}
+
+# A secret: from SSM on AWS ($2 names the parameter), from guestinfo on vSphere ($1 is the key).
+take_secret() {
+  if [ "${UMS_HA_SECRET_SOURCE:-guestinfo}" = "aws-ssm" ]; then
+    ssm_parameter "$2" 2>>"$LOG" || true
+  else
+    take_guestinfo "$1"
+  fi
 }
 
 mkdir -p "$STATE_DIR" "$RUN_DIR" "$(dirname "$LOG")"
@@ -121,14 +156,20 @@ step="secrets"
 db_password=""
 case ",${UMS_HA_ROLES}," in
   *,server,*)
-    db_password="$(take_guestinfo guestinfo.ums.db_password)"
-    if [ -z "$db_password" ]; then fail "no database password in guestinfo.ums.db_password (set the sensitive Terraform variable)"; fi
+    db_password="$(take_secret guestinfo.ums.db_password "${UMS_HA_DB_PASSWORD_PARAMETER:-}")"
+    if [ -z "$db_password" ]; then
+      if [ "${UMS_HA_SECRET_SOURCE:-guestinfo}" = "aws-ssm" ]; then fail "no database password from the SSM parameter ${UMS_HA_DB_PASSWORD_PARAMETER} (create it as a SecureString)"; fi
+      fail "no database password in guestinfo.ums.db_password (set the sensitive Terraform variable)"
+    fi
     ;;
 esac
 token_file=""
 if [ "$UMS_HA_TOKEN" = "join" ]; then
-  token="$(take_guestinfo guestinfo.ums.network_token)"
+  token="$(take_secret guestinfo.ums.network_token "${UMS_HA_TOKEN_PARAMETER:-}")"
   if [ -z "$token" ]; then
+    if [ "${UMS_HA_SECRET_SOURCE:-guestinfo}" = "aws-ssm" ]; then
+      fail "no network token from the SSM parameter ${UMS_HA_TOKEN_PARAMETER}: put the content of IGEL-Network.token from the first server there (README, Deploy order)"
+    fi
     fail "no network token in guestinfo.ums.network_token: set TF_VAR_${UMS_HA_TOKEN_VARIABLE} to the content of IGEL-Network.token from the first server (README, Deploy order)"
   fi
   token_file="$RUN_DIR/IGEL-Network.token"
@@ -149,7 +190,11 @@ step="token"
 if [ "$UMS_HA_TOKEN" = "create" ]; then
   if [ ! -s "$ROOT_HOME/IGEL-Network.token" ]; then fail "the installer did not create ${ROOT_HOME}/IGEL-Network.token"; fi
   chmod 600 "$ROOT_HOME/IGEL-Network.token"
-  log "network token created at ${ROOT_HOME}/IGEL-Network.token: put its content into TF_VAR_${UMS_HA_TOKEN_VARIABLE} and deploy the other nodes"
+  if [ "${UMS_HA_SECRET_SOURCE:-guestinfo}" = "aws-ssm" ]; then
+    log "network token created at ${ROOT_HOME}/IGEL-Network.token: put its content into the SSM parameter ${UMS_HA_TOKEN_PARAMETER} (SecureString) and deploy the other nodes"
+  else
+    log "network token created at ${ROOT_HOME}/IGEL-Network.token: put its content into TF_VAR_${UMS_HA_TOKEN_VARIABLE} and deploy the other nodes"
+  fi
 fi
 
 step="post-install"

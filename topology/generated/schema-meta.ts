@@ -31,6 +31,7 @@ export const objectKeys: Readonly<Record<string, readonly string[]>> = {
     "installer",
     "networkToken",
     "vsphere",
+    "aws",
     "exceptions"
   ],
   "/spec/database": [
@@ -94,6 +95,37 @@ export const objectKeys: Readonly<Record<string, readonly string[]>> = {
     "folder",
     "antiAffinity"
   ],
+  "/spec/aws": [
+    "region",
+    "vpcId",
+    "subnets",
+    "ami",
+    "instanceTypes",
+    "dataVolume",
+    "loadBalancer",
+    "secrets",
+    "databaseSecurityGroupId"
+  ],
+  "/spec/aws/subnets/*": [
+    "availabilityZone",
+    "cidr",
+    "firstAddress"
+  ],
+  "/spec/aws/instanceTypes": [
+    "server"
+  ],
+  "/spec/aws/dataVolume": [
+    "type",
+    "kmsKeyArn"
+  ],
+  "/spec/aws/loadBalancer": [
+    "scheme"
+  ],
+  "/spec/aws/secrets": [
+    "databasePasswordParameter",
+    "networkTokenParameter",
+    "kmsKeyArn"
+  ],
   "/spec/exceptions/*": [
     "id",
     "reason"
@@ -125,6 +157,10 @@ export const patternPhrases: Readonly<Record<string, string>> = {
   "/spec/vsphere/datastore": "text of 1 to 200 characters without control characters, quotes, backslashes or $",
   "/spec/vsphere/template": "text of 1 to 200 characters without control characters, quotes, backslashes or $",
   "/spec/vsphere/folder": "text of 1 to 200 characters without control characters, quotes, backslashes or $",
+  "/spec/aws/subnets/*/cidr": "an IPv4 network in CIDR notation such as 10.20.0.0/24",
+  "/spec/aws/subnets/*/firstAddress": "an IPv4 address such as 10.20.0.11",
+  "/spec/aws/secrets/databasePasswordParameter": "an SSM Parameter Store name: a path of letters, digits and . _ - / starting with /, such as /ums-ha/berlin/db-password",
+  "/spec/aws/secrets/networkTokenParameter": "an SSM Parameter Store name: a path of letters, digits and . _ - / starting with /, such as /ums-ha/berlin/db-password",
   "/spec/exceptions/*/id": "a rule id such as UMS-SIZE-005"
 };
 

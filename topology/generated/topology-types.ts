@@ -132,6 +132,10 @@ export interface TopologySpec {
    */
   vsphere?: VsphereSpec;
   /**
+   * Placement in AWS (platform aws): region, the existing VPC and one subnet per availability zone, the image, the load balancer and the SSM parameters the hosts read their secrets from. Required to synthesize an aws topology (UMS-AWS-001).
+   */
+  aws?: AwsSpec;
+  /**
    * Warnings the reviewers accepted, each with its reason (at least 20 characters). Errors refuse the design and cannot be excepted (UMS-EXC-001); an exception no finding needs is reported as stale (UMS-EXC-002).
    *
    * @maxItems 50
@@ -409,4 +413,107 @@ export interface VsphereSpec {
    * @default "preferred"
    */
   antiAffinity?: "preferred" | "mandatory";
+}
+/**
+ * Where in AWS the hosts run (platform aws, loadBalancing external, UMS 6.10 or later: seed 004). The VPC and the subnets exist and are looked up, never created. network.cidr is the VPC's IPv4 block (containing every subnet), network.gateway the VPC router (the VPC base address + 1) and network.dns the Amazon DNS server (base + 2); the hosts take their addresses by DHCP, fixed to the node's ip. See docs/topology.md, Platform aws.
+ *
+ * This interface was referenced by `UmsHaTopologyDocument`'s JSON-Schema
+ * via the `definition` "aws".
+ */
+export interface AwsSpec {
+  /**
+   * AWS region of the VPC, such as eu-central-1.
+   */
+  region: string;
+  /**
+   * Id of the existing VPC the hosts run in (looked up).
+   */
+  vpcId: string;
+  /**
+   * One existing subnet per availability zone (at least two: servers are spread over the zones, the anti-affinity of this platform, UMS-AWS-004). Each is looked up by VPC, zone and CIDR block. Nodes without an ip take addresses from the subnets in turn (the first server from the first subnet, the second from the second...), from firstAddress or the subnet's fifth address (AWS reserves the first four and the last).
+   *
+   * @minItems 2
+   * @maxItems 6
+   */
+  subnets: AwsSubnet[];
+  /**
+   * AMI id of the hosts' image: Ubuntu 22.04 (or another image with cloud-init and its EC2 datasource) in this region.
+   */
+  ami: string;
+  /**
+   * Explicit EC2 instance type per role. Default: the smallest type of the c6i, m6i and r6i families with at least the role's resources.cpus and resources.memoryGb (docs/topology.md, Instance types).
+   */
+  instanceTypes?: {
+    /**
+     * Instance type of the UMS Servers, such as m6i.xlarge.
+     */
+    server?: string;
+  };
+  /**
+   * The EBS data volume of each server (sized by resources.server.diskGb, UMS-RES-002), always encrypted.
+   */
+  dataVolume?: {
+    /**
+     * EBS volume type.
+     *
+     * @default "gp3"
+     */
+    type?: "gp3" | "gp2" | "io2" | "st1";
+    /**
+     * ARN of the KMS key that encrypts the data and root volumes. Default: the account's default EBS key (aws/ebs).
+     */
+    kmsKeyArn?: string;
+  };
+  /**
+   * The Network Load Balancer in front of the servers (its DNS name is what clusterAddress must resolve to).
+   */
+  loadBalancer?: {
+    /**
+     * internal: reachable inside the VPC and from networks routed to it (VPN, Direct Connect); internet-facing: a public address (needs public subnets).
+     *
+     * @default "internal"
+     */
+    scheme?: "internal" | "internet-facing";
+  };
+  /**
+   * SSM Parameter Store SecureString parameters the hosts read at boot (never written into user-data or the Terraform configuration); the instance profile may read exactly these.
+   */
+  secrets: {
+    /**
+     * Parameter holding the UMS database user's password.
+     */
+    databasePasswordParameter: string;
+    /**
+     * Parameter holding the content of the IGEL network token (IGEL-Network.token). With networkToken.mode create, put the first server's token there before the all phase.
+     */
+    networkTokenParameter: string;
+    /**
+     * ARN of the customer managed KMS key the parameters are encrypted with (the hosts may then decrypt with it). Default: the AWS managed key aws/ssm, which needs no extra permission.
+     */
+    kmsKeyArn?: string;
+  };
+  /**
+   * Security group of the database. When set, the stack adds an inbound rule to it from the servers on the database port; otherwise the rule to add is an output (database_ingress).
+   */
+  databaseSecurityGroupId?: string;
+}
+/**
+ * One existing subnet of the VPC in one availability zone.
+ *
+ * This interface was referenced by `UmsHaTopologyDocument`'s JSON-Schema
+ * via the `definition` "awsSubnet".
+ */
+export interface AwsSubnet {
+  /**
+   * Availability zone of the subnet, such as eu-central-1a.
+   */
+  availabilityZone: string;
+  /**
+   * The subnet's IPv4 CIDR block, inside network.cidr.
+   */
+  cidr: string;
+  /**
+   * Nodes without an ip get addresses of this subnet from here. Default: the subnet's fifth address.
+   */
+  firstAddress?: string;
 }

@@ -10,7 +10,7 @@ import type { DocumentRule, Report, TopologyRule } from './rule';
 /** A Terraform variable name as the topology may reference it (also a valid TF_VAR_ suffix). */
 export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /** Keys whose scalar value is a secret written in the file. */
-const SECRET_KEY = /(pass(word|wd|phrase)?|pwd|secret|token|credentials?|api[-_]?key|private[-_]?key)$/i;
+const SECRET_KEY = /(pass(word|wd|phrase)?|pwd|secret|token|credentials?|api[-_]?key|private[-_]?key|access[-_]?key)$/i;
 /** A URL with a password in its user information (scheme://user:password@host). */
 const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/?#@\s]*:[^/?#@\s]*@/i;
 

@@ -3,6 +3,7 @@
  * UMS-<FAMILY>-NNN and appear in docs/rules.md, so the catalog and the docs cannot drift.
  */
 import { SCHEMA_RULE_ID, YAML_RULE_ID } from '../findings';
+import { awsRules } from './aws';
 import { cloudRules } from './cloud';
 import { dbRules } from './db';
 import { instRules } from './inst';
@@ -17,7 +18,7 @@ import { sizeRules } from './size';
 export type { DocumentRule, Report, Rule, RuleMeta, SynthesisRule, TopologyContext, TopologyRule, UpdateContext, UpdateMethod, UpdateRule } from './rule';
 
 /** All design rules, in catalog order. */
-export const rules: readonly Rule[] = [...sizeRules, ...layoutRules, ...resRules, ...netRules, ...cloudRules, ...dbRules, ...instRules, ...platRules, ...updRules];
+export const rules: readonly Rule[] = [...sizeRules, ...layoutRules, ...resRules, ...netRules, ...cloudRules, ...awsRules, ...dbRules, ...instRules, ...platRules, ...updRules];
 
 export const documentRules: readonly DocumentRule[] = rules.filter((r): r is DocumentRule => r.phase === 'document');
 export const topologyRules: readonly TopologyRule[] = rules.filter((r): r is TopologyRule => r.phase === 'topology');

@@ -3,7 +3,11 @@
  * constructs); `ums-ha validate` and `ums-ha report` still accept such a topology, because the
  * design may be right for a platform the stacks do not cover yet.
  */
+import type { Platform } from '../model';
 import type { SynthesisRule } from './rule';
+
+/** The platforms synthesis builds stacks for. */
+export const SYNTHESIZED_PLATFORMS: readonly Platform[] = ['aws', 'vsphere'];
 
 export const platRules: readonly SynthesisRule[] = [
   {
@@ -11,14 +15,14 @@ export const platRules: readonly SynthesisRule[] = [
     phase: 'synthesis',
     severity: 'error',
     seed: [],
-    title: 'Synthesis builds vSphere stacks only',
-    explanation: 'The stacks create vSphere VMs, port groups and anti-affinity rules; a topology for aws, azure or gcp validates and reports, but has no stack to synthesize.',
+    title: 'Synthesis builds vsphere and aws stacks only',
+    explanation: 'The stacks create vSphere VMs (port groups, anti-affinity rules) or AWS EC2 instances (security groups, a Network Load Balancer); a topology for azure or gcp validates and reports, but has no stack to synthesize.',
     check({ topology: t }) {
-      if (t.platform === 'vsphere') return [];
+      if (SYNTHESIZED_PLATFORMS.includes(t.platform)) return [];
       return [
         {
           path: '/spec/platform',
-          message: `synthesis builds vSphere stacks only; platform ${t.platform} can be validated and reported but not synthesized: set platform: vsphere, or move this topology out of the synthesized folder`,
+          message: `synthesis builds stacks for the platforms aws and vsphere only; platform ${t.platform} can be validated and reported but not synthesized: set platform: aws or vsphere, or move this topology out of the synthesized folder`,
         },
       ];
     },

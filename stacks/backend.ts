@@ -1,0 +1,68 @@
+import * as path from 'node:path';
+import { LocalBackend, TerraformBackend, type ISynthesisSession, type TerraformStack, type TerraformRemoteState } from 'cdktf';
+import type { Construct } from 'constructs';
+import { terraformLiteral, terraformLiterals } from '../constructs/terraform-literal';
+import type { SizingReport } from '../topology/report';
+import { writeSizingReport } from '../topology/report-files';
+
+/** A Terraform backend block: `terraform { backend "<type>" { ...config } }`. */
+export interface BackendConfig {
+  /** Backend type, e.g. `s3`, `azurerm`, `gcs`, `pg`, `http`, `remote`. */
+  readonly type: string;
+  /** Its settings; the text `{stack}` in any string value becomes the stack name. */
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+/** A backend of any type, from {@link BackendConfig} (replaces cdktf's default local backend). */
+class ConfiguredBackend extends TerraformBackend {
+  constructor(
+    scope: Construct,
+    private readonly settings: Readonly<Record<string, unknown>>,
+    type: string,
+  ) {
+    super(scope, 'backend', type);
+  }
+
+  protected synthesizeAttributes(): { [name: string]: unknown } {
+    return { ...this.settings };
+  }
+
+  protected synthesizeHclAttributes(): { [name: string]: unknown } {
+    return Object.fromEntries(Object.entries(this.settings).map(([k, value]) => [k, { value, type: 'simple' }]));
+  }
+
+  getRemoteStateDataSource(): TerraformRemoteState {
+    throw new Error('ums-ha stacks do not read each other\'s state');
+  }
+}
+
+function substituteStack(value: unknown, stack: string): unknown {
+  if (typeof value === 'string') return value.split('{stack}').join(stack);
+  if (Array.isArray(value)) return value.map((v) => substituteStack(v, stack));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteStack(v, stack)]));
+  return value;
+}
+
+/**
+ * Adds the stack's backend (shared by the vSphere and the AWS stack): the configured one, or the
+ * local backend at `localStatePath` (relative to the stack's folder), or cdktf's default. Every
+ * setting goes through terraformLiteral.
+ */
+export function addBackend(stack: Construct, id: string, backend: BackendConfig | undefined, localStatePath?: string): void {
+  if (backend) new ConfiguredBackend(stack, terraformLiterals(substituteStack(backend.config, id) as Record<string, unknown>), backend.type);
+  else if (localStatePath !== undefined) new LocalBackend(stack, { path: terraformLiteral(localStatePath) });
+}
+
+/**
+ * Makes a stack write its sizing review (sizing-report.md and .json) beside its cdk.tf.json at
+ * synthesis, in an app of one's own as in the ums-ha app.
+ */
+export function writeReportWithStack(stack: TerraformStack, report: () => SizingReport, file: string | undefined): void {
+  const stackSynthesizer = stack.synthesizer;
+  stack.synthesizer = {
+    synthesize: (session: ISynthesisSession) => {
+      stackSynthesizer.synthesize(session);
+      writeSizingReport(path.join(session.outdir, session.manifest.forStack(stack).workingDirectory), report(), file);
+    },
+  };
+}
