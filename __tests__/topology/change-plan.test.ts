@@ -203,3 +203,20 @@ describe('the printed host commands give what a fresh synthesis of v2 renders', 
     expect(parse(fs.readFileSync(path.join(root, NETPLAN_CONF), 'utf8'))).toEqual({ network: meta(separate({}, net2)) });
   });
 });
+
+describe('docs/changing-a-site.md', () => {
+  const root = path.resolve(__dirname, '../..');
+  const page = fs.readFileSync(path.join(root, 'docs/changing-a-site.md'), 'utf8');
+  it('is linked from the README and covers grow, shrink, resize and version update', () => {
+    expect(fs.readFileSync(path.join(root, 'README.md'), 'utf8')).toContain('(docs/changing-a-site.md)');
+    for (const h of ['## Grow', '## Shrink', '## Resize', '## Version update']) expect(page).toContain(h);
+  });
+  it('shows the commands plan-update prints (resize, drain)', () => {
+    const p = plan(separate(), separate({ resources: { server: { cpus: 8, memoryGb: 16, diskGb: 80 } } }));
+    const resize = p.steps.find((s) => s.title === 'Resize test-site-ums1')!;
+    const generic = (c: string) => c.replace('test-site', '<name>').replace('vsphere_virtual_machine.ums1', 'vsphere_virtual_machine.<node>');
+    for (const c of resize.commands.map(generic)) expect(page).toContain(c);
+    const shrink = plan(separate({ servers: 4, devices: 150000, loadBalancers: 3 }), separate({ loadBalancers: 3 }));
+    for (const s of shrink.steps.filter((x) => x.title.startsWith('Drain and stop'))) for (const c of s.commands) expect(page).toContain(c);
+  });
+});
