@@ -18,7 +18,7 @@ import { FIREWALL_PATH, renderFirewall } from '../bootstrap/nftables';
 import { shellQuote } from '../bootstrap/node-env';
 import { num, plural } from './findings';
 import { expectedUnits } from './firewall';
-import type { ResolvedNode, ResolvedTopology, ResolvedVmSize } from './model';
+import { DEVICES_PER_SERVER, type ResolvedNode, type ResolvedTopology, type ResolvedVmSize } from './model';
 import { oneFailure } from './rules/size';
 import { admittedAddresses } from './resolve';
 import type { RunbookStep } from './update';
@@ -158,7 +158,7 @@ export function planTopologyChanges(deployed: ResolvedTopology, proposed: Resolv
         hosts: [n.vmName],
         details: [
           n.roles.includes('server')
-            ? `Its devices move to the other servers when it stops: the ${plural(servers, 'server')} left serve up to ${num(servers * 50_000)} devices for the ${num(proposed.devices)} declared${f.ok ? '' : ` (one more failure leaves ${num(f.capacityDevices)}: UMS-SIZE-007)`}.`
+            ? `Its devices move to the other servers when it stops: the ${plural(servers, 'server')} left serve up to ${num(servers * DEVICES_PER_SERVER)} devices for the ${num(proposed.devices)} declared${f.ok ? '' : ` (one more failure leaves ${num(f.capacityDevices)}: UMS-SIZE-007)`}.`
             : 'Devices that use it reconnect to the other load balancers when it stops.',
           'Start no firmware download, job or update on it; then stop its services so it takes no part in the HA network any more.',
         ],
