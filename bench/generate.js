@@ -15,15 +15,19 @@ function prng(seed) {
 }
 
 function topologyObject(i, rand) {
-  const devices = 1 + Math.floor(rand() * 300000);
+  // Clean designs (no finding at all): sized to survive one failed server or load balancer
+  // (UMS-SIZE-007), within 6 servers and 3 load balancers (UMS-SIZE-005/006).
+  const devices = 1 + Math.floor(rand() * 250000);
   const external = rand() < 0.15;
-  const servers = Math.max(2, Math.ceil(devices / 50000));
+  const servers = Math.max(2, Math.ceil(devices / 50000) + 1);
   const separate = !external && devices > 50000;
-  const lbs = separate ? Math.max(2, Math.ceil(servers / 3)) : 0;
+  const lbs = separate ? Math.max(2, Math.ceil(servers / 3) + 1) : 0;
   const third = 16 + (i % 200);
   const spec = {
     umsVersion: '12.07.100',
     devices,
+    servers,
+    ...(separate ? { loadBalancers: lbs } : {}),
     deviceOs: rand() < 0.5 ? ['os11', 'os12'] : ['os12'],
     platform: 'vsphere',
     loadBalancing: external ? 'external' : 'igel',

@@ -49,7 +49,7 @@ function set(name: SetName, elements: readonly string[]): string {
 export function renderFirewall(t: ResolvedTopology, node: ResolvedNode): string {
   const servers = admittedAddresses(t, 'server');
   const loadBalancers = admittedAddresses(t, 'loadBalancer');
-  const sets: Record<SetName, string[]> = {
+  const sets: Record<SetName, readonly string[]> = {
     ha_hosts: [...new Set([...servers, ...loadBalancers])].sort((a, b) => (toInt(a) as number) - (toInt(b) as number)),
     servers,
     load_balancers: loadBalancers,

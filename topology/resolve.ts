@@ -261,7 +261,19 @@ const lastHost = (subnet: Subnet) => fromInt(subnet.prefixLength >= 31 ? subnet.
  * co-located layout every host is a server and a load balancer, so both roles take the server
  * range; with external load balancing there are no load balancers.
  */
-export function admittedAddresses(t: ResolvedTopology, role: Role): string[] {
+export function admittedAddresses(t: ResolvedTopology, role: Role): readonly string[] {
+  let byRole = admitted.get(t);
+  if (!byRole) {
+    byRole = {};
+    admitted.set(t, byRole);
+  }
+  return (byRole[role] ??= Object.freeze(computeAdmitted(t, role)));
+}
+
+/** Computed once per topology and role (every node's firewall, the report and the preflight read it). */
+const admitted = new WeakMap<ResolvedTopology, Partial<Record<Role, readonly string[]>>>();
+
+function computeAdmitted(t: ResolvedTopology, role: Role): string[] {
   const out: number[] = [];
   const present = t.nodes.filter((n) => n.roles.includes(role) && n.ip !== null).map((n) => toInt(n.ip as string) as number);
   const range: SlotKind | undefined = role === 'server' || t.layout === 'co-located' ? 'server' : t.layout === 'separate' ? 'loadBalancer' : undefined;

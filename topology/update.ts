@@ -10,6 +10,7 @@
  * within one major.minor. Seed 002 (002_c6ce0ee242701b9d.txt): further servers join with the same
  * token, database and VLAN, and the same UMS version.
  */
+import { planTopologyChanges, renderChanges, type TopologyChange } from './change-plan';
 import { compareFindings, type Finding } from './findings';
 import { expectedUnits } from './firewall';
 import type { ResolvedNode, ResolvedTopology } from './model';
@@ -38,6 +39,8 @@ export interface UpdatePlan {
   readonly kind: 'version-update' | 'downgrade' | 'topology-change' | 'no-change' | 'refused';
   readonly added: readonly string[];
   readonly removed: readonly string[];
+  /** Every topology change and how it reaches the hosts (change-plan.ts). */
+  readonly changes: readonly TopologyChange[];
   readonly findings: readonly Finding[];
   readonly steps: readonly RunbookStep[];
   readonly rollback: readonly string[];
@@ -61,12 +64,13 @@ export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopolog
   const removed = deployed.nodes.filter((n) => !proposedNames.has(n.name));
   const kept = proposed.nodes.filter((n) => deployedNames.has(n.name));
   const versionChange = compareVersions(proposed.umsVersion, deployed.umsVersion);
-  const base = { topology: proposed.name, from: deployed.umsVersion, to: proposed.umsVersion, method, added: names(added), removed: names(removed), findings };
+  const change = planTopologyChanges(deployed, proposed);
+  const base = { topology: proposed.name, from: deployed.umsVersion, to: proposed.umsVersion, method, added: names(added), removed: names(removed), changes: change.changes, findings };
 
   if (findings.some((f) => f.severity === 'error')) {
     return { ...base, kind: 'refused', steps: [], rollback: [] };
   }
-  if (versionChange === 0 && added.length === 0 && removed.length === 0) {
+  if (versionChange === 0 && change.changes.length === 0) {
     return { ...base, kind: 'no-change', steps: [], rollback: [] };
   }
 
@@ -118,16 +122,7 @@ export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopolog
     commands: ['sudo ums-ha-preflight --only=clock'],
     check: 'every server reports an offset of at most 60 s',
   });
-  for (const n of removed) {
-    add({
-      phase: 'topology',
-      title: `Stop ${n.vmName} (removed by the proposed topology)`,
-      hosts: [n.vmName],
-      details: ['Stop its services so it takes no part in the update; its VM is destroyed when the proposed topology is deployed.'],
-      commands: [`sudo systemctl stop ${[...expectedUnits(n)].reverse().join(' ')}`],
-      check: `UMS Network shows ${n.vmName} stopped; then delete its entry`,
-    });
-  }
+  for (const st of change.removal) add(st);
 
   if (versionChange !== 0 && method === 'short-downtime') {
     const [first, ...others] = servers;
@@ -196,6 +191,7 @@ export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopolog
       check: 'UMS Network shows every load balancer updated and running',
     });
   }
+  for (const st of change.beforeDeploy) add(st);
   if (added.length > 0 || removed.length > 0) {
     add({
       phase: 'topology',
@@ -258,6 +254,7 @@ export function renderUpdateMarkdown(p: UpdatePlan, files: { from: string; to: s
   if (p.added.length > 0) out.push(`Adds: ${p.added.join(', ')}.`);
   if (p.removed.length > 0) out.push(`Removes: ${p.removed.join(', ')}.`);
   if (p.added.length > 0 || p.removed.length > 0) out.push('');
+  out.push(...renderChanges(p.changes));
   if (p.findings.length > 0) {
     out.push('## Findings', '');
     for (const f of p.findings) out.push(`- **${f.severity}** \`${f.ruleId}\`: ${f.message}`);

@@ -64,3 +64,23 @@ describe('UMS-UPD-005 (a rebuild, not an update)', () => {
     expect(has(findings({ umsVersion: '12.06.100' }, { umsVersion: '12.07.100' }), 'UMS-UPD-005')).toBe(false);
   });
 });
+
+describe('UMS-UPD-006 (a kept node keeps its address, the subnet stays)', () => {
+  it.each([
+    ['firstAddress moves: every kept node would move', {}, { firstAddress: '10.20.0.41' }, '/spec/network/firstAddress', true],
+    ['network.cidr changes', {}, { cidr: '10.20.0.0/23' }, '/spec/network/cidr', true],
+    ['a server is added (nobody moves)', { servers: 3 }, {}, undefined, false],
+    ['NTP servers change (nobody moves)', {}, { ntpServers: ['10.20.0.9'] }, undefined, false],
+  ])('%s', (_n, spec, network, path, expected) => {
+    const f = findings({}, spec, 'short-downtime', network);
+    expect(has(f, 'UMS-UPD-006', path)).toBe(expected);
+  });
+  it('names the deployed address and how to keep it; refuses the plan', () => {
+    const nodes = [{ name: 'ums1', roles: ['server', 'loadBalancer'] }, { name: 'ums2', roles: ['server', 'loadBalancer'] }];
+    const p = planUpdate(t({ nodes }), t({ nodes: [nodes[0], { ...nodes[1], ip: '10.20.0.50' }] }), 'short-downtime');
+    expect(p.kind).toBe('refused');
+    const f = p.findings.find((x) => x.ruleId === 'UMS-UPD-006')!;
+    expect(f.path).toBe('/spec/nodes/1/ip');
+    expect(f.message).toBe('node ums2 is deployed at 10.20.0.12 and would move to 10.20.0.50: a running host keeps its address; pin it with ip: 10.20.0.12 (or keep firstAddress), or remove ums2 in one change and add a node with a new name in the next');
+  });
+});

@@ -6,6 +6,7 @@
  * `vsphere_virtual_machine.<name>`.
  */
 import fc from 'fast-check';
+import { renderFirewall } from '../../bootstrap/nftables';
 import { admittedAddresses } from '../../topology/resolve';
 import { validateValue } from '../../topology/validate';
 import type { UmsHaTopologyDocument } from '../../topology/model';
@@ -104,6 +105,17 @@ describe('stable addresses (property over added and removed nodes)', () => {
           if (pinned.has(n.name)) continue; // an explicit ip outside the block: plan-update's firewall step
           const within = n.roles.includes('server') ? k <= 6 : k <= 3;
           for (const role of n.roles) expect(admittedAddresses(t1, role).includes(n.ip!)).toBe(within);
+        }
+        // When every node added or removed is a slot node within the maxima, no running host needs
+        // a new ruleset: v1's and v2's rulesets of every kept node are the same text.
+        const changed = [...t1.nodes.filter((n) => !t2.nodes.some((m) => m.name === n.name)), ...t2.nodes.filter((n) => !t1.nodes.some((m) => m.name === n.name))];
+        const inSlots = (n: (typeof changed)[number]) => !pinned.has(n.name) && Number(n.name.replace(/\D/g, '')) <= (n.roles.includes('server') ? 6 : 3);
+        const overflowKept = t1.nodes.some((n) => Number(n.name.replace(/\D/g, '')) > (n.roles.includes('server') ? 6 : 3));
+        if (changed.every(inSlots) && !overflowKept) {
+          for (const n of t1.nodes) {
+            const m = t2.nodes.find((x) => x.name === n.name);
+            if (m) expect(renderFirewall(t2, m)).toBe(renderFirewall(t1, n));
+          }
         }
       }),
       { numRuns: RUNS },

@@ -51,13 +51,17 @@ describe('update runbook: step order', () => {
     expect(p.steps[deploy]?.commands[0]).toContain('TF_VAR_UMS_NETWORK_TOKEN');
   });
 
-  it('removing a load balancer: stopped in the preparation, destroyed by the deploy', () => {
+  it('removing a load balancer: drained and stopped, deleted from the UMS Network list, then destroyed by the deploy', () => {
     const three = { devices: 120000, loadBalancers: 3, nodes: nodes(3, 3) };
     const p = planUpdate(t(three), t(separate), 'short-downtime');
     expect(p.kind).toBe('topology-change');
     expect(p.removed).toEqual(['test-site-lb3']);
-    expect(titles(p)).toContain('Stop test-site-lb3 (removed by the proposed topology)');
-    expect(titles(p).indexOf('Stop test-site-lb3 (removed by the proposed topology)')).toBeLessThan(titles(p).indexOf('Deploy the proposed topology'));
+    const at = (title: string) => titles(p).indexOf(title);
+    expect(at('Drain and stop test-site-lb3 (removed by the proposed topology)')).toBeGreaterThan(0);
+    expect(at('Drain and stop test-site-lb3 (removed by the proposed topology)')).toBeLessThan(at('Delete the removed hosts from the UMS Network list'));
+    expect(at('Delete the removed hosts from the UMS Network list')).toBeLessThan(at('Deploy the proposed topology'));
+    expect(p.steps[at('Drain and stop test-site-lb3 (removed by the proposed topology)')]?.commands).toEqual(['sudo systemctl stop igel-ums-broker igel-ums-watchdog']);
+    expect(p.changes).toEqual([expect.objectContaining({ kind: 'node-removed', reaches: 'deploy' })]);
   });
 
   it('nothing to do for the same version and hosts', () => {

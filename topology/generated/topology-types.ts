@@ -160,7 +160,7 @@ export interface NodeSpec {
    */
   roles: ("server" | "loadBalancer")[];
   /**
-   * Static IPv4 address inside network.cidr. Default: the next free address from network.firstAddress.
+   * Static IPv4 address inside network.cidr, kept as written. Default: the node's address slot from network.firstAddress.
    */
   ip?: string;
   /**
@@ -262,7 +262,7 @@ export interface NetworkSpec {
    */
   ntpServers?: string[];
   /**
-   * Nodes without an explicit ip get consecutive addresses from here, skipping the gateway, the DNS and NTP servers and addresses taken by other nodes.
+   * Start of the address slots: a node without an explicit ip gets a fixed address from here by its role and the number in its name (servers +0..+5, separate load balancers +6..+8, docs/topology.md), so adding or removing nodes moves no other node. Keep these 9 addresses free for the HA nodes.
    */
   firstAddress?: string;
   /**

@@ -106,4 +106,28 @@ export const updRules: readonly UpdateRule[] = [
       return reports;
     },
   },
+  {
+    id: 'UMS-UPD-006',
+    phase: 'update',
+    severity: 'error',
+    seed: [],
+    title: 'A kept node keeps its address, and the HA subnet stays',
+    explanation:
+      'A running host keeps the address it booted with: its VM ignores later changes to its guestinfo and cloud-init runs once. A node that stays under its name with another address, or a new subnet, would be deployed as if it had moved while the host has not (docs/topology.md, stable addresses).',
+    check({ deployed, proposed }) {
+      const reports: Report[] = [];
+      if (deployed.network.cidr !== proposed.network.cidr) {
+        reports.push({ path: '/spec/network/cidr', message: `network.cidr changes from ${deployed.network.cidr} to ${proposed.network.cidr}: the running hosts keep their addresses and netmask; that is a rebuild: build a new HA network on the new subnet and move to it` });
+      }
+      for (const n of proposed.nodes) {
+        const before = deployed.nodes.find((m) => m.name === n.name);
+        if (!before || before.ip === n.ip || deployed.network.cidr !== proposed.network.cidr) continue;
+        reports.push({
+          path: n.pointer ? `${n.pointer}/ip` : '/spec/network/firstAddress',
+          message: `node ${n.name} is deployed at ${before.ip ?? 'no address'} and would move to ${n.ip ?? 'no address'}: a running host keeps its address; pin it with ip: ${before.ip ?? ''} (or keep firstAddress), or remove ${n.name} in one change and add a node with a new name in the next`,
+        });
+      }
+      return reports;
+    },
+  },
 ];
