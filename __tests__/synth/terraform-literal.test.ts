@@ -212,3 +212,42 @@ describe('a topology file cannot carry a template into the stack', () => {
     }
   });
 });
+
+describe("the issue's reproducer", () => {
+  it('berlin-small with a directive in datacenter: validate still accepts the name, Terraform sees exactly it, in JSON and HCL output', () => {
+    const { synthesize } = require('../../main');
+    const fs = require('node:fs');
+    const datacenter = 'DC %{ if length(var.vsphere_password) > 3 }LONG%{ else }SHORT%{ endif }';
+    const root = path.join(dir, 'repro');
+    fs.mkdirSync(path.join(root, 'topologies'), { recursive: true });
+    const text = fs.readFileSync(path.join(__dirname, '..', '..', 'topologies', 'berlin-small.yaml'), 'utf8').replace('datacenter: DC-Berlin', `datacenter: "${datacenter}"`);
+    fs.writeFileSync(path.join(root, 'topologies', 'b.yaml'), text);
+    const r = synthesize({ topologyDir: path.join(root, 'topologies'), outdir: path.join(root, 'out'), log: () => {} });
+    expect(r.code).toBe(0);
+    const json = JSON.parse(fs.readFileSync(path.join(root, 'out', 'stacks', 'berlin-small', 'cdk.tf.json'), 'utf8'));
+    const names = [...Object.values(json.data.vsphere_datacenter as Record<string, { name: string }>).map((d) => d.name), ...Object.values(json.data.vsphere_folder as Record<string, { path: string }>).map((f) => f.path)];
+    expect(names[0]).toBe(terraformLiteral(datacenter));
+    expect(terraformValues(path.join(dir, 'repro-tf'), names)).toEqual([datacenter, `/${datacenter}/vm/igel/ums`]);
+    // HCL output (cdktf synth --hcl): the same escapes, which HCL's native syntax reads the same way.
+    const previous = process.env.SYNTH_HCL_OUTPUT;
+    process.env.SYNTH_HCL_OUTPUT = 'true';
+    try {
+      expect(synthesize({ topologyDir: path.join(root, 'topologies'), outdir: path.join(root, 'out'), log: () => {} }).code).toBe(0);
+    } finally {
+      if (previous === undefined) delete process.env.SYNTH_HCL_OUTPUT;
+      else process.env.SYNTH_HCL_OUTPUT = previous;
+    }
+    const hcl = fs.readFileSync(path.join(root, 'out', 'stacks', 'berlin-small', 'cdk.tf'), 'utf8');
+    expect(hcl).toContain(`name = "${terraformLiteral(datacenter)}"`);
+    expect(hcl).not.toMatch(/[^%]%\{ if/);
+    // Real terraform reads that HCL string as the name.
+    const hclDir = path.join(dir, 'repro-hcl');
+    fs.mkdirSync(hclDir);
+    const quoted = /name = ("DC [^\n]*")/.exec(hcl)![1];
+    fs.writeFileSync(path.join(hclDir, 'main.tf'), `output "v" {\n  value = ${quoted}\n}\n`);
+    const { spawnSync } = require('node:child_process');
+    const tfEnv = { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
+    for (const args of [['init', '-input=false'], ['apply', '-auto-approve', '-input=false']]) expect(spawnSync('terraform', args, { cwd: hclDir, env: tfEnv, encoding: 'utf8' }).status).toBe(0);
+    expect(JSON.parse(spawnSync('terraform', ['output', '-json'], { cwd: hclDir, env: tfEnv, encoding: 'utf8' }).stdout).v.value).toBe(datacenter);
+  });
+});
