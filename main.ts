@@ -33,6 +33,7 @@ import { lockOutdir, makeTempOutdir, prepareOutdir, publishOutdir } from './app/
 import { readBackendFile } from './app/backend-file';
 import type { UmsHaTopologyDocument } from './topology/generated/topology-types';
 import { buildReport, renderReportMarkdown } from './topology/report';
+import { writeExternalLoadBalancer } from './topology/external-lb';
 import { formatFinding, type ValidationResult } from './topology/validate';
 
 export { readBackendFile } from './app/backend-file';
@@ -91,6 +92,8 @@ function writeStackFolder(dir: string, stack: AcceptedTopology): void {
   if (!report) return;
   fs.writeFileSync(path.join(dir, 'sizing-report.md'), renderReportMarkdown(report));
   fs.writeFileSync(path.join(dir, 'sizing-report.json'), `${JSON.stringify({ file: stack.file, ...report }, null, 2)}\n`);
+  // loadBalancing external: the load balancer's HAProxy configuration (docs/external-load-balancer.md).
+  if (stack.result.topology) writeExternalLoadBalancer(dir, stack.result.topology);
 }
 
 /** Reads and validates every file; the topologies that get a stack, and how many were refused. */

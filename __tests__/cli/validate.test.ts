@@ -16,7 +16,8 @@ const write = (name: string, content: string | Buffer) => {
 
 const valid = write('ok/valid.yaml', stringify(topology()));
 const tooFewServers = write('bad/too-few.yaml', stringify(topology({ devices: 120000, servers: 2 })));
-const warningOnly = write('warn/many-servers.yaml', stringify(topology({ devices: 350001 })));
+// 7 servers behind an external load balancer: one warning, UMS-SIZE-005.
+const warningOnly = write('warn/many-servers.yaml', stringify(topology({ devices: 120000, servers: 7, loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443' })));
 const schemaError = write('bad/schema.yaml', stringify({ ...topology({ devices: 'many' }), metadata: { name: 'schema-site' } }));
 const examples = path.join(repoRoot, 'topologies');
 
@@ -96,7 +97,7 @@ describe('ums-ha validate --format text', () => {
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(new RegExp(`^${tooFewServers.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+ error UMS-SIZE-001 120,000 devices need at least 3 servers`));
     expect(lines).toContainEqual(expect.stringMatching(/many-servers\.yaml:\d+:\d+ warning UMS-SIZE-005 /));
-    expect(lines[lines.length - 1]).toBe('2 files checked: 1 error, 1 warning');
+    expect(lines[lines.length - 1]).toBe('2 files checked: 1 error, 2 warnings'); // UMS-SIZE-005, and UMS-SIZE-007 beside UMS-SIZE-001
   });
 });
 
@@ -122,8 +123,8 @@ describe('ums-ha validate --format json', () => {
       nodes: [
         { name: 'ums1', roles: ['server'], ip: '10.20.0.11' },
         { name: 'ums2', roles: ['server'], ip: '10.20.0.12' },
-        { name: 'lb1', roles: ['loadBalancer'], ip: '10.20.0.13' },
-        { name: 'lb2', roles: ['loadBalancer'], ip: '10.20.0.14' },
+        { name: 'lb1', roles: ['loadBalancer'], ip: '10.20.0.17' },
+        { name: 'lb2', roles: ['loadBalancer'], ip: '10.20.0.18' },
       ],
     });
     expect(schema.findings[0].ruleId).toBe('UMS-SCHEMA');
@@ -139,7 +140,7 @@ describe('ums-ha validate --format github', () => {
     const escaped = odd.replace(/:/g, '%3A').replace(/,/g, '%2C');
     expect(lines[0]).toMatch(new RegExp(`^::error file=${escaped.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')},line=\\d+,col=\\d+,title=UMS-SIZE-001::120,000 devices`));
     expect(lines).toContainEqual(expect.stringMatching(/^::warning file=.*,title=UMS-SIZE-005::/));
-    expect(lines[lines.length - 1]).toBe('ums-ha: 2 files checked: 1 error, 1 warning');
+    expect(lines[lines.length - 1]).toBe('ums-ha: 2 files checked: 1 error, 2 warnings');
   });
 });
 
@@ -298,6 +299,8 @@ describe('messages a person reads once', () => {
       topology({ devices: 350001 }),
       topology({ devices: 400000, servers: 8, loadBalancers: 4 }),
       topology({ devices: 60000, servers: 2, loadBalancers: 2 }),
+      topology({ devices: 80000, servers: 2, loadBalancers: 2 }),
+      topology({ devices: 240000, servers: 6, loadBalancers: 2 }),
       topology({ devices: 120000, nodes: [{ name: 'ums1', roles: ['server'] }, { name: 'lb1', roles: ['loadBalancer'] }] }),
     ];
     for (const [i, doc] of docs.entries()) {
@@ -312,6 +315,7 @@ describe('messages a person reads once', () => {
     const pluralWithSingular = new RegExp(`\\b(0|[2-9]|\\d{2,}|\\d{1,3}(,\\d{3})+) ${nouns}s (gives|serves|needs|leaves|exceeds|forwards|is|has)\\b`, 'g');
     expect(all.match(singularWithPlural) ?? []).toEqual([]);
     expect(all.match(pluralWithSingular) ?? []).toEqual([]);
+    expect(all.match(/(?<![\d.,])1 left (serve|forward)\b|\b([2-9]|\d{2,}) left (serves|forwards)\b/g) ?? []).toEqual([]);
     // Control: the checks catch the old wording.
     expect('1 server give no failover; 3 servers serves'.match(singularWithPlural)).toHaveLength(1);
     expect('3 servers serves'.match(pluralWithSingular)).toHaveLength(1);

@@ -9,6 +9,7 @@
 import { num } from '../findings';
 import { fromInt, isHostAddress, parseSubnet, toInt, type Subnet } from '../ipv4';
 import { join } from '../pointer';
+import { RESERVED_BLOCK } from '../resolve';
 import { SEEDS } from '../seeds';
 import type { Report, TopologyRule } from './rule';
 
@@ -100,6 +101,14 @@ export const netRules: readonly TopologyRule[] = [
           path: '/spec/network',
           message: `${pool.nodes.length === 1 ? 'node' : 'nodes'} ${pool.nodes.join(', ')} have no address: set network.firstAddress, or an ip for each node`,
         });
+      } else if (pool?.kind === 'taken') {
+        for (const c of pool.conflicts) {
+          const i = (doc.spec.nodes ?? []).findIndex((n) => n.name === c.node);
+          reports.push({
+            path: i >= 0 ? join('/spec/nodes', i) : '/spec/network/firstAddress',
+            message: `node ${c.node} has the address slot ${c.address} (docs/topology.md, stable addresses), which ${c.owner} already uses: keep the ${RESERVED_BLOCK} addresses from firstAddress free for the HA nodes (move firstAddress or that address), or give ${c.node} an ip`,
+          });
+        }
       } else if (pool?.kind === 'exhausted') {
         reports.push({
           path: '/spec/network/firstAddress',
