@@ -251,3 +251,24 @@ describe("the issue's reproducer", () => {
     expect(JSON.parse(spawnSync('terraform', ['output', '-json'], { cwd: hclDir, env: tfEnv, encoding: 'utf8' }).stdout).v.value).toBe(datacenter);
   });
 });
+
+describe('every construct file goes through the helper', () => {
+  /**
+   * A static guard for constructs added later (another platform's resources): a file under
+   * constructs/ or stacks/ that creates provider resources, outputs, variables or a backend must
+   * import terraformLiteral. The property test above checks the values of the vSphere stack.
+   */
+  it('a file creating provider resources, outputs, variables or backends imports terraformLiteral', () => {
+    const fs = require('node:fs');
+    const root = path.join(__dirname, '..', '..');
+    const files = ['constructs', 'stacks'].flatMap((d) => fs.readdirSync(path.join(root, d)).filter((f: string) => f.endsWith('.ts')).map((f: string) => path.join(d, f)));
+    const creates = /from '@cdktf\/provider-[^']+'|require\('@cdktf\/provider-|\bnew (TerraformOutput|TerraformVariable|TerraformLocal|LocalBackend|S3Backend)\(|extends TerraformBackend\b/;
+    const offenders = files.filter((f: string) => {
+      const text = fs.readFileSync(path.join(root, f), 'utf8');
+      return creates.test(text) && !/import \{[^}]*\bterraformLiterals?\b[^}]*\} from '(\.\/|\.\.\/constructs\/)terraform-literal'/.test(text);
+    });
+    expect(offenders).toEqual([]);
+    // Control: the check sees the construct files that do create resources.
+    expect(files.filter((f: string) => creates.test(fs.readFileSync(path.join(root, f), 'utf8'))).length).toBeGreaterThanOrEqual(7);
+  });
+});
