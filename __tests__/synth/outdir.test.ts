@@ -283,4 +283,28 @@ describe('cdktf.out/stacks holds exactly the stacks of this run', () => {
     // probe is one level below the stack folder, hence the extra ../ above.
     expect(JSON.parse(fs.readFileSync(path.join(moved, 'terraform.alpha.tfstate'), 'utf8')).resources[0].type).toBe('terraform_data');
   });
+
+  it('over time: a stack initialized with the absolute state path of earlier versions keeps its state after one init -migrate-state (real terraform)', () => {
+    const root = project({ 'a.yaml': named('alpha') });
+    expect(app(root).status).toBe(0);
+    const folder = path.join(root, 'cdktf.out', 'stacks', 'alpha');
+    const state = path.join(root, 'terraform.alpha.tfstate');
+    const tfEnv = { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
+    const tf = (cwd: string, ...args: string[]) => spawnSync('terraform', [...args, '-input=false', '-no-color'], { cwd, env: tfEnv, encoding: 'utf8', timeout: 120000 });
+    // v1: deployed with the absolute path (cdktf's default before), from a probe beside the stack's files.
+    const probe = path.join(folder, 'probe');
+    fs.mkdirSync(probe);
+    const config = (statePath: string) => JSON.stringify({ terraform: { backend: { local: { path: statePath } } }, resource: { terraform_data: { x: { input: 'v1' } } } });
+    fs.writeFileSync(path.join(probe, 'main.tf.json'), config(state));
+    expect(tf(probe, 'init').status).toBe(0);
+    expect(tf(probe, 'apply', '-auto-approve').status).toBe(0);
+    // v2: the synthesized relative path names the same file; Terraform asks for one migration.
+    const json = JSON.parse(fs.readFileSync(path.join(folder, 'cdk.tf.json'), 'utf8'));
+    fs.writeFileSync(path.join(probe, 'main.tf.json'), config(`../${json.terraform.backend.local.path}`));
+    expect(tf(probe, 'plan').stderr).toContain('terraform init');
+    expect(tf(probe, 'init', '-migrate-state', '-force-copy').status).toBe(0);
+    const plan = tf(probe, 'plan', '-detailed-exitcode');
+    expect(plan.status).toBe(0); // no changes: the deployed resource is still in the state
+    expect(JSON.parse(fs.readFileSync(state, 'utf8')).resources[0].type).toBe('terraform_data');
+  });
 });
