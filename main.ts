@@ -2,8 +2,9 @@
  * The cdktf app (cdktf.json "app" and `npm run synth` run it through bin/ums-ha-app.js, which loads
  * this file bundled with the core as dist/ums-ha-app.js): one stack per topology file in
  * UMS_TOPOLOGY_DIR (default topologies/), named after metadata.name. Every file is validated first
- * with the CLI's rules and messages; a topology with an error finding gets no stack, its stale
- * output is removed, and the run exits non-zero. The other topologies are still synthesized.
+ * with the CLI's rules and messages (and, as `validate`, two files with one metadata.name are
+ * UMS-NET-004); a topology with an error finding gets no stack, its stale output is removed, and
+ * the run exits non-zero. The other topologies are still synthesized.
  *
  * Environment:
  *   UMS_TOPOLOGY_DIR     folder of topology files (default topologies)

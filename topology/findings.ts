@@ -31,6 +31,11 @@ export function num(n: number): string {
   return Number.isFinite(n) ? Math.trunc(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',') : String(n);
 }
 
+/** The verb that agrees with a count: `agree(1, 'gives', 'give')` is "gives", `agree(2, ...)` "give". */
+export function agree(n: number, one: string, many: string): string {
+  return n === 1 ? one : many;
+}
+
 /** "1 server" / "3 servers". */
 export function plural(n: number, word: string, many = `${word}s`): string {
   return `${num(n)} ${n === 1 ? word : many}`;

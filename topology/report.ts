@@ -5,7 +5,7 @@
  * diagram of hosts, roles, the VLAN and the flows. Sizing facts: seed 004 (004_f9c19963f33757ec.txt,
  * "Configuration Options"); flows: topology/firewall.ts.
  */
-import { num, plural, type Finding } from './findings';
+import { agree, num, plural, type Finding } from './findings';
 import { loadBalancerPorts, nodeInstanceType, nodeSubnetIndex, securityGroupRules } from './aws';
 import { firewallMatrix, sourceAddresses, type FirewallRow, type Party } from './firewall';
 import { DEVICES_PER_SERVER, SERVERS_PER_LOAD_BALANCER, type ResolvedNode, type ResolvedTopology, type Role } from './model';
@@ -115,7 +115,7 @@ const PARTY_NAMES: Record<Party, string> = {
 function serversReason(t: ResolvedTopology): CountReason {
   const needed = t.sizing.serversNeeded;
   if (t.sizing.serversSource === 'given') {
-    return { count: t.servers, source: 'given', reason: `${num(t.servers)} given; ${num(t.devices)} devices need at least ${needed} (1 per ${num(DEVICES_PER_SERVER)}) and at least 2 for failover (UMS-SIZE-001, UMS-SIZE-003)` };
+    return { count: t.servers, source: 'given', reason: `${num(t.servers)} given; ${plural(t.devices, 'device')} ${agree(t.devices, 'needs', 'need')} at least ${needed} (1 per ${num(DEVICES_PER_SERVER)}) and at least 2 for failover (UMS-SIZE-001, UMS-SIZE-003)` };
   }
   return { count: t.servers, source: 'derived', reason: `max(2, ceil(${num(t.devices)} / ${num(DEVICES_PER_SERVER)})) = ${t.servers}: 1 server per ${num(DEVICES_PER_SERVER)} devices, at least 2 for failover` };
 }
@@ -127,7 +127,7 @@ function loadBalancersReason(t: ResolvedTopology): CountReason {
     case 'co-located':
       return { count: t.loadBalancers, source: 'co-located', reason: `one on every server host (co-located layout) = ${t.loadBalancers}` };
     case 'given':
-      return { count: t.loadBalancers, source: 'given', reason: `${num(t.loadBalancers)} given; ${plural(t.servers, 'server')} need at least ${t.sizing.loadBalancersNeeded} (1 per ${SERVERS_PER_LOAD_BALANCER}) and at least 2 (UMS-SIZE-002, UMS-SIZE-004)` };
+      return { count: t.loadBalancers, source: 'given', reason: `${num(t.loadBalancers)} given; ${plural(t.servers, 'server')} ${agree(t.servers, 'needs', 'need')} at least ${t.sizing.loadBalancersNeeded} (1 per ${SERVERS_PER_LOAD_BALANCER}) and at least 2 (UMS-SIZE-002, UMS-SIZE-004)` };
     default:
       return { count: t.loadBalancers, source: 'derived', reason: `max(2, ceil(${t.servers} / ${SERVERS_PER_LOAD_BALANCER})) = ${t.loadBalancers}: 1 load balancer per ${SERVERS_PER_LOAD_BALANCER} servers, at least 2` };
   }
@@ -140,7 +140,7 @@ function layoutReason(t: ResolvedTopology): { value: string; reason: string } {
       ? t.devices > 50_000
         ? `${num(t.devices)} devices > 50,000 require load balancers on hosts of their own`
         : 'load balancers on hosts of their own, so they take no resources from the servers'
-      : `${num(t.devices)} devices <= 50,000: every host runs a server and a load balancer`;
+      : `${plural(t.devices, 'device')} <= 50,000: every host runs a server and a load balancer`;
   return { value: t.layout, reason: `${why} (${t.sizing.layoutSource === 'given' ? 'given' : 'layout auto'})` };
 }
 
@@ -153,7 +153,7 @@ function headroom(servers: number, devices: number, what: string): Headroom {
     capacityDevices,
     utilizationPercent: Number.isFinite(utilizationPercent) ? utilizationPercent : 0,
     ok,
-    text: `${what}${plural(servers, 'server')} serve up to ${num(capacityDevices)} devices; ${num(devices)} declared = ${pct}${ok ? '' : ': overloaded'}`,
+    text: `${what}${plural(servers, 'server')} ${agree(servers, 'serves', 'serve')} up to ${num(capacityDevices)} devices; ${num(devices)} declared = ${pct}${ok ? '' : ': overloaded'}`,
   };
 }
 
@@ -161,7 +161,7 @@ function headroom(servers: number, devices: number, what: string): Headroom {
 function serverDown(t: ResolvedTopology): Headroom {
   const f = oneFailure(t).servers;
   const h = headroom(f.left, f.devices, 'With one server down, ');
-  return f.ok ? h : { ...h, text: `${h.text} (UMS-SIZE-007: ${f.survivingCount} servers survive one failure)` };
+  return f.ok ? h : { ...h, text: `${h.text} (UMS-SIZE-007: ${plural(f.survivingCount, 'server')} ${agree(f.survivingCount, 'survives', 'survive')} one failure)` };
 }
 
 function lbDown(t: ResolvedTopology): Headroom | undefined {
@@ -179,7 +179,7 @@ function lbDown(t: ResolvedTopology): Headroom | undefined {
     text:
       left === 0
         ? 'With one load balancer down, none is left: devices cannot reach the servers'
-        : `With one load balancer down, ${plural(left, 'load balancer')} forward${left === 1 ? 's' : ''} for ${plural(t.servers, 'server')} (IGEL: at most ${SERVERS_PER_LOAD_BALANCER} per load balancer, so up to ${f.capacityServers})${f.ok ? '' : `: overloaded (UMS-SIZE-007: ${f.survivingCount} load balancers survive one failure)`}`,
+        : `With one load balancer down, ${plural(left, 'load balancer')} ${agree(left, 'forwards', 'forward')} for ${plural(t.servers, 'server')} (IGEL: at most ${SERVERS_PER_LOAD_BALANCER} per load balancer, so up to ${f.capacityServers})${f.ok ? '' : `: overloaded (UMS-SIZE-007: ${plural(f.survivingCount, 'load balancer')} ${agree(f.survivingCount, 'survives', 'survive')} one failure)`}`,
   };
 }
 
@@ -272,7 +272,7 @@ export function renderReportMarkdown(r: SizingReport): string {
   const out: string[] = [];
   out.push(`# Sizing review: ${r.topology}`, '');
   if (r.description) out.push(r.description, '');
-  out.push(`UMS ${r.umsVersion} on ${r.platform}, ${num(r.devices)} devices (${r.deviceOs.join(', ')}), load balancing ${r.loadBalancing}. ${r.valid ? 'The design passes every rule.' : '**The design is refused: see the findings.**'}`, '');
+  out.push(`UMS ${r.umsVersion} on ${r.platform}, ${plural(r.devices, 'device')} (${r.deviceOs.join(', ')}), load balancing ${r.loadBalancing}. ${r.valid ? 'The design passes every rule.' : '**The design is refused: see the findings.**'}`, '');
   out.push('## Sizing', '', '| | count | why |', '| --- | --- | --- |');
   out.push(`| UMS Servers | ${r.servers.count} | ${cell(r.servers.reason)} |`);
   out.push(`| UMS Load Balancers | ${r.loadBalancers.count} | ${cell(r.loadBalancers.reason)} |`);

@@ -64,19 +64,27 @@ const TYPE_WORDS: Record<string, string> = {
   boolean: 'true or false',
 };
 
-/** Levenshtein distance, for "did you mean" on misspelt keys and enum values. */
+/**
+ * Edit distance with adjacent transpositions (optimal string alignment), case-insensitive, for
+ * "did you mean" on misspelt keys and enum values: "hots" is one step from "host".
+ */
 function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j] as number;
-      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, prev + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1));
-      prev = tmp;
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let before: number[] = [];
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= y.length; j++) {
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      let d = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) d = Math.min(d, (before[j - 2] as number) + 1);
+      row.push(d);
     }
+    before = prev;
+    prev = row;
   }
-  return row[b.length] as number;
+  return prev[y.length] as number;
 }
 
 export function closest(word: string, candidates: readonly string[]): string | undefined {
@@ -101,7 +109,7 @@ function where(instancePath: string): string {
   return instancePath === '' ? 'at the top level' : `in ${instancePath}`;
 }
 
-function message(e: AjvError, root: unknown, source: SourceMap): { path: string; message: string; key?: boolean } {
+function message(e: AjvError, root: unknown, source: SourceMap): { path: string; message: string; key?: boolean; at?: string } {
   const value = valueAt(root, e.instancePath);
   const name = e.instancePath === '' ? 'the document' : e.instancePath;
   switch (e.keyword) {
@@ -114,7 +122,8 @@ function message(e: AjvError, root: unknown, source: SourceMap): { path: string;
     }
     case 'required': {
       const key = String(e.params.missingProperty);
-      return { path: join(e.instancePath, key), message: `missing required key "${key}" ${where(e.instancePath)}` };
+      // Reported at the key of the mapping it belongs in (a missing key has no line of its own).
+      return { path: join(e.instancePath, key), at: e.instancePath, message: `missing required key "${key}" ${where(e.instancePath)}` };
     }
     case 'type': {
       const expected = String(e.params.type)
@@ -188,10 +197,22 @@ export function checkSchema(value: unknown, source: SourceMap, reported: Readonl
   const errors = (validateSchema.errors ?? []) as AjvError[];
   const findings: Finding[] = [];
   const seen = new Set<string>();
+  // A misspelt key ("devcies") is one finding, the unknown key with its suggestion: the required
+  // key it stands for is not reported missing as well.
+  const suggested = new Set<string>();
+  for (const e of errors) {
+    if (e.keyword !== 'additionalProperties') continue;
+    const guess = closest(String(e.params.additionalProperty), objectKeys[pattern(e.instancePath)] ?? []);
+    if (guess !== undefined) suggested.add(join(e.instancePath, guess));
+  }
   let passed = true;
   for (const e of errors) {
     // "must match then/else schema" only repeats the required-key error that comes with it.
     if (e.keyword === 'if') continue;
+    if (e.keyword === 'required' && suggested.has(join(e.instancePath, String(e.params.missingProperty)))) {
+      passed = false;
+      continue;
+    }
     const m = message(e, value, source);
     if (reported.has(m.path)) {
       if (e.keyword !== 'additionalProperties') passed = false;
@@ -201,7 +222,7 @@ export function checkSchema(value: unknown, source: SourceMap, reported: Readonl
     const dedupe = `${m.path}\u0000${m.message}`;
     if (seen.has(dedupe)) continue;
     seen.add(dedupe);
-    const pos = source.locate(m.path, { key: m.key === true });
+    const pos = m.at !== undefined ? source.locate(m.at, { key: true }) : source.locate(m.path, { key: m.key === true });
     findings.push({ ruleId: SCHEMA_RULE_ID, severity: 'error', message: m.message, path: m.path, line: pos.line, column: pos.column });
   }
   return { findings, passed };

@@ -147,8 +147,22 @@ export function validateValue(value: unknown, source: SourceMap = NO_SOURCE, opt
   return done(excepted.findings, { document, topology, source, value, ...(excepted.suppressed.length > 0 ? { suppressed: excepted.suppressed } : {}) });
 }
 
+/**
+ * A YAML syntax error is one finding: the parser reports what follows from the first error too
+ * (one tab gives "nested mappings are not allowed", "all mapping items must start at the same
+ * column"... on every later line), so only the first, by position, is kept. Its message is the
+ * parser's, without the "YAML " the reader puts before it (the rule id already says UMS-YAML).
+ */
+function firstSyntaxError(findings: readonly Finding[]): Finding[] {
+  const first = [...findings].sort(compareFindings)[0];
+  if (!first) return [];
+  const bare = first.message.replace(/^YAML /, '');
+  const message = bare === first.message ? bare : `${bare.charAt(0).toLowerCase()}${bare.slice(1)}`;
+  return [{ ...first, message }];
+}
+
 function fromLoad(loaded: LoadResult, options: ValidateOptions): ValidationResult {
-  return loaded.ok ? validateValue(loaded.value, loaded.source, options) : done(loaded.findings);
+  return loaded.ok ? validateValue(loaded.value, loaded.source, options) : done(firstSyntaxError(loaded.findings));
 }
 
 /**

@@ -245,3 +245,92 @@ describe('ums-ha validate and synthesis agree on a folder', () => {
     expect(duplicates).toBeGreaterThan(5);
   }, 180000);
 });
+
+describe('messages a person reads once', () => {
+  const berlin = fs.readFileSync(path.join(examples, 'berlin-small.yaml'), 'utf8');
+  const lineOf = (text: string, re: RegExp) => text.split('\n').findIndex((l) => re.test(l)) + 1;
+
+  it('a misspelt key is one finding: the unknown key with the suggestion, not a second "missing" one', async () => {
+    const text = berlin.replace(/^ {2}devices: 30000$/m, '  devcies: 30000');
+    const file = write('msg/typo.yaml', text);
+    const r = await run('validate', file);
+    expect(r.stdout.trim().split('\n')).toEqual([
+      `${file}:${lineOf(text, /devcies/)}:3 error UMS-SCHEMA unknown key "devcies" in /spec: did you mean "devices"?`,
+      '1 file checked: 1 error, 0 warnings',
+    ]);
+    // Nested too, and a required key that is really missing beside an unrelated unknown key is still reported.
+    const nested = write('msg/typo-nested.yaml', berlin.replace(/^ {4}host: db/m, '    hots: db'));
+    expect((await run('validate', nested)).stdout).not.toContain('missing');
+    const both = write('msg/missing-and-unknown.yaml', berlin.replace(/^ {2}devices: 30000$/m, '  colour: blue'));
+    const lines = (await run('validate', both)).stdout.trim().split('\n');
+    expect(lines.filter((l) => /missing required key "devices"|unknown key "colour"/.test(l))).toHaveLength(2);
+  });
+
+  it('a missing key is reported at the key of the mapping it belongs in', async () => {
+    const noDevices = berlin.replace(/^ {2}devices: 30000\n/m, '');
+    const noHost = berlin.replace(/^ {4}host: .*\n/m, '');
+    const a = write('msg/no-devices.yaml', noDevices);
+    const b = write('msg/no-host.yaml', noHost);
+    expect((await run('validate', a)).stdout).toContain(`${a}:${lineOf(noDevices, /^spec:/)}:1 error UMS-SCHEMA missing required key "devices" in /spec`);
+    expect((await run('validate', b)).stdout).toContain(`${b}:${lineOf(noHost, /^ {2}database:/)}:3 error UMS-SCHEMA missing required key "host" in /spec/database`);
+  });
+
+  it.each([
+    ['indenting a top-level child', (t: string) => t.replace(/^ {2}devices: 30000$/m, '\tdevices: 30000'), /devices: 30000/],
+    ['indenting a nested key', (t: string) => t.replace(/^ {4}host: db/m, '\t  host: db'), /host: db/],
+    ['in a short file', () => 'apiVersion: ums-ha/v1\nkind: UmsHaTopology\nmetadata:\n\tname: x\n', /\tname/],
+  ])('one tab (%s) gives one finding, without a doubled prefix', async (_n, edit, where) => {
+    const text = edit(berlin);
+    const file = write(`msg/tab-${_n.replace(/ /g, '-')}.yaml`, text);
+    const r = await run('validate', file);
+    expect(r.stdout.trim().split('\n')).toEqual([`${file}:${lineOf(text, where)}:1 error UMS-YAML tabs are not allowed as indentation`, '1 file checked: 1 error, 0 warnings']);
+    const sarif = JSON.parse((await run('validate', file, '--format', 'sarif')).stdout);
+    expect(sarif.runs[0].results.map((x: { message: { text: string } }) => x.message.text)).toEqual(['tabs are not allowed as indentation']);
+  });
+
+  it('numbers agree with nouns and verbs in every message and report line', async () => {
+    const texts: string[] = [];
+    const docs = [
+      topology({ servers: 1 }),
+      topology({ devices: 1, servers: 1 }),
+      topology({ devices: 1 }),
+      topology({ devices: 120000, loadBalancers: 1 }),
+      topology({ devices: 120000, servers: 2 }),
+      topology({ devices: 350001 }),
+      topology({ devices: 400000, servers: 8, loadBalancers: 4 }),
+      topology({ devices: 60000, servers: 2, loadBalancers: 2 }),
+      topology({ devices: 80000, servers: 2, loadBalancers: 2 }),
+      topology({ devices: 240000, servers: 6, loadBalancers: 2 }),
+      topology({ devices: 120000, nodes: [{ name: 'ums1', roles: ['server'] }, { name: 'lb1', roles: ['loadBalancer'] }] }),
+    ];
+    for (const [i, doc] of docs.entries()) {
+      const file = write(`msg/count${i}.yaml`, stringify(doc));
+      texts.push((await run('validate', file)).stdout, (await run('report', file)).stdout);
+    }
+    const all = texts.join('\n');
+    expect(all).toContain('1 server gives no failover');
+    expect(all).toContain('1 server serves up to');
+    const nouns = '(server|load balancer|device|file|error|warning|node|host)';
+    const singularWithPlural = new RegExp(`(?<![\\d.,])1 ${nouns}s\\b|(?<![\\d.,])1 ${nouns} (give|serve|need|leave|exceed|forward|are|have)\\b`, 'g');
+    const pluralWithSingular = new RegExp(`\\b(0|[2-9]|\\d{2,}|\\d{1,3}(,\\d{3})+) ${nouns}s (gives|serves|needs|leaves|exceeds|forwards|is|has)\\b`, 'g');
+    expect(all.match(singularWithPlural) ?? []).toEqual([]);
+    expect(all.match(pluralWithSingular) ?? []).toEqual([]);
+    expect(all.match(/(?<![\d.,])1 left (serve|forward)\b|\b([2-9]|\d{2,}) left (serves|forwards)\b/g) ?? []).toEqual([]);
+    // Control: the checks catch the old wording.
+    expect('1 server give no failover; 3 servers serves'.match(singularWithPlural)).toHaveLength(1);
+    expect('3 servers serves'.match(pluralWithSingular)).toHaveLength(1);
+  });
+
+  it.each(['text', 'json', 'github', 'sarif'])('a usage or read error prints no summary on stdout (--format %s)', async (format) => {
+    const missing = path.join(dir, 'missing.yaml');
+    for (const args of [[missing], [valid, missing], [path.join(dir, 'empty-folder-none')]]) {
+      const r = await run('validate', ...args, '--format', format);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^ums-ha: /);
+    }
+    const usage = await run('validate', '--format', format);
+    expect(usage.code).toBe(2);
+    expect(usage.stdout).toBe('');
+  });
+});

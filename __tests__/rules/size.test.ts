@@ -87,7 +87,7 @@ describe('UMS-SIZE-007 (one failure overloads the rest: warning)', () => {
     expect(servers.severity).toBe('warning');
     expect(servers.message).toBe('with one of 3 servers down, the 2 left serve up to 100,000 devices (50,000 each), fewer than the 120,000 declared: 4 servers survive one failure (ceil(120,000 / 50,000) + 1)');
     const lbs = expectFinding(check(topology({ devices: 150000, layout: 'separate', servers: 4, loadBalancers: 2 })), 'UMS-SIZE-007', '/spec/loadBalancers');
-    expect(lbs.message).toBe('with one of 2 load balancers down, the 1 left forward for up to 3 servers (3 each), fewer than the 4 given: 3 load balancers survive one failure (ceil(4 / 3) + 1)');
+    expect(lbs.message).toBe('with one of 2 load balancers down, the 1 left forwards for up to 3 servers (3 each), fewer than the 4 given: 3 load balancers survive one failure (ceil(4 / 3) + 1)');
   });
   it('the surviving count meets the rule, one less does not (property)', () => {
     for (let devices = 1; devices <= 400000; devices += 7919) {

@@ -248,6 +248,24 @@ describe('state backend (UMS_HA_BACKEND_FILE)', () => {
     expect(fs.existsSync(outdir)).toBe(false);
   });
 
+  it('writes no secret into cdk.tf.json: sensitive variables without defaults, their values from TF_VAR_* never copied', () => {
+    const w = workspace({ 'a.yaml': named('alpha', { networkToken: { mode: 'existing', variable: 'UMS_NETWORK_TOKEN' } }) });
+    const marker = 'hunter2-secret-marker';
+    const r = spawnSync(process.execPath, [APP], {
+      cwd: path.dirname(w.topologies),
+      env: { ...process.env, UMS_TOPOLOGY_DIR: 'topologies', CDKTF_OUTDIR: w.outdir, TF_VAR_UMS_DB_PASSWORD: marker, TF_VAR_UMS_NETWORK_TOKEN: marker, TF_VAR_vsphere_password: marker },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    const folder = path.join(w.outdir, 'stacks', 'alpha');
+    for (const f of fs.readdirSync(folder)) expect(fs.readFileSync(path.join(folder, f), 'utf8')).not.toContain(marker);
+    const json = JSON.parse(fs.readFileSync(path.join(folder, 'cdk.tf.json'), 'utf8'));
+    for (const name of ['UMS_DB_PASSWORD', 'UMS_NETWORK_TOKEN', 'vsphere_password']) {
+      expect(json.variable[name]).toMatchObject({ sensitive: true });
+      expect(json.variable[name]).not.toHaveProperty('default');
+    }
+  });
+
   it('accepts settings that only name where credentials are (profiles, files, role ARNs, key ids, switches)', () => {
     const { readBackendFile } = require('../../main');
     const file = path.join(dir, 'backend-fine.json');

@@ -44,12 +44,16 @@ function env(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv 
 function app(root: string, extra: Record<string, string | undefined> = {}) {
   return spawnSync(process.execPath, [APP], { cwd: root, env: env(extra), encoding: 'utf8', timeout: 120000 });
 }
-function start(root: string, extra: Record<string, string | undefined> = {}): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> } {
+function start(root: string, extra: Record<string, string | undefined> = {}): {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
+  stderr: () => string;
+} {
   const child = spawn(process.execPath, [APP], { cwd: root, env: env(extra), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
-  return { child, done };
+  return { child, done, stderr: () => stderr };
 }
 /** Every file of a folder (recursively), relative path -> content. */
 function tree(folder: string): Record<string, string> {
@@ -126,7 +130,9 @@ describe('one synthesis at a time per output folder', () => {
       expect(stacksOf(root)).toEqual([]);
 
       const waiting = start(root, { UMS_HA_LOCK_WAIT: '60' });
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // Until it says it waits (however long the machine takes to start it), nothing is written.
+      for (let i = 0; i < 600 && !waiting.stderr().includes('waiting'); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 500));
       expect(stacksOf(root)).toEqual([]);
       lock.release();
       const w = await waiting.done;
@@ -173,14 +179,17 @@ describe('SIGKILL mid-run leaves only whole stacks', () => {
     let killedDuringPublish = 0;
     let mixed = 0;
     const seen = new Set<number>();
-    for (let attempt = 0; attempt < 4; attempt++) {
+    let timed = 0;
+    for (let attempt = 0; attempt < 7; attempt++) {
+      // Kill as soon as the first stack of the new run is renamed into place, until one kill lands
+      // during the renames (a loaded machine may finish them first), then twice at some moment.
+      const watch = killedDuringPublish === 0 && attempt < 5;
+      if (!watch && timed >= 2) break;
       writeTopologies(root, v1);
       expect(app(root).status).toBe(0);
       writeTopologies(root, v2);
       const run = start(root);
-      // Kill as soon as the first stack of the new run is renamed into place (attempts 0-1),
-      // or at some moment of the synthesis (2-3).
-      if (attempt < 2) {
+      if (watch) {
         const watcher = fs.watch(stacks, () => {
           watcher.close();
           run.child.kill('SIGKILL');
@@ -189,7 +198,8 @@ describe('SIGKILL mid-run leaves only whole stacks', () => {
         watcher.close();
         if (r.signal === 'SIGKILL') killedDuringPublish++;
       } else {
-        await new Promise((resolve) => setTimeout(resolve, 300 + attempt * 150));
+        timed++;
+        await new Promise((resolve) => setTimeout(resolve, 300 + timed * 300));
         run.child.kill('SIGKILL');
         await run.done;
       }
@@ -282,5 +292,29 @@ describe('cdktf.out/stacks holds exactly the stacks of this run', () => {
     }
     // probe is one level below the stack folder, hence the extra ../ above.
     expect(JSON.parse(fs.readFileSync(path.join(moved, 'terraform.alpha.tfstate'), 'utf8')).resources[0].type).toBe('terraform_data');
+  });
+
+  it('over time: a stack initialized with the absolute state path of earlier versions keeps its state after one init -migrate-state (real terraform)', () => {
+    const root = project({ 'a.yaml': named('alpha') });
+    expect(app(root).status).toBe(0);
+    const folder = path.join(root, 'cdktf.out', 'stacks', 'alpha');
+    const state = path.join(root, 'terraform.alpha.tfstate');
+    const tfEnv = { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
+    const tf = (cwd: string, ...args: string[]) => spawnSync('terraform', [...args, '-input=false', '-no-color'], { cwd, env: tfEnv, encoding: 'utf8', timeout: 120000 });
+    // v1: deployed with the absolute path (cdktf's default before), from a probe beside the stack's files.
+    const probe = path.join(folder, 'probe');
+    fs.mkdirSync(probe);
+    const config = (statePath: string) => JSON.stringify({ terraform: { backend: { local: { path: statePath } } }, resource: { terraform_data: { x: { input: 'v1' } } } });
+    fs.writeFileSync(path.join(probe, 'main.tf.json'), config(state));
+    expect(tf(probe, 'init').status).toBe(0);
+    expect(tf(probe, 'apply', '-auto-approve').status).toBe(0);
+    // v2: the synthesized relative path names the same file; Terraform asks for one migration.
+    const json = JSON.parse(fs.readFileSync(path.join(folder, 'cdk.tf.json'), 'utf8'));
+    fs.writeFileSync(path.join(probe, 'main.tf.json'), config(`../${json.terraform.backend.local.path}`));
+    expect(tf(probe, 'plan').stderr).toContain('terraform init');
+    expect(tf(probe, 'init', '-migrate-state', '-force-copy').status).toBe(0);
+    const plan = tf(probe, 'plan', '-detailed-exitcode');
+    expect(plan.status).toBe(0); // no changes: the deployed resource is still in the state
+    expect(JSON.parse(fs.readFileSync(state, 'utf8')).resources[0].type).toBe('terraform_data');
   });
 });

@@ -216,3 +216,63 @@ describe('a topology file cannot carry a template into the stack', () => {
     }
   });
 });
+
+describe("the issue's reproducer", () => {
+  it('berlin-small with a directive in datacenter: validate still accepts the name, Terraform sees exactly it, in JSON and HCL output', () => {
+    const { synthesize } = require('../../main');
+    const fs = require('node:fs');
+    const datacenter = 'DC %{ if length(var.vsphere_password) > 3 }LONG%{ else }SHORT%{ endif }';
+    const root = path.join(dir, 'repro');
+    fs.mkdirSync(path.join(root, 'topologies'), { recursive: true });
+    const text = fs.readFileSync(path.join(__dirname, '..', '..', 'topologies', 'berlin-small.yaml'), 'utf8').replace('datacenter: DC-Berlin', `datacenter: "${datacenter}"`);
+    fs.writeFileSync(path.join(root, 'topologies', 'b.yaml'), text);
+    const r = synthesize({ topologyDir: path.join(root, 'topologies'), outdir: path.join(root, 'out'), log: () => {} });
+    expect(r.code).toBe(0);
+    const json = JSON.parse(fs.readFileSync(path.join(root, 'out', 'stacks', 'berlin-small', 'cdk.tf.json'), 'utf8'));
+    const names = [...Object.values(json.data.vsphere_datacenter as Record<string, { name: string }>).map((d) => d.name), ...Object.values(json.data.vsphere_folder as Record<string, { path: string }>).map((f) => f.path)];
+    expect(names[0]).toBe(terraformLiteral(datacenter));
+    expect(terraformValues(path.join(dir, 'repro-tf'), names)).toEqual([datacenter, `/${datacenter}/vm/igel/ums`]);
+    // HCL output (cdktf synth --hcl): the same escapes, which HCL's native syntax reads the same way.
+    const previous = process.env.SYNTH_HCL_OUTPUT;
+    process.env.SYNTH_HCL_OUTPUT = 'true';
+    try {
+      expect(synthesize({ topologyDir: path.join(root, 'topologies'), outdir: path.join(root, 'out'), log: () => {} }).code).toBe(0);
+    } finally {
+      if (previous === undefined) delete process.env.SYNTH_HCL_OUTPUT;
+      else process.env.SYNTH_HCL_OUTPUT = previous;
+    }
+    const hcl = fs.readFileSync(path.join(root, 'out', 'stacks', 'berlin-small', 'cdk.tf'), 'utf8');
+    expect(hcl).toContain(`name = "${terraformLiteral(datacenter)}"`);
+    expect(hcl).not.toMatch(/[^%]%\{ if/);
+    // Real terraform reads that HCL string as the name.
+    const hclDir = path.join(dir, 'repro-hcl');
+    fs.mkdirSync(hclDir);
+    const quoted = /name = ("DC [^\n]*")/.exec(hcl)![1];
+    fs.writeFileSync(path.join(hclDir, 'main.tf'), `output "v" {\n  value = ${quoted}\n}\n`);
+    const { spawnSync } = require('node:child_process');
+    const tfEnv = { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
+    for (const args of [['init', '-input=false'], ['apply', '-auto-approve', '-input=false']]) expect(spawnSync('terraform', args, { cwd: hclDir, env: tfEnv, encoding: 'utf8' }).status).toBe(0);
+    expect(JSON.parse(spawnSync('terraform', ['output', '-json'], { cwd: hclDir, env: tfEnv, encoding: 'utf8' }).stdout).v.value).toBe(datacenter);
+  });
+});
+
+describe('every construct file goes through the helper', () => {
+  /**
+   * A static guard for constructs added later (another platform's resources): a file under
+   * constructs/ or stacks/ that creates provider resources, outputs, variables or a backend must
+   * import terraformLiteral. The property test above checks the values of the vSphere stack.
+   */
+  it('a file creating provider resources, outputs, variables or backends imports terraformLiteral', () => {
+    const fs = require('node:fs');
+    const root = path.join(__dirname, '..', '..');
+    const files = ['constructs', 'stacks'].flatMap((d) => fs.readdirSync(path.join(root, d)).filter((f: string) => f.endsWith('.ts')).map((f: string) => path.join(d, f)));
+    const creates = /from '@cdktf\/provider-[^']+'|require\('@cdktf\/provider-|\bnew (TerraformOutput|TerraformVariable|TerraformLocal|LocalBackend|S3Backend)\(|extends TerraformBackend\b/;
+    const offenders = files.filter((f: string) => {
+      const text = fs.readFileSync(path.join(root, f), 'utf8');
+      return creates.test(text) && !/import \{[^}]*\bterraformLiterals?\b[^}]*\} from '(\.\/|\.\.\/constructs\/)terraform-literal'/.test(text);
+    });
+    expect(offenders).toEqual([]);
+    // Control: the check sees the construct files that do create resources.
+    expect(files.filter((f: string) => creates.test(fs.readFileSync(path.join(root, f), 'utf8'))).length).toBeGreaterThanOrEqual(7);
+  });
+});

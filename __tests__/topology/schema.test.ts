@@ -147,7 +147,9 @@ describe('UMS-SCHEMA findings', () => {
     const result = validateText(exampleText.replace(/  networkToken:\n    mode: create\n    variable: UMS_NETWORK_TOKEN\n/, ''));
     const f = expectFinding(result, 'UMS-SCHEMA', '/spec/networkToken');
     expect(f.message).toBe('missing required key "networkToken" in /spec');
-    expect(f.line).toBe(8);
+    // At the parent's key (`spec:`), not at its first child.
+    expect(f.line).toBe(exampleText.split('\n').indexOf('spec:') + 1);
+    expect(f.column).toBe(1);
   });
 
   it('refuses a root that is not a mapping', () => {

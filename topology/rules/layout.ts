@@ -4,7 +4,7 @@
  * "required if the number of devices > 50,000"; HA without IGEL UMS Load Balancers behind an
  * external load balancer.
  */
-import { num, plural } from '../findings';
+import { agree, num, plural } from '../findings';
 import { CO_LOCATED_MAX_DEVICES, type Role } from '../model';
 import { join } from '../pointer';
 import { SEEDS } from '../seeds';
@@ -70,7 +70,7 @@ export const layoutRules: readonly TopologyRule[] = [
       });
       const serverNodes = nodes.filter((n) => has(n.roles, 'server')).length;
       const lbNodes = nodes.filter((n) => has(n.roles, 'loadBalancer')).length;
-      const serversWhy = doc.spec.servers === undefined ? `${num(t.devices)} devices need ${t.servers} (at least 2, 1 per 50,000)` : `servers is ${t.servers}`;
+      const serversWhy = doc.spec.servers === undefined ? `${plural(t.devices, 'device')} ${agree(t.devices, 'needs', 'need')} ${t.servers} (at least 2, 1 per 50,000)` : `servers is ${t.servers}`;
       if (serverNodes !== t.servers) {
         reports.push({
           path: '/spec/nodes',
@@ -82,7 +82,7 @@ export const layoutRules: readonly TopologyRule[] = [
           t.layout === 'co-located'
             ? `the co-located layout needs one per server (${t.servers})`
             : doc.spec.loadBalancers === undefined
-              ? `${plural(t.servers, 'server')} need ${t.loadBalancers} (at least 2, 1 per 3 servers)`
+              ? `${plural(t.servers, 'server')} ${agree(t.servers, 'needs', 'need')} ${t.loadBalancers} (at least 2, 1 per 3 servers)`
               : `loadBalancers is ${t.loadBalancers}`;
         reports.push({
           path: '/spec/nodes',

@@ -3,7 +3,7 @@
  * Server per max. 50,000 devices", "1 LB per max. 3 UMS Servers", "up to 6 UMS Servers", "up to 3
  * UMS Load Balancers", and redundancy from two servers and two load balancers.
  */
-import { num, plural } from '../findings';
+import { agree, num, plural } from '../findings';
 import {
   DEVICES_PER_SERVER,
   MIN_LOAD_BALANCERS,
@@ -105,7 +105,7 @@ export const sizeRules: readonly TopologyRule[] = [
       return [
         {
           path: '/spec/loadBalancers',
-          message: `${plural(t.servers, 'server')} need at least ${plural(needed, 'load balancer')}, 1 per ${SERVERS_PER_LOAD_BALANCER} servers; ${num(t.loadBalancers)} given: set loadBalancers to ${needed} or more`,
+          message: `${plural(t.servers, 'server')} ${agree(t.servers, 'needs', 'need')} at least ${plural(needed, 'load balancer')}, 1 per ${SERVERS_PER_LOAD_BALANCER} servers; ${num(t.loadBalancers)} given: set loadBalancers to ${needed} or more`,
         },
       ];
     },
@@ -123,7 +123,7 @@ export const sizeRules: readonly TopologyRule[] = [
       return [
         {
           path: serversPath(ctx),
-          message: `${plural(t.servers, 'server')} give no failover: an HA network needs at least ${MIN_SERVERS} servers; set servers to ${MIN_SERVERS} or more`,
+          message: `${plural(t.servers, 'server')} ${agree(t.servers, 'gives', 'give')} no failover: an HA network needs at least ${MIN_SERVERS} servers; set servers to ${MIN_SERVERS} or more`,
         },
       ];
     },
@@ -142,14 +142,14 @@ export const sizeRules: readonly TopologyRule[] = [
         return [
           {
             path: serversPath(ctx),
-            message: `the co-located layout runs one load balancer per server, so ${plural(t.servers, 'server')} give ${plural(t.loadBalancers, 'load balancer')}; IGEL load balancing needs at least ${MIN_LOAD_BALANCERS}: set servers to ${MIN_LOAD_BALANCERS} or more`,
+            message: `the co-located layout runs one load balancer per server, so ${plural(t.servers, 'server')} ${agree(t.servers, 'gives', 'give')} ${plural(t.loadBalancers, 'load balancer')}; IGEL load balancing needs at least ${MIN_LOAD_BALANCERS}: set servers to ${MIN_LOAD_BALANCERS} or more`,
           },
         ];
       }
       return [
         {
           path: '/spec/loadBalancers',
-          message: `${plural(t.loadBalancers, 'load balancer')} leave no failover: IGEL load balancing needs at least ${MIN_LOAD_BALANCERS}; set loadBalancers to ${MIN_LOAD_BALANCERS} or more`,
+          message: `${plural(t.loadBalancers, 'load balancer')} ${agree(t.loadBalancers, 'leaves', 'leave')} no failover: IGEL load balancing needs at least ${MIN_LOAD_BALANCERS}; set loadBalancers to ${MIN_LOAD_BALANCERS} or more`,
         },
       ];
     },
@@ -167,7 +167,7 @@ export const sizeRules: readonly TopologyRule[] = [
       return [
         {
           path: serversPath(ctx),
-          message: `${plural(t.servers, 'server')} exceed IGEL's general sizing recommendation of up to ${RECOMMENDED_MAX_SERVERS}: have the design reviewed with IGEL or split the devices across HA networks`,
+          message: `${plural(t.servers, 'server')} ${agree(t.servers, 'exceeds', 'exceed')} IGEL's general sizing recommendation of up to ${RECOMMENDED_MAX_SERVERS}: have the design reviewed with IGEL or split the devices across HA networks`,
         },
       ];
     },
@@ -187,7 +187,7 @@ export const sizeRules: readonly TopologyRule[] = [
       return [
         {
           path,
-          message: `${plural(t.loadBalancers, 'load balancer')}${why} exceed IGEL's general sizing recommendation of up to ${RECOMMENDED_MAX_LOAD_BALANCERS}: have the design reviewed with IGEL`,
+          message: `${plural(t.loadBalancers, 'load balancer')}${why} ${agree(t.loadBalancers, 'exceeds', 'exceed')} IGEL's general sizing recommendation of up to ${RECOMMENDED_MAX_LOAD_BALANCERS}: have the design reviewed with IGEL`,
         },
       ];
     },
@@ -207,14 +207,14 @@ export const sizeRules: readonly TopologyRule[] = [
       if (!f.servers.ok) {
         out.push({
           path: serversPath(ctx),
-          message: `with one of ${plural(t.servers, 'server')} down, the ${num(f.servers.left)} left serve up to ${num(f.servers.capacityDevices)} devices (${num(DEVICES_PER_SERVER)} each), fewer than the ${num(t.devices)} declared: ${f.servers.survivingCount} servers survive one failure (ceil(${num(t.devices)} / ${num(DEVICES_PER_SERVER)}) + 1)`,
+          message: `with one of ${plural(t.servers, 'server')} down, the ${num(f.servers.left)} left ${agree(f.servers.left, 'serves', 'serve')} up to ${num(f.servers.capacityDevices)} devices (${num(DEVICES_PER_SERVER)} each), fewer than the ${num(t.devices)} declared: ${f.servers.survivingCount} servers survive one failure (ceil(${num(t.devices)} / ${num(DEVICES_PER_SERVER)}) + 1)`,
         });
       }
       const lb = f.loadBalancers;
       if (lb && !lb.ok) {
         out.push({
           path: ctx.doc.spec.loadBalancers !== undefined ? '/spec/loadBalancers' : serversPath(ctx),
-          message: `with one of ${plural(t.loadBalancers, 'load balancer')} down, the ${num(lb.left)} left forward for up to ${plural(lb.capacityServers, 'server')} (${SERVERS_PER_LOAD_BALANCER} each), fewer than the ${num(t.servers)} given: ${lb.survivingCount} load balancers survive one failure (ceil(${t.servers} / ${SERVERS_PER_LOAD_BALANCER}) + 1)`,
+          message: `with one of ${plural(t.loadBalancers, 'load balancer')} down, the ${num(lb.left)} left ${agree(lb.left, 'forwards', 'forward')} for up to ${plural(lb.capacityServers, 'server')} (${SERVERS_PER_LOAD_BALANCER} each), fewer than the ${num(t.servers)} given: ${lb.survivingCount} load balancers survive one failure (ceil(${t.servers} / ${SERVERS_PER_LOAD_BALANCER}) + 1)`,
         });
       }
       return out;
