@@ -117,7 +117,7 @@ export const patternPhrases: Readonly<Record<string, string>> = {
   "/spec/network/deviceCidrs/*": "an IPv4 network in CIDR notation such as 10.20.0.0/24",
   "/spec/network/adminCidrs/*": "an IPv4 network in CIDR notation such as 10.20.0.0/24",
   "/spec/nodes/*/ip": "an IPv4 address such as 10.20.0.11",
-  "/spec/installer/url": "an http(s) URL without spaces or quotes",
+  "/spec/installer/url": "an http(s) URL without spaces, quotes or user information (user@ before the host)",
   "/spec/vsphere/datacenter": "text of 1 to 200 characters without control characters, quotes, backslashes or $",
   "/spec/vsphere/cluster": "text of 1 to 200 characters without control characters, quotes, backslashes or $",
   "/spec/vsphere/datastore": "text of 1 to 200 characters without control characters, quotes, backslashes or $",
