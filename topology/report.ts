@@ -5,7 +5,7 @@
  * diagram of hosts, roles, the VLAN and the flows. Sizing facts: seed 004 (004_f9c19963f33757ec.txt,
  * "Configuration Options"); flows: topology/firewall.ts.
  */
-import { withoutCredentials } from './credentials';
+import { hideCredentials, withoutCredentials } from './credentials';
 import { num, plural, printable, type Finding } from './findings';
 import { firewallMatrix, sourceAddresses, type FirewallRow, type Party } from './firewall';
 import { DEVICES_PER_SERVER, SERVERS_PER_LOAD_BALANCER, type ResolvedNode, type ResolvedTopology, type Role } from './model';
@@ -202,7 +202,8 @@ export function buildReport(result: ValidationResult): SizingReport | undefined 
   const total = (f: (v: ReportVm) => number) => vms.reduce((a, v) => a + f(v), 0);
   const capacity = headroom(t.servers, t.devices, '');
   const oneLoadBalancerDown = lbDown(t);
-  return {
+  // A credential-shaped value (UMS-DB-002) is hidden wherever it was copied or derived to.
+  return hideCredentials<SizingReport>({
     topology: t.name,
     // Free text that looks like a credential is never copied into the report (UMS-DB-002 reports it).
     ...(t.description !== undefined ? { description: withoutCredentials(t.description) } : {}),
@@ -222,7 +223,7 @@ export function buildReport(result: ValidationResult): SizingReport | undefined 
     findings: [...result.findings],
     exceptions: (result.suppressed ?? []).map((s) => ({ ...s.finding, reason: withoutCredentials(s.reason) })),
     mermaid: mermaidDiagram(t),
-  };
+  }, result.value);
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
