@@ -14,6 +14,10 @@
  *                      logic (bench/synth-baseline.js); fresh processes, run in pairs, the median
  *                      of the pairs' ratios                                       (target <= 1.3x)
  *   synth 100 RSS      peak resident memory synthesizing 100 topologies          (target <= 150 MB)
+ *   hostile <class>    node bin/ums-ha.js validate on the worst file of each hostile class under the
+ *                      input bounds (bench/hostile.js; also a 1.9 GB sparse file, /dev/zero, a FIFO),
+ *                      fresh processes: median time and peak RSS   (target < 2 s and < 200 MB each);
+ *                      shown with the ratio to node -e 0 measured in the same run
  *
  *   synth aws 1 / 50   the app over 1 and 50 generated aws topologies  vs  plain cdktf declaring the
  *                      same AWS resources (bench/synth-baseline-aws.js), paired as above (target <= 1.3x)
@@ -21,7 +25,7 @@
  *                      with what loading them would cost
  *
  * Options: --quick (fewer repetitions), --only=<name>[,<name>]
- *          (validate-cold, validate-throughput, synth, synth-aws, aws-bindings).
+ *          (validate-cold, validate-throughput, synth, synth-aws, aws-bindings, hostile).
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -82,6 +86,54 @@ if (wanted('validate-cold')) {
     () => timeSpawn(['-e', '0']),
   );
   record('validate cold (1 file) / node -e 0', r.ratio, 'x', '<= 2.0', r.ratio <= 2.0, `${r.candidateMs.toFixed(1)} ms vs ${r.baselineMs.toFixed(1)} ms`);
+}
+
+/** One fresh process under the RSS hook: wall time (ms), peak RSS (MB), exit code and output. */
+function measured(argv, work) {
+  const rssFile = path.join(work, `rss-${process.hrtime.bigint()}`);
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['-r', path.join(__dirname, 'rss-hook.js'), ...argv], {
+    cwd: root,
+    env: { ...process.env, UMS_HA_BENCH_RSS: rssFile },
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    timeout: 60000,
+  });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const rssMb = fs.existsSync(rssFile) ? Number(fs.readFileSync(rssFile, 'utf8')) / 1024 : NaN;
+  return { ms, rssMb, code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+if (wanted('hostile')) {
+  const { HOSTILE } = require('./hostile');
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ums-ha-bench-hostile-'));
+  try {
+    const cases = Object.entries(HOSTILE).map(([name, make]) => {
+      const file = path.join(work, `${name.replace(/\W+/g, '-')}.yaml`);
+      fs.writeFileSync(file, make());
+      return [name, file];
+    });
+    const big = path.join(work, 'big.yaml');
+    fs.writeFileSync(big, '');
+    fs.truncateSync(big, 1_900_000_000); // sparse: no disk space
+    const fifo = path.join(work, 'pipe.yaml');
+    spawnSync('mkfifo', [fifo]);
+    cases.push(['file over the limit (1.9 GB)', big], ['/dev/zero', '/dev/zero'], ['a FIFO', fifo]);
+    const reps = quick ? 1 : 3;
+    const base = median(Array.from({ length: reps + 2 }, () => measured(['-e', '0'], work).ms));
+    for (const [name, file] of cases) {
+      const runs = Array.from({ length: reps }, () => measured([path.join('bin', 'ums-ha.js'), 'validate', file, '--format', 'json'], work));
+      const ms = median(runs.map((r) => r.ms));
+      const mb = Math.max(...runs.map((r) => r.rssMb));
+      const last = runs[runs.length - 1];
+      // Every class ends in findings (exit 1) or a one-line problem (exit 2), never an internal error.
+      const answered = runs.every((r) => (r.code === 1 && r.stderr === '') || (r.code === 2 && r.stderr.trim().split('\n').length === 1 && !r.stderr.includes('internal error')));
+      const why = last.code === 1 ? (JSON.parse(last.stdout).files[0].findings[0] || { message: '?' }).message : last.stderr.trim();
+      record(`hostile: ${name}`, ms, 'ms', '< 2000, < 200 MB', answered && ms < 2000 && mb < 200, `${mb.toFixed(0)} MB peak, ${(ms / base).toFixed(1)}x node -e 0 (${base.toFixed(0)} ms); exit ${last.code}: ${why.slice(0, 70)}`);
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 }
 
 /** Synthesis of `count` generated topologies: ums-ha vs the raw-cdktf baseline, fresh processes. */

@@ -4,6 +4,7 @@ import { planUpdate, renderUpdateMarkdown } from '../topology/update';
 import { formatFinding } from '../topology/validate';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type Io } from './io';
 import { printFindings, readTopology } from '../topology/read';
+import { printable } from '../topology/findings';
 
 export interface PlanUpdateOptions {
   readonly from: string;
@@ -21,7 +22,7 @@ export function runPlanUpdate(o: PlanUpdateOptions, io: Io): number {
   for (const [file, r] of [[o.from, deployed.result], [o.to, proposed.result]] as const) {
     if (!r.valid || !r.topology) {
       printFindings(file, r, io);
-      io.stderr(`ums-ha: ${file} has errors: fix them before planning an update\n`);
+      io.stderr(`ums-ha: ${printable(file)} has errors: fix them before planning an update\n`);
       invalid = true;
     }
   }

@@ -2,6 +2,7 @@
 import { buildReport, renderReportMarkdown } from '../topology/report';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type Io } from './io';
 import { printFindings, readTopology } from '../topology/read';
+import { printable } from '../topology/findings';
 
 export function runReport(file: string, options: { format: 'markdown' | 'json' }, io: Io): number {
   const read = readTopology(file);
@@ -12,7 +13,7 @@ export function runReport(file: string, options: { format: 'markdown' | 'json' }
   const report = buildReport(read.result);
   if (!report) {
     printFindings(file, read.result, io);
-    io.stderr(`ums-ha: ${file} does not pass the schema: no sizing to report (fix the findings above)\n`);
+    io.stderr(`ums-ha: ${printable(file)} does not pass the schema: no sizing to report (fix the findings above)\n`);
     return EXIT_FINDINGS;
   }
   io.stdout(options.format === 'json' ? `${JSON.stringify({ file, ...report }, null, 2)}\n` : renderReportMarkdown(report));

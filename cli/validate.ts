@@ -36,14 +36,14 @@ export function runValidate(paths: readonly string[], options: ValidateOptions, 
   }
   // Two files with one metadata.name: an error here as in synthesis (UMS-NET-004).
   const results = withDuplicateNames(read);
-  // A path that cannot be read is a usage error: the problems on stderr and nothing on stdout (no
-  // summary of a check that did not cover what was asked for), until every path can be read.
-  if (problems.length > 0) {
-    for (const p of problems) io.stderr(`ums-ha: ${p}\n`);
-    return EXIT_USAGE;
-  }
+  // A path that cannot be read is a usage error (exit 2), one line each on stderr; the files that
+  // could be read are still checked and reported, so one bad entry hides no other file's findings.
+  // With no file read at all, nothing goes to stdout (no summary of a check of nothing).
+  for (const p of problems) io.stderr(`ums-ha: ${p}\n`);
+  if (problems.length > 0 && results.length === 0) return EXIT_USAGE;
   const strict = options.strict === true;
   io.stdout(formatter(options.format)(results, { strict }));
+  if (problems.length > 0) return EXIT_USAGE;
   const findings = results.flatMap((r) => r.result.findings);
   if (findings.some((f) => f.severity === 'error')) return EXIT_FINDINGS;
   if (strict && findings.length > 0) return EXIT_FINDINGS;

@@ -5,6 +5,7 @@ import { UmsHaTopology, type UmsHaTopologyProps } from '../constructs/ums-ha-top
 import { namedVariable } from '../constructs/variable';
 import { addBackend, writeReportWithStack, type BackendConfig } from './backend';
 
+// terraform-literal: no literal here: the provider gets variable references only, the variables' descriptions go through namedVariable and the backend through addBackend, which escape.
 export type { BackendConfig } from './backend';
 
 /** Props of {@link UmsHaStack}. */

@@ -66,9 +66,25 @@ const SCHEMA = new Schema([
  * An indicator at the start of a token (line start, after white space or a flow indicator) that
  * starts something a topology never needs and this reader leaves to `yaml`: `&` anchor, `*` alias,
  * `!` tag, `|`/`>` block scalar, `?` complex key, `%` directive, `@` and backtick (reserved). Also
- * any tab. Inside a plain scalar (`https://host/file?a=1&b=2`) these characters do not match.
+ * any tab, and any line break but LF and CRLF (refused before either reader, source.ts). Inside a plain scalar (`https://host/file?a=1&b=2`) these characters do not match.
  */
-const DEFERRED = /(?:^|[\s,[\]{}])[&*!|>?%@`]|\t/;
+const DEFERRED = /(?:^|[\s,[\]{}])[&*!|>?%@`]|\t|\r(?!\n)|[\u0085\u2028\u2029\f\v]/;
+
+/** A mapping with more keys than this goes to the authoritative reader, which refuses it (source.ts MAX_KEYS). */
+const MAX_KEYS = 1_000;
+
+/** Whether every mapping of `value` has at most MAX_KEYS keys (walked without recursion). */
+function withinKeyBound(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object') continue;
+    const children = Array.isArray(v) ? v : Object.values(v);
+    if (!Array.isArray(v) && children.length > MAX_KEYS) return false;
+    for (const c of children) stack.push(c);
+  }
+  return true;
+}
 
 /**
  * Reads `text` into a plain value, or returns undefined when the authoritative reader must decide
@@ -83,5 +99,6 @@ export function fastLoad(text: string): { readonly value: Record<string, unknown
     return undefined;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  if (!withinKeyBound(value)) return undefined;
   return { value: value as Record<string, unknown> };
 }

@@ -1,9 +1,12 @@
 /**
  * Turns the command's paths into topology files: a file stays, a directory expands to its *.yaml
- * and *.yml files (sorted, not recursive). What cannot be used is a problem line, never a throw.
+ * and *.yml files (sorted, not recursive). What cannot be used is a problem line, never a throw:
+ * an entry of a directory that is not a regular file (a dangling or looping symbolic link, a
+ * directory or a device named x.yaml) is one line each, never skipped in silence.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { printable } from './findings';
 
 export interface Inputs {
   /** Files to check, in order, each once. */
@@ -27,9 +30,60 @@ export function describeFsError(err: unknown): string {
     case 'ENOTDIR':
       return 'a part of the path is not a directory';
     case 'ELOOP':
-      return 'too many symbolic links';
+      return 'too many symbolic links (a symbolic link loop?)';
     default:
       return code ? `cannot be read (${code})` : 'cannot be read';
+  }
+}
+
+/** What a file that is not a regular file is, for a message ("a FIFO"). */
+function kind(stat: fs.Stats): string {
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isFIFO()) return 'a FIFO (named pipe)';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
+  if (stat.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * Reads at most `limit + 1` bytes of a regular file (never the whole of a larger one); anything
+ * else (a directory, a FIFO, a device, a socket) is refused without reading it. The file is opened
+ * non-blocking, so a FIFO without a writer cannot hang the run; `size` is the file's size as
+ * stat gives it (the bytes read may be fewer, when the file is over the limit).
+ */
+export function readBounded(file: string, limit: number): { bytes: Buffer; size: number } | { problem: string } {
+  const name = printable(file);
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EISDIR') return { problem: `${name} is a directory: give one topology file` };
+    return { problem: `cannot read ${name}: ${describeFsError(err)}` };
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (stat.isDirectory()) return { problem: `${name} is a directory: give one topology file` };
+    if (!stat.isFile()) return { problem: `${name} is ${kind(stat)}, not a regular file: give a topology file` };
+    // Room for the stated size and one byte more: a file that grows while it is read (or a /proc
+    // file, which says 0) gets more room, up to the limit plus one byte.
+    let buffer = Buffer.allocUnsafe(Math.min(limit, stat.size) + 1);
+    let length = 0;
+    for (;;) {
+      if (length === buffer.length) {
+        if (buffer.length > limit) break;
+        const larger = Buffer.allocUnsafe(limit + 1);
+        buffer.copy(larger, 0, 0, length);
+        buffer = larger;
+      }
+      const n = fs.readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    return { bytes: buffer.subarray(0, length), size: Math.max(stat.size, length) };
+  } catch (err) {
+    return { problem: `cannot read ${name}: ${describeFsError(err)}` };
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
@@ -48,10 +102,11 @@ export function expandInputs(paths: readonly string[]): Inputs {
     try {
       stat = fs.statSync(p);
     } catch (err) {
-      problems.push(`cannot read ${p}: ${describeFsError(err)}`);
+      problems.push(`cannot read ${printable(p)}: ${describeFsError(err)}`);
       continue;
     }
     if (!stat.isDirectory()) {
+      // Read (or refused, when it is not a regular file) by readTopology.
       add(p);
       continue;
     }
@@ -59,14 +114,25 @@ export function expandInputs(paths: readonly string[]): Inputs {
     try {
       names = fs.readdirSync(p);
     } catch (err) {
-      problems.push(`cannot read directory ${p}: ${describeFsError(err)}`);
+      problems.push(`cannot read directory ${printable(p)}: ${describeFsError(err)}`);
       continue;
     }
     const found = names.filter((n) => TOPOLOGY_FILE.test(n)).sort();
-    if (found.length === 0) problems.push(`no *.yaml or *.yml files in ${p}`);
+    if (found.length === 0) problems.push(`no *.yaml or *.yml files in ${printable(p)}`);
     for (const name of found) {
       const file = path.join(p, name);
-      if (fs.statSync(file, { throwIfNoEntry: false })?.isFile()) add(file);
+      let entry: fs.Stats;
+      try {
+        entry = fs.statSync(file);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        const link = fs.lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink() === true;
+        if (link && code === 'ENOENT') problems.push(`${printable(file)} is a symbolic link to a missing file: skipped`);
+        else problems.push(`cannot read ${printable(file)}: ${describeFsError(err)}: skipped`);
+        continue;
+      }
+      if (entry.isFile()) add(file);
+      else problems.push(`${printable(file)} is ${kind(entry)}, not a topology file: skipped`);
     }
   }
   return { files, problems };

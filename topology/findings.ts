@@ -40,3 +40,16 @@ export function agree(n: number, one: string, many: string): string {
 export function plural(n: number, word: string, many = `${word}s`): string {
   return `${num(n)} ${n === 1 ? word : many}`;
 }
+
+/**
+ * Control characters (C0, DEL, C1), the Unicode line and paragraph separators and the bidirectional
+ * overrides written as escapes (`\n`, `\u001b`...), so text from a file (a key name, a value, a
+ * file name) can neither end a line, forge an annotation, drive a terminal nor reorder what is
+ * shown. Every text output goes through it (formatFinding, the CLI's problem lines).
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

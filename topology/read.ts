@@ -1,6 +1,6 @@
-import * as fs from 'node:fs';
 import { formatFinding, validateBytes, type ValidateOptions, type ValidationResult } from './validate';
-import { describeFsError } from './files';
+import { readBounded } from './files';
+import { MAX_FILE_BYTES } from './source';
 
 /** Where findings are printed (the CLI's streams, or a buffer in tests). */
 export interface FindingSink {
@@ -9,17 +9,14 @@ export interface FindingSink {
 
 /**
  * The one reader entry of the core: reads and validates one topology file for every caller (the
- * CLI's commands and the cdktf app alike); a read problem is one line for the user.
+ * CLI's commands and the cdktf app alike); a read problem is one line for the user. Only a regular
+ * file is read (a FIFO, a device or a socket is refused without reading), and at most
+ * MAX_FILE_BYTES + 1 bytes of it: a larger file is refused with its size.
  */
 export function readTopology(file: string, options: ValidateOptions = {}): { result: ValidationResult } | { problem: string } {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EISDIR') return { problem: `${file} is a directory: give one topology file` };
-    return { problem: `cannot read ${file}: ${describeFsError(err)}` };
-  }
-  return { result: validateBytes(bytes, options) };
+  const read = readBounded(file, MAX_FILE_BYTES);
+  if ('problem' in read) return read;
+  return { result: validateBytes(read.bytes, options, read.size) };
 }
 
 /** Prints a topology's findings as `validate` does, to stderr. */

@@ -5,8 +5,9 @@
  * diagram of hosts, roles, the VLAN and the flows. Sizing facts: seed 004 (004_f9c19963f33757ec.txt,
  * "Configuration Options"); flows: topology/firewall.ts.
  */
-import { agree, num, plural, type Finding } from './findings';
+import { agree, num, plural, printable, type Finding } from './findings';
 import { loadBalancerPorts, nodeInstanceType, nodeSubnetIndex, securityGroupRules } from './aws';
+import { hideCredentials, withoutCredentials } from './credentials';
 import { firewallMatrix, sourceAddresses, type FirewallRow, type Party } from './firewall';
 import { DEVICES_PER_SERVER, SERVERS_PER_LOAD_BALANCER, type ResolvedNode, type ResolvedTopology, type Role } from './model';
 import { oneFailure } from './rules/size';
@@ -242,9 +243,11 @@ export function buildReport(result: ValidationResult): SizingReport | undefined 
   const capacity = headroom(t.servers, t.devices, '');
   const oneLoadBalancerDown = lbDown(t);
   const aws = awsPlacement(t);
-  return {
+  // A credential-shaped value (UMS-DB-002) is hidden wherever it was copied or derived to.
+  return hideCredentials<SizingReport>({
     topology: t.name,
-    ...(t.description !== undefined ? { description: t.description } : {}),
+    // Free text that looks like a credential is never copied into the report (UMS-DB-002 reports it).
+    ...(t.description !== undefined ? { description: withoutCredentials(t.description) } : {}),
     umsVersion: t.umsVersion,
     platform: t.platform,
     loadBalancing: t.loadBalancing,
@@ -259,19 +262,44 @@ export function buildReport(result: ValidationResult): SizingReport | undefined 
     totals: { vms: vms.length, cpus: total((v) => v.cpus), memoryGb: total((v) => v.memoryGb), diskGb: total((v) => v.diskGb) },
     firewall: flows(t),
     findings: [...result.findings],
-    exceptions: (result.suppressed ?? []).map((s) => ({ ...s.finding, reason: s.reason })),
+    exceptions: (result.suppressed ?? []).map((s) => ({ ...s.finding, reason: withoutCredentials(s.reason) })),
     mermaid: mermaidDiagram(t),
     ...(t.loadBalancing === 'external' && t.clusterAddress ? { externalLoadBalancer: { file: EXTERNAL_LB_FILE, clusterAddress: t.clusterAddress, postInstall: clusterAddressStep(t.clusterAddress) } } : {}),
     ...(aws ? { aws } : {}),
-  };
+  }, result.value);
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
+/**
+ * Free text from the file (description, names, exception reasons, finding messages) as inert
+ * Markdown: control characters escaped, HTML (`<!--`, tags, entities) written as entities, and the
+ * characters that start emphasis, links, images, code and table cells backslash-escaped; a leading
+ * heading, list or quote marker is escaped too. It renders as the text it is, and cannot hide or
+ * restyle the rest of the report.
+ */
+export function inertMarkdown(s: string): string {
+  return printable(s)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]|~]/g, '\\$&')
+    .replace(/^(\s*)([#+=-])/, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])/, '$1\\$2');
+}
+const md = inertMarkdown;
+/** A code span that no backtick in `s` can close early (CommonMark: a longer fence). */
+function code(s: string): string {
+  const text = printable(s);
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((m) => m.length));
+  const fence = '`'.repeat(longest + 1);
+  return longest === 0 ? `${fence}${text}${fence}` : `${fence} ${text} ${fence}`;
+}
+
 export function renderReportMarkdown(r: SizingReport): string {
   const out: string[] = [];
-  out.push(`# Sizing review: ${r.topology}`, '');
-  if (r.description) out.push(r.description, '');
+  out.push(`# Sizing review: ${md(r.topology)}`, '');
+  if (r.description) out.push(md(r.description), '');
   out.push(`UMS ${r.umsVersion} on ${r.platform}, ${plural(r.devices, 'device')} (${r.deviceOs.join(', ')}), load balancing ${r.loadBalancing}. ${r.valid ? 'The design passes every rule.' : '**The design is refused: see the findings.**'}`, '');
   out.push('## Sizing', '', '| | count | why |', '| --- | --- | --- |');
   out.push(`| UMS Servers | ${r.servers.count} | ${cell(r.servers.reason)} |`);
@@ -282,7 +310,7 @@ export function renderReportMarkdown(r: SizingReport): string {
   out.push(`- ${r.capacity.oneServerDown.text}.`);
   if (r.capacity.oneLoadBalancerDown) out.push(`- ${r.capacity.oneLoadBalancerDown.text}.`);
   out.push('', '## Virtual machines', '', '| node | VM | roles | address | vCPUs | RAM (GB) | data disk (GB) |', '| --- | --- | --- | --- | --- | --- | --- |');
-  for (const v of r.vms) out.push(`| ${v.name} | ${v.vm} | ${v.roles.join(' + ')} | ${v.ip ?? '—'} | ${v.cpus} | ${v.memoryGb} | ${v.diskGb} |`);
+  for (const v of r.vms) out.push(`| ${md(v.name)} | ${md(v.vm)} | ${v.roles.join(' + ')} | ${v.ip ?? '—'} | ${v.cpus} | ${v.memoryGb} | ${v.diskGb} |`);
   out.push(`| **total** | ${r.totals.vms} VMs | | | ${r.totals.cpus} | ${r.totals.memoryGb} | ${r.totals.diskGb} |`, '');
   out.push('Data disks hold the UMS installation and, on servers, 1 GB of program files plus about 10 GB per retained firmware update; each VM also has the template\'s system disk.', '');
   if (r.aws) {
@@ -302,10 +330,10 @@ export function renderReportMarkdown(r: SizingReport): string {
   }
   out.push('## Findings', '');
   if (r.findings.length === 0) out.push('None.');
-  for (const f of r.findings) out.push(`- **${f.severity}** \`${f.ruleId}\` at \`${f.path || '/'}\`${f.line > 0 ? ` (line ${f.line})` : ''}: ${f.message}`);
+  for (const f of r.findings) out.push(`- **${f.severity}** \`${f.ruleId}\` at ${code(f.path || '/')}${f.line > 0 ? ` (line ${f.line})` : ''}: ${md(f.message)}`);
   if (r.exceptions.length > 0) {
     out.push('', '## Accepted exceptions', '');
-    for (const e of r.exceptions) out.push(`- \`${e.ruleId}\` at \`${e.path || '/'}\`: ${e.message}. **Accepted:** ${e.reason}`);
+    for (const e of r.exceptions) out.push(`- \`${e.ruleId}\` at ${code(e.path || '/')}: ${md(e.message)}. **Accepted:** ${md(e.reason)}`);
   }
   out.push('', '## Diagram', '', '```mermaid', r.mermaid.trimEnd(), '```', '');
   return out.join('\n');

@@ -5,6 +5,7 @@
  */
 import { SCHEMA_RULE_ID, type Finding } from './findings';
 import { objectKeys, patternPhrases } from './generated/schema-meta';
+import { credentialShape } from './credentials';
 import { describePointer, join, lastSegment, unescapeSegment } from './pointer';
 import type { SourceMap } from './source';
 import validateSchema = require('./generated/schema-validator');
@@ -37,6 +38,7 @@ export function show(value: unknown, pointer = ''): string {
   if (SECRET_KEY.test(lastSegment(pointer))) return '(value hidden)';
   if (value === null || value === undefined) return 'nothing';
   if (typeof value === 'string') {
+    if (credentialShape(value, lastSegment(pointer)) !== undefined) return '(value hidden: it looks like a credential)';
     const s = value.length > 60 ? `${value.slice(0, 57)}...` : value;
     return JSON.stringify(s);
   }

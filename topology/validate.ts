@@ -4,14 +4,14 @@
  * Later stages run only when the earlier ones let them: the resolved topology exists whenever the
  * file parsed and passed the schema, even when design rules fail.
  */
-import { compareFindings, type Finding } from './findings';
+import { compareFindings, printable, type Finding } from './findings';
 import type { UmsHaTopologyDocument } from './generated/topology-types';
 import type { ResolvedTopology } from './model';
 import { resolveTopology } from './resolve';
 import { documentRules, ruleMeta, synthesisRules, topologyRules, type Report, type RuleMeta } from './rules';
 import { checkSchema } from './schema';
 import { fastLoad } from './fast-load';
-import { decodeTopologyBytes, deferredSourceMap, loadTopologyText, NO_SOURCE, type LoadResult, type SourceMap } from './source';
+import { decodeTopologyBytes, deferredSourceMap, loadTopologyText, NO_SOURCE, precheckTopologyText, type LoadResult, type SourceMap } from './source';
 
 /** A warning the topology accepts in spec.exceptions, with the reviewers' reason. */
 export interface SuppressedFinding {
@@ -134,7 +134,7 @@ export function validateValue(value: unknown, source: SourceMap = NO_SOURCE, opt
     }
   }
   const schema = checkSchema(value, source, reported);
-  findings.push(...schema.findings);
+  for (const f of schema.findings) findings.push(f);
   if (!schema.passed) return done(findings, { value });
 
   const document = value as UmsHaTopologyDocument;
@@ -154,11 +154,16 @@ export function validateValue(value: unknown, source: SourceMap = NO_SOURCE, opt
  * parser's, without the "YAML " the reader puts before it (the rule id already says UMS-YAML).
  */
 function firstSyntaxError(findings: readonly Finding[]): Finding[] {
-  const first = [...findings].sort(compareFindings)[0];
-  if (!first) return [];
-  const bare = first.message.replace(/^YAML /, '');
-  const message = bare === first.message ? bare : `${bare.charAt(0).toLowerCase()}${bare.slice(1)}`;
-  return [{ ...first, message }];
+  const sorted = [...findings].sort(compareFindings);
+  // Duplicate keys are independent of each other (no one follows from another): each is kept.
+  const duplicate = (f: Finding) => /^(YAML )?duplicate key/.test(f.message);
+  const first = sorted.find((f) => !duplicate(f));
+  return sorted
+    .filter((f) => duplicate(f) || f === first)
+    .map((f) => {
+      const bare = f.message.replace(/^YAML /, '');
+      return { ...f, message: bare === f.message ? bare : `${bare.charAt(0).toLowerCase()}${bare.slice(1)}` };
+    });
 }
 
 function fromLoad(loaded: LoadResult, options: ValidateOptions): ValidationResult {
@@ -181,16 +186,23 @@ function validateClean(text: string, options: ValidateOptions): ValidationResult
 
 /** Validates YAML text. The value read (`value`, `document`) and `topology` are returned frozen. */
 export function validateText(text: string, options: ValidateOptions = {}): ValidationResult {
+  // Line breaks and the size of the structure are checked before either reader runs.
+  const pre = precheckTopologyText(text);
+  if (pre) return done(pre);
   return recordResult(validateClean(text, options) ?? fromLoad(loadTopologyText(text), options), options);
 }
 
-/** Validates the raw bytes of a file (size, binary and encoding checks first), as validateText. */
-export function validateBytes(bytes: Uint8Array, options: ValidateOptions = {}): ValidationResult {
-  const decoded = decodeTopologyBytes(bytes);
+/**
+ * Validates the raw bytes of a file (size, binary and encoding checks first), as validateText;
+ * `size` is the file's size when `bytes` holds only its first bytes.
+ */
+export function validateBytes(bytes: Uint8Array, options: ValidateOptions = {}, size = bytes.length): ValidationResult {
+  const decoded = decodeTopologyBytes(bytes, size);
   return decoded.ok ? validateText(decoded.text, options) : done(decoded.findings);
 }
 
 /** One finding as `FILE:LINE:COLUMN severity RULE-ID message`, the line the CLI and synthesis print. */
 export function formatFinding(file: string, f: Finding): string {
-  return `${file}:${f.line}:${f.column} ${f.severity} ${f.ruleId} ${f.message}`;
+  // Control characters from the file (a key name) or its name are escaped: one finding, one line.
+  return `${printable(file)}:${f.line}:${f.column} ${f.severity} ${f.ruleId} ${printable(f.message)}`;
 }

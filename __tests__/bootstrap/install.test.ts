@@ -151,6 +151,20 @@ describe('install driver against a fake installer', () => {
     expect(fs.readFileSync(path.join(s.state, 'status'), 'utf8')).toContain('port.30002=listening');
   });
 
+  it('downloads a URL with [ ] as the one file it names (curl --globoff), never as a pattern', () => {
+    const s = sandbox(separate, 'lb1', { secrets: { 'guestinfo.ums.network_token': TOKEN } });
+    // Without --globoff curl would fetch setup1.bin, setup2.bin, setup3.bin (missing) instead.
+    const literal = path.join(s.dir, 'setup[1-3].bin');
+    fs.copyFileSync(path.join(s.dir, 'setup-igel-ums-linux.bin'), literal);
+    fs.rmSync(path.join(s.dir, 'setup-igel-ums-linux.bin'));
+    const conf = path.join(s.dir, 'node.env');
+    fs.writeFileSync(conf, fs.readFileSync(conf, 'utf8').replace(/^UMS_HA_INSTALLER_URL=.*$/gm, `UMS_HA_INSTALLER_URL='file://${literal}'`));
+    const r = install(s);
+    expect(r.stderr).not.toContain('cannot download');
+    expect(r.code).toBe(0);
+    expect(recorded(s)).toMatchObject({ components: '3' });
+  });
+
   it('refuses an installer whose SHA-256 differs, before executing anything', () => {
     const tampered = `${fs.readFileSync(path.join(fixtures, 'fake-igel-installer.sh'), 'utf8')}\n# tampered\n`;
     const s = sandbox(separate, 'ums1', { secrets: { 'guestinfo.ums.db_password': PASSWORD }, installer: tampered });

@@ -85,7 +85,6 @@ describe('operator access (network.adminSshKeys)', () => {
   it.each([
     ['a second line', `${KEY}\nssh-ed25519 AAAA attacker`],
     ['authorized_keys options', `command="/bin/sh" ${KEY}`],
-    ['a private key', '-----BEGIN OPENSSH PRIVATE KEY-----'],
     ['a trailing newline', `${KEY}\n`],
     ['a control character in the comment', `${KEY}\u001b[2J`],
     ['an unknown key type', 'ssh-dss AAAAB3NzaC1kc3MAAACBAP'],
@@ -93,5 +92,11 @@ describe('operator access (network.adminSshKeys)', () => {
     const r = validateValue(topology({}, { adminSshKeys: [KEY, bad] }), undefined, { synthesis: true });
     expect(r.valid).toBe(false);
     expect(expectFinding(r, 'UMS-SCHEMA', '/spec/network/adminSshKeys/1').message).toMatch(/^\/spec\/network\/adminSshKeys\/1 must be one OpenSSH public key line: .*, not /);
+  });
+
+  it('refuses a private key as a credential written in the file (UMS-DB-002), never quoting it', () => {
+    const r = validateValue(topology({}, { adminSshKeys: [KEY, '-----BEGIN OPENSSH PRIVATE KEY-----'] }), undefined, { synthesis: true });
+    expect(r.valid).toBe(false);
+    expect(expectFinding(r, 'UMS-DB-002', '/spec/network/adminSshKeys/1').message).not.toContain('PRIVATE KEY');
   });
 });

@@ -321,14 +321,19 @@ describe('messages a person reads once', () => {
     expect('3 servers serves'.match(pluralWithSingular)).toHaveLength(1);
   });
 
-  it.each(['text', 'json', 'github', 'sarif'])('a usage or read error prints no summary on stdout (--format %s)', async (format) => {
+  it.each(['text', 'json', 'github', 'sarif'])('a usage or read error with no file read prints no summary on stdout (--format %s)', async (format) => {
     const missing = path.join(dir, 'missing.yaml');
-    for (const args of [[missing], [valid, missing], [path.join(dir, 'empty-folder-none')]]) {
+    for (const args of [[missing], [path.join(dir, 'empty-folder-none')]]) {
       const r = await run('validate', ...args, '--format', format);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(/^ums-ha: /);
     }
+    // A read error beside a readable file: exit 2, and the readable file is still reported.
+    const partial = await run('validate', valid, missing, '--format', format);
+    expect(partial.code).toBe(2);
+    expect(partial.stderr).toMatch(/^ums-ha: cannot read /);
+    expect(partial.stdout).not.toBe('');
     const usage = await run('validate', '--format', format);
     expect(usage.code).toBe(2);
     expect(usage.stdout).toBe('');

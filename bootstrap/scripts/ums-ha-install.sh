@@ -141,7 +141,8 @@ log "clock synchronized"
 step="download"
 work="$(mktemp -d "${RUN_DIR}/install.XXXXXX")"
 installer="$work/setup-igel-ums-linux.bin"
-if ! curl -fsSL --retry 5 --retry-delay 5 -o "$installer" "$UMS_HA_INSTALLER_URL"; then
+# --globoff: [ ] and { } in the URL are the file's name, never a pattern of several requests.
+if ! curl -fsSL --globoff --retry 5 --retry-delay 5 -o "$installer" "$UMS_HA_INSTALLER_URL"; then
   fail "cannot download the installer from ${UMS_HA_INSTALLER_URL}"
 fi
 actual="$(sha256sum "$installer" | cut -d' ' -f1)"

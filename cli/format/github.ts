@@ -1,8 +1,9 @@
+import { printable } from '../../topology/findings';
 import { summaryLine, type FileResult } from './file-result';
 
-/** Escapes workflow command data (the message). */
+/** Escapes workflow command data (the message); other control characters (ESC) as in every text output. */
 function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return printable(s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
 }
 
 /** Escapes workflow command properties (file, title). */

@@ -1,3 +1,4 @@
+import { hideCredentials } from '../../topology/credentials';
 import { summarize } from '../../topology/model';
 import type { FileResult } from './file-result';
 
@@ -15,7 +16,7 @@ export function formatJson(results: readonly FileResult[]): string {
       column: f.column,
     })),
     ...(result.suppressed ? { suppressed: result.suppressed.map((s) => ({ ...s.finding, reason: s.reason })) } : {}),
-    ...(result.topology ? { resolved: summarize(result.topology) } : {}),
+    ...(result.topology ? { resolved: hideCredentials(summarize(result.topology), result.value) } : {}),
   }));
   return `${JSON.stringify({ files }, null, 2)}\n`;
 }

@@ -151,7 +151,7 @@ export const patternPhrases: Readonly<Record<string, string>> = {
   "/spec/network/adminCidrs/*": "an IPv4 network in CIDR notation such as 10.20.0.0/24",
   "/spec/network/adminSshKeys/*": "one OpenSSH public key line: the key type (ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256/384/521, sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com), a space, the base64 key and an optional comment, without options or line breaks (as in id_ed25519.pub)",
   "/spec/nodes/*/ip": "an IPv4 address such as 10.20.0.11",
-  "/spec/installer/url": "an http(s) URL without spaces or quotes",
+  "/spec/installer/url": "an http(s) URL without spaces, quotes or user information (user@ before the host)",
   "/spec/vsphere/datacenter": "text of 1 to 200 characters without control characters, quotes, backslashes or $",
   "/spec/vsphere/cluster": "text of 1 to 200 characters without control characters, quotes, backslashes or $",
   "/spec/vsphere/datastore": "text of 1 to 200 characters without control characters, quotes, backslashes or $",

@@ -356,7 +356,7 @@ export interface FirmwareSpec {
  */
 export interface InstallerSpec {
   /**
-   * http(s) URL of setup-igel-ums-linux_<version>.bin, reachable from the HA VLAN. No credentials in the URL (UMS-DB-002).
+   * http(s) URL of setup-igel-ums-linux_<version>.bin, reachable from the HA VLAN. No credentials in the URL: no user information (user@host) and no presigned query (X-Amz-Signature=, sig=, token=...: they expire and are credentials, UMS-DB-002). [ ] and { } are part of the file name (curl --globoff).
    */
   url: string;
   /**

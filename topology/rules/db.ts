@@ -3,7 +3,8 @@
  * "Database Systems": "The embedded database cannot be used for an HA network". UMS-DB-002 has no
  * IGEL source: a topology file lives in a repository, so secrets must stay out of it.
  */
-import { join } from '../pointer';
+import { credentialShape } from '../credentials';
+import { join, lastSegment } from '../pointer';
 import { SEEDS } from '../seeds';
 import type { DocumentRule, Report, TopologyRule } from './rule';
 
@@ -35,6 +36,15 @@ function scan(value: unknown, pointer: string, reports: Report[]): void {
       reports.push({
         path: pointer,
         message: `${pointer} carries a password in its URL: remove the credentials from the file (and rotate them: they are in the repository history); serve the file from a location the HA VLAN can read without them`,
+      });
+      return;
+    }
+    // Credential shapes in any field (credentials.ts): the value is never repeated.
+    const shape = credentialShape(value, lastSegment(pointer));
+    if (shape !== undefined) {
+      reports.push({
+        path: pointer,
+        message: `${pointer} holds what looks like ${shape}; the value is not shown: remove it from the file (and rotate it: it is in the repository history), keep secrets in sensitive Terraform variables, and serve files from a location the HA VLAN can read without credentials`,
       });
     }
     return;
