@@ -26,10 +26,22 @@ describe('layering', () => {
   it('the check itself recognizes such an import (control)', () => {
     expect(FRAMEWORK.test("import { App } from 'cdktf';")).toBe(true);
     expect(FRAMEWORK.test("const x = require('@cdktf/provider-vsphere/lib/tag');")).toBe(true);
+    expect(FRAMEWORK.test("import { Instance } from '@cdktf/provider-aws/lib/instance';")).toBe(true);
   });
 
   it('constructs/ and stacks/ reach the domain only through the core (no YAML, no file reading)', () => {
     const offenders = [...sources('constructs'), ...sources('stacks')].filter((f) => /from ['"](yaml|node:fs|fs)['"]/.test(fs.readFileSync(path.join(root, f), 'utf8')));
     expect(offenders).toEqual([]);
+  });
+
+  it('only constructs/aws/ and the aws stack import the AWS bindings, and main.ts loads that stack on demand', () => {
+    const aws = /['"]@cdktf\/provider-aws[/'"]/;
+    const offenders = [...sources('constructs'), ...sources('stacks')]
+      .filter((f) => !f.startsWith(path.join('constructs', 'aws')) && f !== path.join('stacks', 'ums-ha-aws-stack.ts'))
+      .filter((f) => aws.test(fs.readFileSync(path.join(root, f), 'utf8')) || /from ['"](\.\.?\/)+(constructs\/)?aws\//.test(fs.readFileSync(path.join(root, f), 'utf8')));
+    expect(offenders).toEqual([]);
+    const main = fs.readFileSync(path.join(root, 'main.ts'), 'utf8');
+    expect(main).not.toMatch(/^import .*ums-ha-aws-stack/m);
+    expect(main).toMatch(/require\('\.\/stacks\/ums-ha-aws-stack'\)/);
   });
 });

@@ -73,3 +73,38 @@ export function initFromMirror(dir: string): void {
   fs.symlinkSync(path.join(initialized, '.terraform'), path.join(dir, '.terraform'));
   fs.copyFileSync(path.join(initialized, '.terraform.lock.hcl'), path.join(dir, '.terraform.lock.hcl'));
 }
+
+/** terraform as a child process that does not block the event loop (for running cases side by side). */
+export function terraformAsync(dir: string, args: string[]): Promise<Run> {
+  const empty = path.join(dir, '..', 'empty.tfrc');
+  if (!fs.existsSync(empty)) fs.writeFileSync(empty, '');
+  const { spawn } = require('node:child_process') as typeof import('node:child_process');
+  return new Promise((resolve) => {
+    const child = spawn('terraform', args, {
+      cwd: dir,
+      env: { ...process.env, TF_CLI_CONFIG_FILE: empty, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0', NO_COLOR: '1' },
+    });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (out += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+}
+
+/** Runs the jobs with at most `limit` at a time, results in job order. */
+export async function runLimited<T>(jobs: ReadonlyArray<() => Promise<T>>, limit: number): Promise<T[]> {
+  const results: T[] = new Array(jobs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      results[i] = await (jobs[i] as () => Promise<T>)();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+  return results;
+}

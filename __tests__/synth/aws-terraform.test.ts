@@ -19,7 +19,7 @@ import type { DeployPhase } from '../../constructs/ums-ha-topology';
 import { awsBlock, awsTopology } from '../helpers/topology';
 import { synthAwsStack } from '../helpers/aws-synth';
 import { requireTools } from '../helpers/system';
-import { initFromMirror, providerMirror, terraform } from '../helpers/terraform';
+import { initFromMirror, providerMirror, runLimited, terraformAsync, type Run } from '../helpers/terraform';
 
 jest.setTimeout(600_000);
 requireTools('terraform');
@@ -86,36 +86,48 @@ function prepare(doc: UmsHaTopologyDocument, phase: DeployPhase, edit?: (text: s
   return dir;
 }
 
+/** validate and test of each case, and the controls, run two at a time (terraform is mostly one busy core). */
+interface Outcome {
+  validate?: Run;
+  test: Run;
+}
+const outcomes = new Map<string, Outcome>();
+beforeAll(async () => {
+  const jobs: Array<{ key: string; dir: string; validate: boolean }> = [
+    ...cases.map(([name, doc, phase]) => ({ key: name, dir: prepare(doc, phase), validate: true })),
+    { key: 'planted defect', dir: prepare(shipped[0]![1], 'all', (text) => text.replace('"instance_type":', '"instance_typo":')), validate: true },
+    { key: 'wrong expectation', dir: prepare(shipped[0]![1], 'all', undefined, true), validate: false },
+  ];
+  const done = await runLimited(
+    jobs.map((j) => async () => ({ key: j.key, validate: j.validate ? await terraformAsync(j.dir, ['validate', '-no-color']) : undefined, test: await terraformAsync(j.dir, ['test', '-no-color']) })),
+    2,
+  );
+  for (const d of done) outcomes.set(d.key, { validate: d.validate, test: d.test });
+});
+
 describe('terraform checks the aws stacks (offline)', () => {
   it('ships at least one aws example', () => {
     expect(shipped.length).toBeGreaterThanOrEqual(1);
   });
 
-  it.each(cases)('%s: terraform validate and terraform test pass', (_n, doc, phase) => {
-    const dir = prepare(doc, phase);
-    const validate = terraform(dir, ['validate', '-no-color']);
-    expect(validate.out).toContain('The configuration is valid');
-    expect(validate.code).toBe(0);
-    const test = terraform(dir, ['test', '-no-color']);
+  it.each(cases)('%s: terraform validate and terraform test pass', (name) => {
+    const { validate, test } = outcomes.get(name)!;
+    expect(validate!.out).toContain('The configuration is valid');
+    expect(validate!.code).toBe(0);
     expect(test.out).toMatch(/1 passed, 0 failed/);
     expect(test.code).toBe(0);
   });
 
   it('a planted defect (a misspelt attribute) fails validate and test (control)', () => {
-    const [, doc] = shipped[0]!;
-    const dir = prepare(doc, 'all', (text) => text.replace('"instance_type":', '"instance_typo":'));
-    const validate = terraform(dir, ['validate', '-no-color']);
-    expect(validate.code).not.toBe(0);
-    expect(validate.out).toMatch(/instance_typo/);
-    const test = terraform(dir, ['test', '-no-color']);
+    const { validate, test } = outcomes.get('planted defect')!;
+    expect(validate!.code).not.toBe(0);
+    expect(validate!.out).toMatch(/instance_typo/);
     expect(test.code).not.toBe(0);
     expect(test.out).toMatch(/instance_typo/);
   });
 
   it('a wrong expectation fails terraform test: the assertions are evaluated (control)', () => {
-    const [, doc] = shipped[0]!;
-    const dir = prepare(doc, 'all', undefined, true);
-    const test = terraform(dir, ['test', '-no-color']);
+    const { test } = outcomes.get('wrong expectation')!;
     expect(test.code).not.toBe(0);
     expect(test.out).toMatch(/expected \d+ EC2 instances/);
   });
