@@ -9,11 +9,15 @@
  *   validate files/s   1,000 generated topologies in one process             (target >= 2,000/s);
  *                      also shown: the same files each with a finding (they take the authoritative
  *                      YAML reader) and the bare yaml parse, for scale
- *   synth 1 / 100      the app over 1 and 100 generated topologies  vs  plain cdktf declaring
- *                      the same VMs (same attributes, same-size guestinfo payload) with no domain
- *                      logic (bench/synth-baseline.js); fresh processes, run in pairs, the median
- *                      of the pairs' ratios                                       (target <= 1.3x)
- *   synth 100 RSS      peak resident memory synthesizing 100 topologies          (target <= 150 MB)
+ *   synth 1 / 50       cdktf.json's app command over 1 and 50 generated topologies, run as
+ *                      `cdktf synth` runs it (a shell, its environment), spawn to exit,  vs  plain
+ *                      cdktf declaring the same VMs (same attributes, same-size guestinfo payload)
+ *                      with no domain logic (bench/synth-baseline.js), run the same way; beside it
+ *                      the app loaded directly, timed in-process; fresh processes in rounds, the
+ *                      median of the rounds' ratios                               (target <= 1.3x)
+ *   synth 50 RSS       peak resident memory synthesizing 50 topologies           (target <= 150 MB)
+ *   synth after edit   the first synth after main.ts and a core file changed (rebuild included)
+ *                                                                               (target <= 3 s)
  *
  * Options: --quick (fewer repetitions), --only=<name>[,<name>]
  *          (validate-cold, validate-throughput, synth).
@@ -79,7 +83,30 @@ if (wanted('validate-cold')) {
   record('validate cold (1 file) / node -e 0', r.ratio, 'x', '<= 2.0', r.ratio <= 2.0, `${r.candidateMs.toFixed(1)} ms vs ${r.baselineMs.toFixed(1)} ms`);
 }
 
-/** Synthesis of `count` generated topologies: ums-ha vs the raw-cdktf baseline, fresh processes. */
+/** cdktf.json's app command, and the environment `cdktf synth` (0.21) runs an app command in, through a shell. */
+const APP_COMMAND = JSON.parse(fs.readFileSync(path.join(root, 'cdktf.json'), 'utf8')).app;
+function cdktfSynthEnv(outdir, extra = {}) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TF_VAR_')));
+  if (!env.NODE_OPTIONS) env.NODE_OPTIONS = '--max-old-space-size=4096';
+  return { ...env, CDKTF_OUTDIR: outdir, CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: 'true', CDKTF_CONTEXT_JSON: '{"cdktfRelativeModules":[]}', SYNTH_HCL_OUTPUT: 'false', ...extra };
+}
+/** Runs `command` as `cdktf synth` runs an app command; wall-clock ms from spawn to exit, and its stdout. */
+function runAsCdktfSynth(command, cwd, outdir, extra) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(command, { shell: true, cwd, env: cdktfSynthEnv(outdir, extra), encoding: 'utf8', maxBuffer: 1 << 20 });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${command} exited ${r.status}: ${r.stderr}`);
+  return { ms, stdout: r.stdout, stderr: r.stderr };
+}
+const quote = (arg) => `'${String(arg).replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Synthesis of `count` generated topologies against the raw-cdktf baseline, in fresh processes, in
+ * rounds of three back to back (rotating the order): the baseline and cdktf.json's app command, both
+ * run as `cdktf synth` runs an app command (a shell, its environment), timed from spawn to exit; and
+ * the app loaded directly (bench/synth-candidate.js), timed inside the process against the
+ * baseline's own in-process time, as before. Ratios: the median of the rounds' ratios.
+ */
 function benchSynth(count, reps) {
   const { resolveTopology } = require(path.join(root, 'dist', 'topology', 'resolve.js'));
   const { generateTopologyObjects } = require('./generate');
@@ -98,34 +125,42 @@ function benchSynth(count, reps) {
       return t.nodes.map((n) => encodeGuestinfo('userdata', renderUserData(t, n), { gzip: true }).value.length);
     });
     const payloadBytes = String(Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length));
-    const child = (script, argv) => {
-      const r = spawnSync(process.execPath, [path.join(__dirname, script), ...argv], { encoding: 'utf8', maxBuffer: 1 << 20 });
-      if (r.status !== 0) throw new Error(`${script} failed: ${r.stderr}`);
-      return JSON.parse(r.stdout);
+    const baselineCommand = (out) => `node ${quote(path.join(__dirname, 'synth-baseline.js'))} ${quote(out)} ${vmCounts} ${payloadBytes}`;
+    let k = 0;
+    const runs = {
+      base: () => {
+        const r = runAsCdktfSynth(baselineCommand(path.join(work, `b${k++}`)), root, path.join(work, `b${k++}`));
+        return { wall: r.ms, inProcess: JSON.parse(r.stdout).ms };
+      },
+      app: () => ({ wall: runAsCdktfSynth(APP_COMMAND, root, path.join(work, `a${k++}`), { UMS_TOPOLOGY_DIR: dir }).ms }),
+      direct: () => {
+        const r = spawnSync(process.execPath, [path.join(__dirname, 'synth-candidate.js'), dir, path.join(work, `c${k++}`)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+        if (r.status !== 0) throw new Error(`synth-candidate.js failed: ${r.stderr}`);
+        const out = JSON.parse(r.stdout);
+        return { inProcess: out.ms, maxRssMb: out.maxRssMb };
+      },
     };
-    // One pair to warm the file cache, then pairs run back to back in alternating order; the ratio is
-    // the median of the pairs' ratios, so a slow spell of the machine weighs on both sides of a pair.
-    child('synth-baseline.js', [path.join(work, 'warm-b'), vmCounts, payloadBytes]);
-    child('synth-candidate.js', [dir, path.join(work, 'warm-c')]);
-    const pairs = [];
+    // One round to warm the file cache (and write a compile cache the build did not), then rounds
+    // back to back in rotating order, so a slow spell of the machine weighs on every side of a round.
+    const names = ['base', 'app', 'direct'];
+    names.forEach((name) => runs[name]());
+    const rounds = [];
     for (let i = 0; i < reps; i++) {
-      const runBase = () => child('synth-baseline.js', [path.join(work, `b${i}`), vmCounts, payloadBytes]);
-      const runOurs = () => child('synth-candidate.js', [dir, path.join(work, `c${i}`)]);
-      if (i % 2) {
-        const ours = runOurs();
-        pairs.push({ ours, base: runBase() });
-      } else {
-        const base = runBase();
-        pairs.push({ ours: runOurs(), base });
+      const round = {};
+      for (let j = 0; j < names.length; j++) {
+        const name = names[(i + j) % names.length];
+        round[name] = runs[name]();
       }
+      rounds.push(round);
     }
-    const ms = (pick) => median(pairs.map((p) => pick(p).ms));
     return {
-      ratio: median(pairs.map((p) => p.ours.ms / p.base.ms)),
-      ours: ms((p) => p.ours),
-      base: ms((p) => p.base),
-      oursRss: Math.max(...pairs.map((p) => p.ours.maxRssMb)),
-      baseRss: Math.max(...pairs.map((p) => p.base.maxRssMb)),
+      appRatio: median(rounds.map((r) => r.app.wall / r.base.wall)),
+      appMs: median(rounds.map((r) => r.app.wall)),
+      baseWallMs: median(rounds.map((r) => r.base.wall)),
+      directRatio: median(rounds.map((r) => r.direct.inProcess / r.base.inProcess)),
+      directMs: median(rounds.map((r) => r.direct.inProcess)),
+      baseInProcessMs: median(rounds.map((r) => r.base.inProcess)),
+      directRss: Math.max(...rounds.map((r) => r.direct.maxRssMb)),
       vms: vmCounts.split(',').reduce((a, b) => a + Number(b), 0),
     };
   } finally {
@@ -133,15 +168,49 @@ function benchSynth(count, reps) {
   }
 }
 
-if (wanted('synth')) {
-  for (const count of [1, 100]) {
-    const r = benchSynth(count, quick ? 3 : count === 1 ? 11 : 7);
-    const { ratio } = r;
-    record(`synth ${count} topolog${count === 1 ? 'y' : 'ies'} / raw cdktf`, ratio, 'x', '<= 1.3', ratio <= 1.3, `median of paired ratios; medians ${r.ours.toFixed(0)} ms vs ${r.base.toFixed(0)} ms, ${r.vms} VMs`);
-    if (count === 100) {
-      record('synth 100 topologies peak RSS', r.oursRss, 'MB', '<= 150', r.oursRss <= 150, `baseline ${r.baseRss.toFixed(0)} MB`);
+/**
+ * The first synth after an edit: a copy of the built checkout (node_modules linked), then, `reps`
+ * times, main.ts and a core file edited and cdktf.json's app command run as cdktf synth runs it over
+ * one topology; the app entry rebuilds the bundle before synthesizing (scripts/app-build.js).
+ */
+function benchFirstSynthAfterEdit(reps) {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ums-ha-bench-edit-'));
+  try {
+    const copy = path.join(work, 'checkout');
+    for (const entry of ['main.ts', 'topology', 'bootstrap', 'constructs', 'stacks', 'cli', 'schemas', 'scripts', 'bin', 'topologies', 'dist', 'package.json', 'tsconfig.json', 'cdktf.json']) {
+      fs.cpSync(path.join(root, entry), path.join(copy, entry), { recursive: true });
     }
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(copy, 'node_modules'));
+    const dir = path.join(work, 'topologies');
+    fs.mkdirSync(dir);
+    fs.copyFileSync(path.join(root, 'topologies', 'berlin-small.yaml'), path.join(dir, 'berlin-small.yaml'));
+    const synth = (i) => runAsCdktfSynth(APP_COMMAND, copy, path.join(work, `o${i}`), { UMS_TOPOLOGY_DIR: dir });
+    synth('warm');
+    const edited = [];
+    const unchanged = [];
+    for (let i = 0; i < reps; i++) {
+      for (const file of ['main.ts', path.join('topology', 'resolve.ts')]) fs.appendFileSync(path.join(copy, file), `\n// edit ${i}\n`);
+      const r = synth(`e${i}`);
+      if (!/rebuilt dist\/ums-ha-app\.js/.test(r.stderr)) throw new Error(`the edit was not rebuilt: ${r.stderr}`);
+      edited.push(r.ms);
+      unchanged.push(synth(`u${i}`).ms);
+    }
+    return { editedMs: median(edited), unchangedMs: median(unchanged) };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+if (wanted('synth')) {
+  for (const count of [1, 50]) {
+    const r = benchSynth(count, quick ? 3 : count === 1 ? 11 : 7);
+    const label = `synth ${count} topolog${count === 1 ? 'y' : 'ies'}`;
+    record(`${label}, cdktf.json app / raw cdktf`, r.appRatio, 'x', '<= 1.3', r.appRatio <= 1.3, `as cdktf synth runs both, spawn to exit: medians ${r.appMs.toFixed(0)} ms vs ${r.baseWallMs.toFixed(0)} ms, ${r.vms} VMs`);
+    record(`  the app loaded directly / raw cdktf`, r.directRatio, 'x', '<= 1.3', r.directRatio <= 1.3, `bench/synth-candidate.js, in-process: medians ${r.directMs.toFixed(0)} ms vs ${r.baseInProcessMs.toFixed(0)} ms`);
+    if (count === 50) record('synth 50 topologies peak RSS', r.directRss, 'MB', '<= 150', r.directRss <= 150, 'the app loaded directly');
+  }
+  const e = benchFirstSynthAfterEdit(quick ? 2 : 5);
+  record('first synth after an edit (1 topology)', e.editedMs / 1000, 's', '<= 3', e.editedMs <= 3000, `main.ts and topology/resolve.ts edited, cdktf.json app as cdktf synth runs it; unchanged: ${e.unchangedMs.toFixed(0)} ms`);
 }
 
 /** Validates every file of `dir` in this process `reps` times (after one warm-up); median ms per run. */
