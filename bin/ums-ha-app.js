@@ -131,8 +131,23 @@ function ensureBuilt() {
 
 module.exports = { loadApp, writeCache, ensureBuilt, CACHE };
 
+/**
+ * cdktf 0.21's TerraformOutput calls util.isArray, which Node.js 22 deprecates at run time (DEP0044):
+ * one warning on every synthesis that says nothing to a user of ums-ha, in a release that gets no
+ * fixes. Only that warning is dropped; every other one is printed as usual.
+ */
+function dropCdktfIsArrayWarning() {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = function (warning, ...rest) {
+    const code = rest[0] !== null && typeof rest[0] === 'object' ? rest[0].code : rest[1];
+    if (code === 'DEP0044') return undefined;
+    return emitWarning.call(process, warning, ...rest);
+  };
+}
+
 if (require.main === module) {
   if (process.env.CHECKPOINT_DISABLE === undefined) process.env.CHECKPOINT_DISABLE = '1';
+  dropCdktfIsArrayWarning();
   let app;
   try {
     if (!ensureBuilt()) throw new Error('fix the sources, or run `npm run build` to see every error');

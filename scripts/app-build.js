@@ -30,7 +30,7 @@ const ENTRY = 'main.ts';
 const STAMP_VERSION = 1;
 
 /** Inputs every step shares: how things are built. */
-const BUILD_FILES = ['scripts/app-build.js', 'package.json', 'tsconfig.json'];
+const BUILD_FILES = ['scripts/app-build.js', 'tsconfig.json'];
 
 function bootstrapScripts() {
   try {
@@ -55,7 +55,7 @@ function hashFiles(files) {
   for (const file of [...BUILD_FILES, ...files]) {
     hash.update(`${file}\0`);
     try {
-      hash.update(fs.readFileSync(path.join(ROOT, file)));
+      hash.update(fs.readFileSync(path.resolve(ROOT, file)));
     } catch {
       hash.update('\0missing\0');
     }
@@ -128,7 +128,14 @@ function bundleApp(stamp) {
   const result = esbuild.buildSync(bundleOptions(ENTRY, 'ums-ha-app.js', ['yaml']));
   fs.mkdirSync(DIST, { recursive: true });
   for (const out of result.outputFiles) writeAtomic(out.path, out.contents);
-  const inputs = Object.keys(result.metafile.inputs).sort();
+  // Relative to the root, or absolute for a file outside it (node_modules linked from elsewhere).
+  const inputs = Object.keys(result.metafile.inputs)
+    .map((f) => {
+      const abs = path.resolve(ROOT, f);
+      const rel = path.relative(ROOT, abs);
+      return rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel.split(path.sep).join('/');
+    })
+    .sort();
   stamp.steps.bundle = { inputs, hash: hashFiles(inputs) };
 }
 
