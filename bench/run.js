@@ -16,6 +16,8 @@
  *                      the app loaded directly, timed in-process; fresh processes in rounds, the
  *                      median of the rounds' ratios                               (target <= 1.3x)
  *   synth 50 RSS       peak resident memory synthesizing 50 topologies           (target <= 150 MB)
+ *   cdktf synth        the whole `cdktf synth` command (CLI included), ums-ha vs the same CLI
+ *                      running the baseline as its app (no target: the CLI's own cost is shared)
  *   synth after edit   the first synth after main.ts and a core file changed (rebuild included)
  *                                                                               (target <= 3 s)
  *
@@ -23,7 +25,7 @@
  *                      npm run, each vs node -e 0 (no target but the bin's, <= 2.0x)
  *
  * Options: --quick (fewer repetitions), --only=<name>[,<name>]
- *          (validate-cold, validate-throughput, synth, invocation).
+ *          (validate-cold, validate-throughput, synth, cdktf-cli, invocation).
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -239,6 +241,50 @@ function benchFirstSynthAfterEdit(reps) {
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * `cdktf synth` itself, end to end (the CLI's own start, its terraform calls, then the app): over one
+ * generated topology with ums-ha's cdktf.json, against the same CLI running the baseline as its app
+ * in a project of its own. The CLI's cost is on both sides; this is what a user waits for.
+ */
+function benchCdktfCli(reps) {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ums-ha-bench-cli-'));
+  try {
+    const { generateTopologyObjects } = require('./generate');
+    const { resolveTopology } = require(path.join(root, 'dist', 'topology', 'resolve.js'));
+    const { stringify } = require('yaml');
+    const dir = path.join(work, 'topologies');
+    fs.mkdirSync(dir);
+    const [doc] = generateTopologyObjects(1, 7);
+    fs.writeFileSync(path.join(dir, 't0.yaml'), stringify(doc));
+    const vms = resolveTopology(doc).nodes.length;
+    const baseline = path.join(work, 'baseline');
+    fs.mkdirSync(baseline);
+    // A project like ums-ha's: a package.json with the same framework dependencies and node_modules.
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+    fs.writeFileSync(path.join(baseline, 'package.json'), JSON.stringify({ name: 'baseline', private: true, dependencies: { cdktf: pkg.dependencies.cdktf, constructs: pkg.dependencies.constructs, '@cdktf/provider-vsphere': pkg.dependencies['@cdktf/provider-vsphere'] }, devDependencies: { 'cdktf-cli': pkg.devDependencies['cdktf-cli'] } }));
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(baseline, 'node_modules'));
+    const config = JSON.parse(fs.readFileSync(path.join(root, 'cdktf.json'), 'utf8'));
+    fs.writeFileSync(path.join(baseline, 'cdktf.json'), JSON.stringify({ ...config, app: `node ${quote(path.join(__dirname, 'synth-baseline.js'))} "$CDKTF_OUTDIR" ${vms} 9000` }));
+    const cli = path.join(root, 'node_modules', '.bin', 'cdktf');
+    const env = { ...process.env, CHECKPOINT_DISABLE: '1', DISABLE_VERSION_CHECK: '1', CI: '1', UMS_TOPOLOGY_DIR: dir };
+    let k = 0;
+    const run = (cwd) => () => {
+      const start = process.hrtime.bigint();
+      const r = spawnSync(cli, ['synth', '--output', path.join(work, `o${k++}`)], { cwd, env, encoding: 'utf8', maxBuffer: 1 << 22 });
+      if (r.status !== 0) throw new Error(`cdktf synth in ${cwd} exited ${r.status}: ${r.stderr}${r.stdout}`);
+      return Number(process.hrtime.bigint() - start) / 1e6;
+    };
+    return interleaved(reps, run(root), run(baseline));
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (wanted('cdktf-cli')) {
+  const cli = benchCdktfCli(quick ? 2 : 5);
+  record('cdktf synth (the CLI), 1 topology / the CLI with raw cdktf', cli.ratio, 'x', '-', true, `the whole command: medians ${cli.candidateMs.toFixed(0)} ms vs ${cli.baselineMs.toFixed(0)} ms`);
 }
 
 if (wanted('synth')) {

@@ -40,6 +40,19 @@ describe("cdktf.json's app command (bin/ums-ha-app.js with scripts/app-build.js)
     expect(APP_COMMAND).toBe('node bin/ums-ha-app.js');
   });
 
+  it('sets CHECKPOINT_DISABLE for its own process, keeping a value the user set', () => {
+    const probe = path.join(dir, 'probe.js');
+    fs.writeFileSync(probe, "process.on('exit', () => process.stderr.write(`CHECKPOINT_DISABLE=${process.env.CHECKPOINT_DISABLE}\\n`));\n");
+    const run = (extra: Record<string, string>) => {
+      const { CHECKPOINT_DISABLE: _c, UMS_HA_DEBUG: _d, ...env } = process.env;
+      return spawnSync(process.execPath, ['-r', probe, path.join(repoRoot, 'bin', 'ums-ha-app.js')], { cwd: repoRoot, env: { ...env, ...extra, CDKTF_OUTDIR: path.join(dir, `cp${n++}`) }, encoding: 'utf8' });
+    };
+    const unset = run({});
+    expect(unset.status).toBe(0);
+    expect(unset.stderr).toBe('CHECKPOINT_DISABLE=1\n');
+    expect(run({ CHECKPOINT_DISABLE: 'true' }).stderr).toBe('CHECKPOINT_DISABLE=true\n');
+  });
+
   it('runs an unchanged checkout without rebuilding anything', () => {
     const root = checkout();
     const before = fs.statSync(path.join(root, 'dist', 'ums-ha-app.js')).mtimeMs;
