@@ -10,19 +10,32 @@
  *   UMS_HA_DEPLOY_PHASE  first-server | all (default all); see the README, "Deploy order"
  *   UMS_HA_BACKEND_FILE  JSON file {"type": "s3", "config": {...}} for every stack's backend;
  *                        "{stack}" in a value becomes the stack name (default: local state)
- *   CDKTF_OUTDIR         output folder (set by the cdktf CLI; default cdktf.out)
+ *   CDKTF_OUTDIR         output folder (set by the cdktf CLI; default cdktf.out); ums-ha creates
+ *                        it, not its parents
+ *   UMS_HA_LOCK_WAIT     seconds a synthesis waits for another one writing the same output folder
+ *                        (default 300), then gives up
+ *
+ * Output (app/outdir.ts): every run writes into a temporary folder and renames each finished
+ * stack folder into place, so each stack folder is from one run; afterwards stacks/ holds exactly
+ * this run's stacks. One process at a time writes an output folder (runApp holds a lock).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
-import { expandInputs, describeFsError } from './topology/files';
+import { expandInputs } from './topology/files';
 import { readTopology } from './topology/read';
+import { withDuplicateNames } from './topology/duplicate-names';
 import type { DeployPhase } from './constructs/ums-ha-topology';
 import { UmsHaStack, type BackendConfig } from './stacks/ums-ha-stack';
 import { withoutTokenStackTraces } from './stacks/token-stack-traces';
+import { lockOutdir, makeTempOutdir, prepareOutdir, publishOutdir } from './app/outdir';
+import { readBackendFile } from './app/backend-file';
 import type { UmsHaTopologyDocument } from './topology/generated/topology-types';
 import { buildReport, renderReportMarkdown } from './topology/report';
+import { writeExternalLoadBalancer } from './topology/external-lb';
 import { formatFinding, type ValidationResult } from './topology/validate';
+
+export { readBackendFile } from './app/backend-file';
 
 export interface SynthesizeOptions {
   /** Folder of topology files. */
@@ -31,7 +44,7 @@ export interface SynthesizeOptions {
   readonly outdir?: string;
   /** @default 'all' */
   readonly deployPhase?: DeployPhase;
-  /** @default - local state */
+  /** @default - local state, terraform.<stack>.tfstate in the working directory */
   readonly backend?: BackendConfig;
   /** Where messages go. @default process.stderr */
   readonly log?: (line: string) => void;
@@ -52,103 +65,142 @@ function nameOf(value: unknown): string | undefined {
   return typeof name === 'string' && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name) ? name : undefined;
 }
 
+/** The output folder these options write: options.outdir, else CDKTF_OUTDIR, else cdktf.out. */
+export function outdirOf(options: Pick<SynthesizeOptions, 'outdir'>): string {
+  return options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
+}
+
 export function synthesize(options: SynthesizeOptions): SynthesizeResult {
   return process.env.UMS_HA_DEBUG !== undefined ? synthesizeAll(options) : withoutTokenStackTraces(() => synthesizeAll(options));
 }
 
-function synthesizeAll(options: SynthesizeOptions): SynthesizeResult {
-  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  // Construct stack traces in metadata serve cdktf's own debugging; ums-ha's messages point at the
-  // topology file instead, and recording them costs a large share of synthesis time.
-  const app = new App({ stackTraces: process.env.UMS_HA_DEBUG !== undefined, ...(options.outdir !== undefined ? { outdir: options.outdir } : {}) });
-  const { files, problems } = expandInputs([options.topologyDir]);
-  for (const p of problems) log(`ums-ha: ${p}`);
-  if (problems.length > 0) return { code: 2, stacks: [], outdir: app.outdir };
+/** A topology accepted for synthesis: its stack and what is written beside it. */
+interface AcceptedTopology {
+  readonly name: string;
+  readonly file: string;
+  readonly result: ValidationResult;
+}
 
+/**
+ * Writes the files beside cdktf's cdk.tf.json (or cdk.tf) in a stack's folder of this run: the
+ * sizing review, for reviewers of the synthesized output. Every per-stack file is written here,
+ * into the run's temporary folder, so that it moves into place with the stack.
+ */
+function writeStackFolder(dir: string, stack: AcceptedTopology): void {
+  const report = buildReport(stack.result);
+  if (!report) return;
+  fs.writeFileSync(path.join(dir, 'sizing-report.md'), renderReportMarkdown(report));
+  fs.writeFileSync(path.join(dir, 'sizing-report.json'), `${JSON.stringify({ file: stack.file, ...report }, null, 2)}\n`);
+  // loadBalancing external: the load balancer's HAProxy configuration (docs/external-load-balancer.md).
+  if (stack.result.topology) writeExternalLoadBalancer(dir, stack.result.topology);
+}
+
+/** Reads and validates every file; the topologies that get a stack, and how many were refused. */
+function acceptTopologies(files: readonly string[], log: (line: string) => void): { accepted: AcceptedTopology[]; refused: number } {
   let refused = 0;
-  const refuse = (name: string | undefined) => {
-    refused++;
-    // Nothing half-written: a refused topology keeps no output from an earlier synthesis.
-    if (name) fs.rmSync(path.join(app.outdir, 'stacks', name), { recursive: true, force: true });
-  };
-  const byName = new Map<string, string>();
-  const stacks: string[] = [];
-  const reports: Array<{ name: string; file: string; result: ValidationResult }> = [];
+  const read: Array<{ file: string; result: ValidationResult }> = [];
   for (const file of files) {
-    const read = readTopology(file, { synthesis: true });
-    if ('problem' in read) {
-      log(`ums-ha: ${read.problem}`);
+    const r = readTopology(file, { synthesis: true });
+    if ('problem' in r) {
+      log(`ums-ha: ${r.problem}`);
       refused++;
-      continue;
-    }
-    const { result } = read;
+    } else read.push({ file, result: r.result });
+  }
+  const accepted: AcceptedTopology[] = [];
+  // Two files with one metadata.name: the later ones are refused, as `validate` reports them.
+  for (const { file, result } of withDuplicateNames(read)) {
     for (const f of result.findings) log(formatFinding(file, f));
     const name = nameOf(result.value);
     if (!result.valid || !result.document || !result.source || !name) {
       log(`ums-ha: ${file}: not synthesized (fix the errors above)`);
-      refuse(name);
+      refused++;
       continue;
     }
-    const other = byName.get(name);
-    if (other !== undefined) {
-      const at = result.source.locate('/metadata/name');
-      log(`${file}:${at.line}:${at.column} error UMS-NET-004 metadata.name ${name} is also the name of ${other}: every topology needs its own name (it names the stack and every VM)`);
-      refuse(undefined);
-      continue;
-    }
-    byName.set(name, file);
-    new UmsHaStack(app, name, {
-      topology: result.document as UmsHaTopologyDocument,
-      sourceFile: file,
-      sourceMap: result.source,
-      deployPhase: options.deployPhase,
-      backend: options.backend,
-    });
-    stacks.push(name);
-    reports.push({ name, file, result });
+    accepted.push({ name, file, result });
   }
-  app.synth();
-  // The sizing review beside each stack, for reviewers of the synthesized output.
-  for (const { name, file, result } of reports) {
-    const report = buildReport(result);
-    if (!report) continue;
-    const dir = path.join(app.outdir, 'stacks', name);
-    fs.writeFileSync(path.join(dir, 'sizing-report.md'), renderReportMarkdown(report));
-    fs.writeFileSync(path.join(dir, 'sizing-report.json'), `${JSON.stringify({ file, ...report }, null, 2)}\n`);
-  }
-  return { code: refused > 0 ? 1 : 0, stacks, outdir: app.outdir };
+  return { accepted, refused };
 }
 
-/** Reads UMS_HA_BACKEND_FILE; a problem is one line for the user. */
-export function readBackendFile(file: string): BackendConfig | string {
-  let parsed: unknown;
+function synthesizeAll(options: SynthesizeOptions): SynthesizeResult {
+  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const outdir = outdirOf(options);
+  const outdirProblem = prepareOutdir(outdir, options.outdir !== undefined ? 'the output folder' : 'CDKTF_OUTDIR');
+  if (outdirProblem !== undefined) {
+    log(`ums-ha: ${outdirProblem}`);
+    return { code: 2, stacks: [], outdir };
+  }
+  const { files, problems } = expandInputs([options.topologyDir]);
+  for (const p of problems) log(`ums-ha: ${p}`);
+  if (problems.length > 0) return { code: 2, stacks: [], outdir };
+
+  const { accepted, refused } = acceptTopologies(files, log);
+  const temp = makeTempOutdir(outdir);
   try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    return `UMS_HA_BACKEND_FILE ${file}: ${err instanceof SyntaxError ? `not JSON (${err.message})` : describeFsError(err)}`;
+    // Construct stack traces in metadata serve cdktf's own debugging; ums-ha's messages point at the
+    // topology file instead, and recording them costs a large share of synthesis time.
+    const app = new App({ stackTraces: process.env.UMS_HA_DEBUG !== undefined, outdir: temp });
+    for (const stack of accepted) {
+      // Terraform runs in the stack's folder: local state in the working directory, named relative to
+      // that folder, so the stack works from another checkout or a CI runner.
+      const localStatePath = path.relative(path.resolve(outdir, 'stacks', stack.name), path.resolve(`terraform.${stack.name}.tfstate`));
+      new UmsHaStack(app, stack.name, {
+        topology: stack.result.document as UmsHaTopologyDocument,
+        sourceFile: stack.file,
+        sourceMap: stack.result.source,
+        deployPhase: options.deployPhase,
+        ...(options.backend ? { backend: options.backend } : { localStatePath }),
+      });
+    }
+    app.synth();
+    for (const stack of accepted) writeStackFolder(path.join(temp, 'stacks', stack.name), stack);
+    const { removed } = publishOutdir(temp, outdir, accepted.map((s) => s.name));
+    const shown = path.relative(process.cwd(), path.join(outdir, 'stacks')) || '.';
+    for (const name of removed) {
+      log(`ums-ha: removed ${path.join(shown, name)}: no topology of this run synthesizes it (its Terraform state, if it was deployed, is not touched)`);
+    }
+  } finally {
+    fs.rmSync(temp, { recursive: true, force: true });
   }
-  const b = parsed as { type?: unknown; config?: unknown };
-  if (typeof b?.type !== 'string' || !/^[a-z0-9_]+$/.test(b.type) || !b.config || typeof b.config !== 'object' || Array.isArray(b.config)) {
-    return `UMS_HA_BACKEND_FILE ${file}: expected {"type": "<backend type>", "config": {...}}`;
-  }
-  return { type: b.type, config: b.config as Record<string, unknown> };
+  const stacks = accepted.map((s) => s.name);
+  return { code: refused > 0 ? 1 : 0, stacks, outdir };
+}
+
+/** Seconds to wait for another synthesis writing the same output folder (UMS_HA_LOCK_WAIT). */
+function lockWait(): number | string {
+  const raw = process.env.UMS_HA_LOCK_WAIT;
+  if (raw === undefined) return 300;
+  return /^\d{1,6}$/.test(raw) ? Number(raw) : `UMS_HA_LOCK_WAIT must be a number of seconds, not ${JSON.stringify(raw.slice(0, 40))}`;
 }
 
 /** Runs the app as cdktf runs it: settings from the environment, the exit code in process.exitCode. */
-export function runApp(): void {
+export async function runApp(): Promise<void> {
+  const fail = (line: string) => {
+    process.stderr.write(`ums-ha: ${line}\n`);
+    process.exitCode = 2;
+  };
   const phase = (process.env.UMS_HA_DEPLOY_PHASE ?? 'all') as DeployPhase;
   const backend = process.env.UMS_HA_BACKEND_FILE ? readBackendFile(process.env.UMS_HA_BACKEND_FILE) : undefined;
-  if (!DEPLOY_PHASES.includes(phase)) {
-    process.stderr.write(`ums-ha: UMS_HA_DEPLOY_PHASE must be first-server or all, not ${JSON.stringify(phase)}\n`);
-    process.exitCode = 2;
-  } else if (typeof backend === 'string') {
-    process.stderr.write(`ums-ha: ${backend}\n`);
-    process.exitCode = 2;
-  } else {
-    const result = synthesize({ topologyDir: process.env.UMS_TOPOLOGY_DIR ?? 'topologies', deployPhase: phase, backend });
+  const wait = lockWait();
+  if (!DEPLOY_PHASES.includes(phase)) return fail(`UMS_HA_DEPLOY_PHASE must be first-server or all, not ${JSON.stringify(phase)}`);
+  if (typeof backend === 'string') return fail(backend);
+  if (typeof wait === 'string') return fail(wait);
+  const outdir = outdirOf({});
+  const problem = prepareOutdir(outdir);
+  if (problem !== undefined) return fail(problem);
+  let lock: Awaited<ReturnType<typeof lockOutdir>>;
+  try {
+    lock = await lockOutdir(outdir, wait, () => process.stderr.write(`ums-ha: waiting for another synthesis that writes ${outdir}\n`));
+  } catch (err) {
+    return fail(`cannot lock ${outdir} for this synthesis (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  if (typeof lock === 'string') return fail(lock);
+  try {
+    const result = synthesize({ topologyDir: process.env.UMS_TOPOLOGY_DIR ?? 'topologies', deployPhase: phase, backend, outdir });
     if (result.stacks.length > 0) process.stdout.write(`ums-ha: synthesized ${result.stacks.join(', ')} into ${path.relative(process.cwd(), result.outdir) || '.'}\n`);
     process.exitCode = result.code;
+  } finally {
+    lock.release();
   }
 }
 
-if (require.main === module) runApp();
+if (require.main === module) void runApp();

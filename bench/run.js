@@ -219,7 +219,8 @@ function benchFirstSynthAfterEdit(reps) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ums-ha-bench-edit-'));
   try {
     const copy = path.join(work, 'checkout');
-    for (const entry of ['main.ts', 'topology', 'bootstrap', 'constructs', 'stacks', 'cli', 'schemas', 'scripts', 'bin', 'topologies', 'dist', 'package.json', 'tsconfig.json', 'cdktf.json']) {
+    const skip = new Set(['node_modules', '.git', 'cdktf.out', '__tests__', 'coverage', '.terraform']);
+    for (const entry of fs.readdirSync(root).filter((e) => !skip.has(e) && !e.startsWith('terraform.'))) {
       fs.cpSync(path.join(root, entry), path.join(copy, entry), { recursive: true });
     }
     fs.symlinkSync(path.join(root, 'node_modules'), path.join(copy, 'node_modules'));

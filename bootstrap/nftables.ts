@@ -3,9 +3,16 @@
  * (topology/firewall.ts): inbound denied by default, each matrix row whose destination is one of
  * the node's roles accepted from its sources only; broadcast rows match the HA VLAN's broadcast
  * address. Written to /etc/ums-ha/firewall.nft and loaded at boot by nftables.service.
+ *
+ * The HA sets hold the address slots of each role (topology/resolve.ts, admittedAddresses): every
+ * node a later deploy can add within IGEL's recommended maxima (seed 004, 004_f9c19963f33757ec.txt:
+ * up to 6 servers, up to 3 load balancers) is admitted from the first boot on, and any other address
+ * of the VLAN (database, gateway, other machines) stays dropped.
  */
 import { inboundRows, type FirewallRow } from '../topology/firewall';
+import { toInt } from '../topology/ipv4';
 import type { ResolvedNode, ResolvedTopology } from '../topology/model';
+import { admittedAddresses } from '../topology/resolve';
 
 /** Where the bootstrap writes the ruleset on the node. */
 export const FIREWALL_PATH = '/etc/ums-ha/firewall.nft';
@@ -40,11 +47,12 @@ function set(name: SetName, elements: readonly string[]): string {
  * with tabs as one double-quoted line, while this stays a literal block a reviewer can read.
  */
 export function renderFirewall(t: ResolvedTopology, node: ResolvedNode): string {
-  const ips = (role: 'server' | 'loadBalancer') => t.nodes.filter((n) => n.roles.includes(role) && n.ip).map((n) => n.ip as string);
+  const servers = admittedAddresses(t, 'server');
+  const loadBalancers = admittedAddresses(t, 'loadBalancer');
   const sets: Record<SetName, string[]> = {
-    ha_hosts: t.nodes.filter((n) => n.ip).map((n) => n.ip as string),
-    servers: ips('server'),
-    load_balancers: ips('loadBalancer'),
+    ha_hosts: [...new Set([...servers, ...loadBalancers])].sort((a, b) => (toInt(a) as number) - (toInt(b) as number)),
+    servers,
+    load_balancers: loadBalancers,
     device_nets: [...t.network.deviceCidrs],
     admin_nets: [...t.network.adminCidrs],
   };

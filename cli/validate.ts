@@ -4,6 +4,7 @@ import type { ValidateFormat } from './format/names';
 import { expandInputs } from '../topology/files';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type Io } from './io';
 import { readTopology } from '../topology/read';
+import { withDuplicateNames } from '../topology/duplicate-names';
 
 export interface ValidateOptions {
   readonly format: ValidateFormat;
@@ -27,12 +28,14 @@ function formatter(format: ValidateFormat): (results: readonly FileResult[], opt
 /** Checks the files one by one and returns the exit code. */
 export function runValidate(paths: readonly string[], options: ValidateOptions, io: Io): number {
   const { files, problems } = expandInputs(paths);
-  const results: FileResult[] = [];
+  const read: FileResult[] = [];
   for (const file of files) {
-    const read = readTopology(file);
-    if ('problem' in read) problems.push(read.problem);
-    else results.push({ file, result: read.result });
+    const r = readTopology(file);
+    if ('problem' in r) problems.push(r.problem);
+    else read.push({ file, result: r.result });
   }
+  // Two files with one metadata.name: an error here as in synthesis (UMS-NET-004).
+  const results = withDuplicateNames(read);
   const strict = options.strict === true;
   io.stdout(formatter(options.format)(results, { strict }));
   for (const p of problems) io.stderr(`ums-ha: ${p}\n`);

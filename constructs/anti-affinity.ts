@@ -1,5 +1,6 @@
 import { ComputeClusterVmAntiAffinityRule } from '@cdktf/provider-vsphere/lib/compute-cluster-vm-anti-affinity-rule';
 import { Construct } from 'constructs';
+import { terraformLiteral } from './terraform-literal';
 
 /** One group of VMs that must not share an ESXi host. */
 export interface AntiAffinityGroup {
@@ -37,7 +38,7 @@ export class UmsHaAntiAffinity extends Construct {
       .map(
         (g) =>
           new ComputeClusterVmAntiAffinityRule(this, g.name, {
-            name: g.name,
+            name: terraformLiteral(g.name),
             computeClusterId: props.computeClusterId,
             virtualMachineIds: g.virtualMachineIds,
             mandatory: props.mandatory ?? false,

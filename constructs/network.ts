@@ -1,6 +1,7 @@
 import { DataVsphereNetwork } from '@cdktf/provider-vsphere/lib/data-vsphere-network';
 import type { DistributedPortGroup } from '@cdktf/provider-vsphere/lib/distributed-port-group';
 import { Construct } from 'constructs';
+import { terraformLiteral } from './terraform-literal';
 
 /**
  * The distributed switch bindings (about 200 KB of provider code) load only when a topology names
@@ -43,16 +44,16 @@ export class UmsHaNetwork extends Construct {
     super(scope, id);
     if (props.distributedSwitch !== undefined) {
       const { DataVsphereDistributedVirtualSwitch, DistributedPortGroup } = distributedSwitchBindings();
-      const dvs = new DataVsphereDistributedVirtualSwitch(this, 'Switch', { name: props.distributedSwitch, datacenterId: props.datacenterId });
+      const dvs = new DataVsphereDistributedVirtualSwitch(this, 'Switch', { name: terraformLiteral(props.distributedSwitch), datacenterId: props.datacenterId });
       this.portGroup = new DistributedPortGroup(this, 'Resource', {
-        name: props.portGroup,
+        name: terraformLiteral(props.portGroup),
         distributedVirtualSwitchUuid: dvs.id,
         vlanId: props.vlanId,
-        description: 'IGEL UMS HA VLAN (managed by ums-ha)',
+        description: terraformLiteral('IGEL UMS HA VLAN (managed by ums-ha)'),
       });
       this.networkId = this.portGroup.id;
     } else {
-      this.networkId = new DataVsphereNetwork(this, 'Lookup', { name: props.portGroup, datacenterId: props.datacenterId }).id;
+      this.networkId = new DataVsphereNetwork(this, 'Lookup', { name: terraformLiteral(props.portGroup), datacenterId: props.datacenterId }).id;
     }
   }
 }

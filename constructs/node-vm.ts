@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { encodeGuestinfo, type NodeBootstrap } from '../bootstrap/cloud-init';
 import type { ResolvedNode } from '../topology/model';
 import type { UmsHaSite } from './site';
+import { terraformLiteral } from './terraform-literal';
 
 /** Props of {@link UmsHaNodeVm}. */
 export interface UmsHaNodeVmProps {
@@ -47,11 +48,11 @@ export class UmsHaNodeVm extends Construct {
     const metadata = encodeGuestinfo(`${node.vmName} guestinfo.metadata`, props.bootstrap.metadata);
     const userData = encodeGuestinfo(`${node.vmName} guestinfo.userdata`, props.bootstrap.userData, { gzip: true });
     this.resource = new VirtualMachine(this, 'Resource', {
-      name: node.vmName,
-      annotation: `IGEL UMS HA ${node.roles.join(' + ')} (managed by ums-ha)`,
+      name: terraformLiteral(node.vmName),
+      annotation: terraformLiteral(`IGEL UMS HA ${node.roles.join(' + ')} (managed by ums-ha)`),
       resourcePoolId: refs.resourcePoolId,
       datastoreId: refs.datastoreId,
-      ...(site.folderPath !== undefined ? { folder: site.folderPath } : {}),
+      ...(site.folderPath !== undefined ? { folder: terraformLiteral(site.folderPath) } : {}),
       numCpus: node.size.cpus,
       memory: node.size.memoryGb * 1024,
       guestId: refs.guestId,
@@ -65,10 +66,10 @@ export class UmsHaNodeVm extends Construct {
       ],
       clone: { templateUuid: refs.templateId },
       extraConfig: {
-        'guestinfo.metadata': metadata.value,
-        'guestinfo.metadata.encoding': metadata.encoding,
-        'guestinfo.userdata': userData.value,
-        'guestinfo.userdata.encoding': userData.encoding,
+        'guestinfo.metadata': terraformLiteral(metadata.value),
+        'guestinfo.metadata.encoding': terraformLiteral(metadata.encoding),
+        'guestinfo.userdata': terraformLiteral(userData.value),
+        'guestinfo.userdata.encoding': terraformLiteral(userData.encoding),
         ...props.secrets,
       },
       tags: props.tagIds,

@@ -5,6 +5,7 @@ import { DataVsphereFolder } from '@cdktf/provider-vsphere/lib/data-vsphere-fold
 import { DataVsphereVirtualMachine } from '@cdktf/provider-vsphere/lib/data-vsphere-virtual-machine';
 import { Fn, Token, type IResolvable } from 'cdktf';
 import { Construct } from 'constructs';
+import { terraformLiteral } from './terraform-literal';
 
 /** Props of {@link UmsHaSite}. */
 export interface UmsHaSiteProps {
@@ -51,7 +52,7 @@ export class UmsHaSite extends Construct {
   readonly template: DataVsphereVirtualMachine;
   /** The VM folder look-up, when a folder is given. */
   readonly folder?: DataVsphereFolder;
-  /** The folder path as the VMs take it (relative to the datacenter's vm folder). */
+  /** The folder path as the VMs take it (relative to the datacenter's vm folder), as written (not escaped). */
   readonly folderPath?: string;
   /**
    * The attributes every VM takes, read once: each read of a resource attribute creates a token,
@@ -61,11 +62,11 @@ export class UmsHaSite extends Construct {
 
   constructor(scope: Construct, id: string, props: UmsHaSiteProps) {
     super(scope, id);
-    this.datacenter = new DataVsphereDatacenter(this, 'Datacenter', { name: props.datacenter });
+    this.datacenter = new DataVsphereDatacenter(this, 'Datacenter', { name: terraformLiteral(props.datacenter) });
     const datacenterId = this.datacenter.id;
-    this.cluster = new DataVsphereComputeCluster(this, 'Cluster', { name: props.cluster, datacenterId });
-    this.datastore = new DataVsphereDatastore(this, 'Datastore', { name: props.datastore, datacenterId });
-    this.template = new DataVsphereVirtualMachine(this, 'Template', { name: props.template, datacenterId });
+    this.cluster = new DataVsphereComputeCluster(this, 'Cluster', { name: terraformLiteral(props.cluster), datacenterId });
+    this.datastore = new DataVsphereDatastore(this, 'Datastore', { name: terraformLiteral(props.datastore), datacenterId });
+    this.template = new DataVsphereVirtualMachine(this, 'Template', { name: terraformLiteral(props.template), datacenterId });
     const systemDisk = this.template.disks.get(0);
     this.refs = {
       resourcePoolId: this.cluster.resourcePoolId,
@@ -81,7 +82,7 @@ export class UmsHaSite extends Construct {
     };
     if (props.folder !== undefined) {
       this.folderPath = props.folder.replace(/^\/+|\/+$/g, '');
-      this.folder = new DataVsphereFolder(this, 'Folder', { path: `/${props.datacenter}/vm/${this.folderPath}` });
+      this.folder = new DataVsphereFolder(this, 'Folder', { path: terraformLiteral(`/${props.datacenter}/vm/${this.folderPath}`) });
     }
   }
 }

@@ -2,6 +2,7 @@ import { Tag } from '@cdktf/provider-vsphere/lib/tag';
 import { TagCategory } from '@cdktf/provider-vsphere/lib/tag-category';
 import { Construct } from 'constructs';
 import type { Role } from '../topology/model';
+import { terraformLiteral } from './terraform-literal';
 
 /** Props of {@link UmsHaTags}. */
 export interface UmsHaTagsProps {
@@ -24,12 +25,12 @@ export class UmsHaTags extends Construct {
   constructor(scope: Construct, id: string, props: UmsHaTagsProps) {
     super(scope, id);
     this.category = new TagCategory(this, 'Category', {
-      name: `ums-ha-${props.topologyName}`,
-      description: `IGEL UMS HA network ${props.topologyName} (managed by ums-ha)`,
+      name: terraformLiteral(`ums-ha-${props.topologyName}`),
+      description: terraformLiteral(`IGEL UMS HA network ${props.topologyName} (managed by ums-ha)`),
       cardinality: 'MULTIPLE',
       associableTypes: ['VirtualMachine'],
     });
-    const tag = (tagId: string, name: string, description: string) => new Tag(this, tagId, { categoryId: this.category.id, name, description });
+    const tag = (tagId: string, name: string, description: string) => new Tag(this, tagId, { categoryId: this.category.id, name: terraformLiteral(name), description: terraformLiteral(description) });
     this.topologyTag = tag('Topology', `topology-${props.topologyName}`, 'VMs of this IGEL UMS HA network');
     this.roleTags = {
       server: tag('Server', 'role-server', 'runs a UMS Server'),

@@ -11,6 +11,7 @@ import { UmsHaNetwork } from './network';
 import { UmsHaNodeVm } from './node-vm';
 import { UmsHaSite } from './site';
 import { UmsHaTags } from './tags';
+import { terraformLiteral, terraformLiterals } from './terraform-literal';
 import { namedVariable } from './variable';
 
 /**
@@ -132,7 +133,7 @@ export class UmsHaTopology extends Construct {
       ],
     });
 
-    const output = (name: string, value: unknown, description: string) => new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
+    const output = (name: string, value: unknown, description: string) => new TerraformOutput(this, name, { value: terraformLiterals(value), description: terraformLiteral(description) }).overrideLogicalId(name);
     output(
       'nodes',
       built.map((n) => ({ name: n.name, vm: n.vmName, roles: n.roles.join(','), ip: n.ip })),

@@ -3,8 +3,7 @@
 # Terrain (cdktn 0.24.0, the community continuation of cdktf with the same API) and constructs
 # raised to what cdktn needs, synthesizes every example topology with the same bundle, and compares
 # each file with the cdktf 0.21 output of this checkout: they must be equal apart from the
-# framework's version string (JSON files as JSON values; the project folder in the local state path
-# is the only other difference). docs/framework.md describes the switch.
+# framework's version string (JSON files as JSON values). docs/framework.md describes the switch.
 #
 #   scripts/check-cdktn.sh [NODE22]   NODE22: a Node.js 22 binary; with it the app also runs on
 #                                      Node.js 22 (cdktn declares engines >= 22.19), and
@@ -24,11 +23,20 @@ CONSTRUCTS=10.6.0 # cdktn 0.24.0: peer constructs >=10.6.0 <10.8.0; cdktn-cli 0.
 work=$(mktemp -d "${TMPDIR:-/tmp}/ums-ha-cdktn-XXXXXX")
 [ -n "${UMS_HA_KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
 
-# The app as installed: its sources (the app entry checks the bundle against them), the bundle, and
-# a package.json with the switch applied.
-app=$work/app
-mkdir -p "$app"
-cp -R main.ts topology bootstrap constructs stacks cli schemas scripts bin topologies dist tsconfig.json cdktf.json "$app"/
+# The app twice, as installed: its sources (the app entry checks the bundle against them) and the
+# bundle; once with this checkout's node_modules (cdktf 0.21), once with a package.json with the
+# switch applied and its own install. Both synthesize into their own cdktf.out, so paths relative
+# to the project are the same.
+app=$work/cdktn/app
+reference=$work/cdktf/app
+mkdir -p "$app" "$reference"
+# Everything of the checkout but the installed packages, the history, outputs and the tests.
+for entry in * .[!.]*; do
+  case $entry in node_modules | .git | cdktf.out | __tests__ | coverage | .terraform | terraform.* | package.json | package-lock.json) continue ;; esac
+  [ -e "$entry" ] && cp -R "$entry" "$app"/ && cp -R "$entry" "$reference"/
+done
+cp package.json "$reference"/
+ln -s "$root/node_modules" "$reference/node_modules"
 node - "$root/package.json" "$app/package.json" "$CDKTN" "$CONSTRUCTS" <<'EOF'
 const fs = require('node:fs');
 const [from, to, cdktn, constructs] = process.argv.slice(2);
@@ -57,7 +65,7 @@ nested=$(cd "$app" && find node_modules -path '*/node_modules/cdktf/package.json
 synth() { # NODE OUTDIR CWD
   (cd "$3" && env -u UMS_HA_DEBUG UMS_TOPOLOGY_DIR=topologies CDKTF_OUTDIR="$2" "$1" bin/ums-ha-app.js >/dev/null)
 }
-synth node "$work/cdktf.out" "$root"
+synth node "$reference/cdktf.out" "$reference"
 runs=("node:$(node --version)")
 [ -n "$node22" ] && runs+=("$node22:$("$node22" --version)" "cli:$("$node22" --version)")
 status=0
@@ -74,6 +82,7 @@ for run in "${runs[@]}"; do
       exit 2
     }
     out=$app/cdktf.out
+    rm -rf "$out"
     (cd "$app" && env -u UMS_HA_DEBUG PATH="$(dirname "$node22"):$PATH" CHECKPOINT_DISABLE=1 DISABLE_VERSION_CHECK=1 CI=1 \
       node_modules/.bin/cdktn synth >"$work/cdktn-synth.log" 2>&1) || {
       echo "check-cdktn: cdktn synth on Node.js $version failed:" >&2
@@ -81,19 +90,20 @@ for run in "${runs[@]}"; do
       exit 1
     }
   else
-    out=$work/cdktn-$version.out
+    out=$app/cdktf.out
+    rm -rf "$out"
     synth "$bin" "$out" "$app" || { echo "check-cdktn: synthesis with cdktn on Node.js $version failed" >&2; exit 1; }
   fi
   # Equal apart from the framework's version string ("version": "0.21.0" / "0.24.0" in manifest.json
   # and in every stack's "//" metadata).
-  node - "$work/cdktf.out" "$out" "$version" "$installed" "$root" "$app" <<'EOF' || status=1
+  node - "$reference/cdktf.out" "$out" "$version" "$installed" "$reference" "$app" <<'EOF' || status=1
 const fs = require('node:fs');
 const path = require('node:path');
 const [a, b, node, framework, rootDir, appDir] = process.argv.slice(2);
 const files = (dir) => fs.readdirSync(dir, { recursive: true }).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
-// The framework's version string, and the project folder (the local state path is absolute, and the
-// two projects are two folders) are what may differ. JSON files are compared as values: cdktn
-// writes an empty array as [], cdktf as [ and ] on two lines.
+// The framework's version string is what may differ (and the project folder, should an absolute
+// path appear). JSON files are compared as values: cdktn writes an empty array as [], cdktf as [
+// and ] on two lines.
 const normal = (text, project) => {
   const t = text.split(project).join('<project>').replace(/"version": "0\.(21\.0|24\.0)"/g, '"version": "<framework>"');
   try {

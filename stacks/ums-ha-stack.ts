@@ -1,7 +1,8 @@
 import { VsphereProvider } from '@cdktf/provider-vsphere/lib/provider';
-import { TerraformBackend, TerraformStack, type TerraformRemoteState } from 'cdktf';
+import { LocalBackend, TerraformBackend, TerraformStack, type TerraformRemoteState } from 'cdktf';
 import type { Construct } from 'constructs';
 import { UmsHaTopology, type UmsHaTopologyProps } from '../constructs/ums-ha-topology';
+import { terraformLiteral, terraformLiterals } from '../constructs/terraform-literal';
 import { namedVariable } from '../constructs/variable';
 
 /** A Terraform backend block: `terraform { backend "<type>" { ...config } }`. */
@@ -20,6 +21,12 @@ export interface UmsHaStackProps extends UmsHaTopologyProps {
    * @default - the local backend (terraform.<stack>.tfstate in the stack's folder)
    */
   readonly backend?: BackendConfig;
+  /**
+   * Path of the local state file when no `backend` is given, as Terraform reads it: relative to the
+   * stack's folder (where Terraform runs), so the synthesized stack works from any checkout.
+   * @default - cdktf's default: terraform.<stack>.tfstate in the current directory, as an absolute path
+   */
+  readonly localStatePath?: string;
 }
 
 /** A backend of any type, from {@link BackendConfig} (replaces cdktf's default local backend). */
@@ -71,7 +78,8 @@ export class UmsHaStack extends TerraformStack {
       password: variable(VSPHERE_VARIABLES.password, 'vCenter password (TF_VAR_vsphere_password)', true),
       allowUnverifiedSsl: false,
     });
-    if (props.backend) new ConfiguredBackend(this, substituteStack(props.backend.config, id) as Record<string, unknown>, props.backend.type);
+    if (!props.backend && props.localStatePath !== undefined) new LocalBackend(this, { path: terraformLiteral(props.localStatePath) });
+    if (props.backend) new ConfiguredBackend(this, terraformLiterals(substituteStack(props.backend.config, id) as Record<string, unknown>), props.backend.type);
     this.topology = new UmsHaTopology(this, 'topology', props);
   }
 }

@@ -13,6 +13,7 @@
  * firmware synchronization over WebDAV.
  */
 import type { ResolvedNode, ResolvedTopology, Role } from './model';
+import { admittedAddresses } from './resolve';
 import { SEEDS, type SeedFile } from './seeds';
 
 /** Who talks: HA roles, or the outside parties of the network. */
@@ -86,12 +87,17 @@ function buildMatrix(t: ResolvedTopology): FirewallRow[] {
 
 const hasRole = (node: ResolvedNode, parties: readonly Party[]) => node.roles.some((r) => parties.includes(r));
 
-/** Sources of a row as addresses (IPv4 host addresses and CIDRs) in this topology. */
+/**
+ * Sources of a row as addresses (IPv4 host addresses and CIDRs) in this topology. An HA role is
+ * admitted by its address slots (topology/resolve.ts, admittedAddresses): the nodes of today and
+ * every node a later deploy can add within the recommended maxima, so a host's ruleset rendered at
+ * first boot stays right when the site grows (docs/topology.md, stable addresses).
+ */
 export function sourceAddresses(t: ResolvedTopology, row: FirewallRow): string[] {
   const out = new Set<string>();
   for (const party of row.from) {
     if (party === 'server' || party === 'loadBalancer') {
-      for (const n of t.nodes) if (n.roles.includes(party) && n.ip) out.add(n.ip);
+      for (const a of admittedAddresses(t, party)) out.add(a);
     } else if (party === 'devices') {
       for (const c of t.network.deviceCidrs) out.add(c);
     } else if (party === 'admins') {

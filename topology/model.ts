@@ -65,7 +65,17 @@ export interface ResolvedNode {
 export type PoolProblem =
   | { readonly kind: 'no-first-address'; readonly nodes: readonly string[] }
   | { readonly kind: 'first-address-outside'; readonly nodes: readonly string[] }
-  | { readonly kind: 'exhausted'; readonly nodes: readonly string[]; readonly from: string; readonly last: string };
+  | { readonly kind: 'exhausted'; readonly nodes: readonly string[]; readonly from: string; readonly last: string }
+  /** A node's slot address (docs/topology.md, stable addresses) belongs to something else. */
+  | { readonly kind: 'taken'; readonly nodes: readonly string[]; readonly conflicts: readonly AddressConflict[] };
+
+/** A slot address that the gateway, a DNS or NTP server or another node's explicit ip already has. */
+export interface AddressConflict {
+  readonly node: string;
+  readonly address: string;
+  /** The key that has it: network.gateway, network.dns[0], node lb1... */
+  readonly owner: string;
+}
 
 export interface ResolvedNetwork {
   readonly vlanId: number;

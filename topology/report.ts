@@ -8,7 +8,9 @@
 import { num, plural, type Finding } from './findings';
 import { firewallMatrix, sourceAddresses, type FirewallRow, type Party } from './firewall';
 import { DEVICES_PER_SERVER, SERVERS_PER_LOAD_BALANCER, type ResolvedNode, type ResolvedTopology, type Role } from './model';
+import { oneFailure } from './rules/size';
 import type { ValidationResult } from './validate';
+import { EXTERNAL_LB_FILE, clusterAddressStep } from './external-lb';
 
 export interface CountReason {
   readonly count: number;
@@ -68,6 +70,8 @@ export interface SizingReport {
   /** Warnings accepted by spec.exceptions, with the reviewers' reasons. */
   readonly exceptions: ReadonlyArray<Finding & { readonly reason: string }>;
   readonly mermaid: string;
+  /** loadBalancing external: the generated load balancer file and the post-install Cluster Address step (seed 004). */
+  readonly externalLoadBalancer?: { readonly file: string; readonly clusterAddress: string; readonly postInstall: string };
 }
 
 const PARTY_NAMES: Record<Party, string> = {
@@ -124,22 +128,29 @@ function headroom(servers: number, devices: number, what: string): Headroom {
   };
 }
 
+/** One server down: the numbers of UMS-SIZE-007 (rules/size.ts, oneFailure). */
+function serverDown(t: ResolvedTopology): Headroom {
+  const f = oneFailure(t).servers;
+  const h = headroom(f.left, f.devices, 'With one server down, ');
+  return f.ok ? h : { ...h, text: `${h.text} (UMS-SIZE-007: ${f.survivingCount} servers survive one failure)` };
+}
+
 function lbDown(t: ResolvedTopology): Headroom | undefined {
   if (t.loadBalancing !== 'igel') return undefined;
   if (t.layout === 'co-located') {
     const h = headroom(t.servers - 1, t.devices, 'With one host down (its server and its load balancer), ');
     return h;
   }
-  const left = t.loadBalancers - 1;
-  const ok = left > 0 && t.servers <= left * SERVERS_PER_LOAD_BALANCER;
+  const f = oneFailure(t).loadBalancers!;
+  const left = f.left;
   return {
-    capacityDevices: left * SERVERS_PER_LOAD_BALANCER * DEVICES_PER_SERVER,
-    utilizationPercent: left > 0 ? Math.round((t.servers / (left * SERVERS_PER_LOAD_BALANCER)) * 100) : 0,
-    ok,
+    capacityDevices: f.capacityServers * DEVICES_PER_SERVER,
+    utilizationPercent: left > 0 ? Math.round((t.servers / f.capacityServers) * 100) : 0,
+    ok: f.ok,
     text:
       left === 0
         ? 'With one load balancer down, none is left: devices cannot reach the servers'
-        : `With one load balancer down, ${plural(left, 'load balancer')} forward${left === 1 ? 's' : ''} for ${plural(t.servers, 'server')} (IGEL: at most ${SERVERS_PER_LOAD_BALANCER} per load balancer)${ok ? '' : ': overloaded'}`,
+        : `With one load balancer down, ${plural(left, 'load balancer')} forward${left === 1 ? 's' : ''} for ${plural(t.servers, 'server')} (IGEL: at most ${SERVERS_PER_LOAD_BALANCER} per load balancer, so up to ${f.capacityServers})${f.ok ? '' : `: overloaded (UMS-SIZE-007: ${f.survivingCount} load balancers survive one failure)`}`,
   };
 }
 
@@ -213,13 +224,14 @@ export function buildReport(result: ValidationResult): SizingReport | undefined 
     servers: serversReason(t),
     loadBalancers: loadBalancersReason(t),
     layout: layoutReason(t),
-    capacity: { ...capacity, oneServerDown: headroom(t.servers - 1, t.devices, 'With one server down, '), ...(oneLoadBalancerDown ? { oneLoadBalancerDown } : {}) },
+    capacity: { ...capacity, oneServerDown: serverDown(t), ...(oneLoadBalancerDown ? { oneLoadBalancerDown } : {}) },
     vms,
     totals: { vms: vms.length, cpus: total((v) => v.cpus), memoryGb: total((v) => v.memoryGb), diskGb: total((v) => v.diskGb) },
     firewall: flows(t),
     findings: [...result.findings],
     exceptions: (result.suppressed ?? []).map((s) => ({ ...s.finding, reason: s.reason })),
     mermaid: mermaidDiagram(t),
+    ...(t.loadBalancing === 'external' && t.clusterAddress ? { externalLoadBalancer: { file: EXTERNAL_LB_FILE, clusterAddress: t.clusterAddress, postInstall: clusterAddressStep(t.clusterAddress) } } : {}),
   };
 }
 
@@ -247,6 +259,10 @@ export function renderReportMarkdown(r: SizingReport): string {
     out.push(`| ${f.port} | ${f.protocol} | ${f.from} | ${f.to} | ${cell(f.sources.join(', ') || '—')} | ${cell(f.purpose)} | ${f.seed.map((s) => s.slice(0, 3)).join(', ') || '—'} |`);
   }
   out.push('', 'Every host denies inbound traffic except these rows, each from its sources only (docs/ports.md).', '');
+  if (r.externalLoadBalancer) {
+    const x = r.externalLoadBalancer;
+    out.push('## External load balancer', '', `Synthesis writes its HAProxy configuration beside the stack: \`${x.file}\` (docs/external-load-balancer.md).`, '', `Post-install step: ${x.postInstall}.`, '', 'The servers see the load balancer as the source of device and Console traffic: its address must lie in network.deviceCidrs and network.adminCidrs, the only sources their firewalls open these ports to.', '');
+  }
   out.push('## Findings', '');
   if (r.findings.length === 0) out.push('None.');
   for (const f of r.findings) out.push(`- **${f.severity}** \`${f.ruleId}\` at \`${f.path || '/'}\`${f.line > 0 ? ` (line ${f.line})` : ''}: ${f.message}`);

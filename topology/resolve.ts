@@ -12,16 +12,19 @@
  * resolver is total on schema-valid input: semantic problems (an address outside the subnet, a
  * pool that runs out) are recorded for the rules, never thrown.
  */
-import type { UmsHaTopologyDocument, NodeSpec } from './generated/topology-types';
-import { fromInt, isHostAddress, parseSubnet, toInt } from './ipv4';
+import type { UmsHaTopologyDocument, NodeSpec, NetworkSpec } from './generated/topology-types';
+import { fromInt, isHostAddress, parseSubnet, toInt, type Subnet } from './ipv4';
 import {
   CO_LOCATED_MAX_DEVICES,
   DEFAULT_DATABASE_PORTS,
   DEVICES_PER_SERVER,
   MIN_LOAD_BALANCERS,
   MIN_SERVERS,
+  RECOMMENDED_MAX_LOAD_BALANCERS,
+  RECOMMENDED_MAX_SERVERS,
   SERVERS_PER_LOAD_BALANCER,
   type Layout,
+  type AddressConflict,
   type PoolProblem,
   type ResolvedNode,
   type ResolvedTopology,
@@ -94,6 +97,151 @@ function canonicalCidrs(cidrs: readonly string[]): string[] {
   return [...new Set(cidrs)].sort((x, y) => key(x) - key(y));
 }
 
+/**
+ * Stable addresses (docs/topology.md, "Stable addresses"). A node without an explicit ip takes the
+ * address of its slot, a fixed offset from network.firstAddress that depends on its role and its
+ * slot number only, never on the other nodes: so adding or removing nodes moves no one.
+ *
+ * - Servers (hosts with the server role, co-located hosts too) have slots 1..6 at offsets 0..5;
+ *   separate load balancers slots 1..3 at offsets 6..8. 6 and 3 are IGEL's general sizing
+ *   recommendation (seed 004, 004_f9c19963f33757ec.txt, "Configuration Options": up to 6 UMS
+ *   Servers, up to 3 UMS Load Balancers; UMS-SIZE-005/006), so the block firstAddress..+8 holds
+ *   every node a site can grow into within it, and the host firewalls admit exactly that block.
+ * - Beyond the recommendation (a reviewed exception), slots continue after the block, interleaved
+ *   (server 7 at +9, load balancer 4 at +10, server 8 at +11, ...), so they stay stable too.
+ * - The slot number is the number a node's name ends with (ums3, lb2, fra-ums-4: 3, 2, 4), the
+ *   derived names always; a name without a number (or with a number another node of its role
+ *   already has) takes the lowest free slot of its role, in name order.
+ */
+export const SERVER_SLOTS = RECOMMENDED_MAX_SERVERS;
+export const LOAD_BALANCER_SLOTS = RECOMMENDED_MAX_LOAD_BALANCERS;
+/** Addresses from firstAddress reserved for the HA nodes within the recommended maxima. */
+export const RESERVED_BLOCK = SERVER_SLOTS + LOAD_BALANCER_SLOTS;
+
+/** Which slot range a node takes: servers (co-located hosts included) or separate load balancers. */
+export type SlotKind = 'server' | 'loadBalancer';
+
+export const slotKind = (roles: readonly Role[]): SlotKind => (roles.includes('server') ? 'server' : 'loadBalancer');
+
+/** Offset from network.firstAddress of slot `k` (1-based) of a kind. */
+export function slotOffset(kind: SlotKind, k: number): number {
+  if (kind === 'server') return k <= SERVER_SLOTS ? k - 1 : RESERVED_BLOCK + 2 * (k - SERVER_SLOTS - 1);
+  return k <= LOAD_BALANCER_SLOTS ? SERVER_SLOTS + k - 1 : RESERVED_BLOCK + 1 + 2 * (k - LOAD_BALANCER_SLOTS - 1);
+}
+
+/** The slot number of every node (explicit ips included: they keep their number from others). */
+export function slotNumbers(nodes: ReadonlyArray<{ name: string; roles: readonly Role[]; ip?: string }>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const kind of ['server', 'loadBalancer'] as const) {
+    const mine = nodes.filter((n) => slotKind(n.roles) === kind).sort(byName);
+    const claimed = new Set<number>();
+    const rest: typeof mine = [];
+    for (const n of mine) {
+      const m = /(\d+)$/.exec(n.name);
+      const k = m ? Number(m[1]) : 0;
+      if (k >= 1 && k <= 10_000 && !claimed.has(k)) {
+        claimed.add(k);
+        out.set(n.name, k);
+      } else rest.push(n);
+    }
+    let next = 1;
+    for (const n of rest) {
+      if (n.ip !== undefined) continue; // an explicit ip needs no slot
+      while (claimed.has(next)) next++;
+      claimed.add(next);
+      out.set(n.name, next);
+    }
+  }
+  return out;
+}
+
+/** Addresses on the VLAN that belong to something else, and the key that names them. */
+function fixedOwners(net: NetworkSpec, listed: ReadonlyArray<{ name: string; ip?: string }>): Map<number, string> {
+  const owners = new Map<number, string>();
+  const own = (a: string | undefined, who: string) => {
+    const n = a === undefined ? undefined : toInt(a);
+    if (n !== undefined && !owners.has(n)) owners.set(n, who);
+  };
+  own(net.gateway, 'network.gateway');
+  net.dns.forEach((a, i) => own(a, `network.dns[${i}]`));
+  (net.ntpServers ?? []).forEach((a, i) => own(a, `network.ntpServers[${i}]`));
+  for (const n of listed) own(n.ip, `node ${n.name}`);
+  return owners;
+}
+
+function planAddresses(
+  listed: ReadonlyArray<{ name: string; roles: Role[]; ip?: string }>,
+  net: NetworkSpec,
+): { ips: Map<string, string>; problem?: PoolProblem } {
+  const ips = new Map<string, string>();
+  const subnet = parseSubnet(net.cidr);
+  const first = net.firstAddress === undefined ? undefined : toInt(net.firstAddress);
+  const slots = slotNumbers(listed);
+  const owners = fixedOwners(net, listed);
+  const unassigned: string[] = [];
+  const conflicts: AddressConflict[] = [];
+  for (const n of listed) {
+    if (n.ip !== undefined) {
+      ips.set(n.name, n.ip);
+      continue;
+    }
+    const k = slots.get(n.name) as number;
+    const address = first === undefined ? undefined : first + slotOffset(slotKind(n.roles), k);
+    if (!subnet || address === undefined || first === undefined || !isHostAddress(subnet, first) || !isHostAddress(subnet, address)) {
+      unassigned.push(n.name);
+      continue;
+    }
+    const owner = owners.get(address);
+    if (owner !== undefined) {
+      conflicts.push({ node: n.name, address: fromInt(address), owner });
+      continue;
+    }
+    ips.set(n.name, fromInt(address));
+  }
+  let problem: PoolProblem | undefined;
+  if (unassigned.length > 0) {
+    if (first === undefined) problem = { kind: 'no-first-address', nodes: unassigned };
+    else if (!subnet || !isHostAddress(subnet, first)) problem = { kind: 'first-address-outside', nodes: unassigned };
+    else problem = { kind: 'exhausted', nodes: unassigned, from: fromInt(first), last: lastHost(subnet) };
+  } else if (conflicts.length > 0) {
+    problem = { kind: 'taken', nodes: conflicts.map((c) => c.node), conflicts };
+  }
+  return { ips, problem };
+}
+
+const lastHost = (subnet: Subnet) => fromInt(subnet.prefixLength >= 31 ? subnet.broadcast : subnet.broadcast - 1);
+
+/**
+ * The addresses the HA hosts admit as nodes of a role: every slot of the role's range within the
+ * recommended maxima (the nodes a later deploy can add without touching a running host), minus the
+ * addresses something else owns (gateway, DNS, NTP, another node's explicit ip), plus the
+ * addresses of the nodes the topology has now (explicit ips and slots beyond the maxima). In the
+ * co-located layout every host is a server and a load balancer, so both roles take the server
+ * range; with external load balancing there are no load balancers.
+ */
+export function admittedAddresses(t: ResolvedTopology, role: Role): string[] {
+  const out: number[] = [];
+  const present = t.nodes.filter((n) => n.roles.includes(role) && n.ip !== null).map((n) => toInt(n.ip as string) as number);
+  const range: SlotKind | undefined = role === 'server' || t.layout === 'co-located' ? 'server' : t.layout === 'separate' ? 'loadBalancer' : undefined;
+  const subnet = parseSubnet(t.network.cidr);
+  const first = t.network.firstAddress === undefined ? undefined : toInt(t.network.firstAddress);
+  if (range && subnet && first !== undefined && isHostAddress(subnet, first)) {
+    const others = new Set<number>();
+    for (const a of [t.network.gateway, ...t.network.dns, ...t.network.ntpServers]) {
+      const n = toInt(a);
+      if (n !== undefined) others.add(n);
+    }
+    for (const n of t.nodes) if (n.ip !== null && !n.roles.includes(role)) others.add(toInt(n.ip) as number);
+    const count = range === 'server' ? SERVER_SLOTS : LOAD_BALANCER_SLOTS;
+    for (let k = 1; k <= count; k++) {
+      const a = first + slotOffset(range, k);
+      if (isHostAddress(subnet, a) && !others.has(a)) out.push(a);
+    }
+  }
+  for (const a of present) if (!out.includes(a)) out.push(a);
+  return out.sort((x, y) => x - y).map(fromInt);
+}
+
 /** Resolves a schema-valid topology document. */
 export function resolveTopology(doc: UmsHaTopologyDocument): ResolvedTopology {
   const spec = doc.spec;
@@ -142,36 +290,11 @@ export function resolveTopology(doc: UmsHaTopologyDocument): ResolvedTopology {
     ...listed.filter((n) => !n.roles.includes('server')).sort(byName),
   ];
 
-  // Address plan: explicit ips stay; the others take consecutive free addresses from firstAddress.
+  // Address plan: explicit ips stay; every other node takes the address of its slot (addressSlots).
+  const plan = planAddresses(listed, net);
   const subnet = parseSubnet(net.cidr);
-  const taken = new Set<number>();
-  for (const a of [net.gateway, ...net.dns, ...(net.ntpServers ?? []), ...listed.map((n) => n.ip)]) {
-    const n = a === undefined ? undefined : toInt(a);
-    if (n !== undefined) taken.add(n);
-  }
-  const first = net.firstAddress === undefined ? undefined : toInt(net.firstAddress);
-  let cursor = first;
-  const unassigned: string[] = [];
-  const ips = ordered.map((n) => {
-    if (n.ip !== undefined) return n.ip;
-    if (!subnet || cursor === undefined || !isHostAddress(subnet, cursor)) {
-      unassigned.push(n.name);
-      return null;
-    }
-    while (cursor <= subnet.broadcast && (taken.has(cursor) || !isHostAddress(subnet, cursor))) cursor++;
-    if (cursor > subnet.broadcast || !isHostAddress(subnet, cursor)) {
-      unassigned.push(n.name);
-      return null;
-    }
-    taken.add(cursor);
-    return fromInt(cursor++);
-  });
-  let poolProblem: PoolProblem | undefined;
-  if (unassigned.length > 0) {
-    if (first === undefined) poolProblem = { kind: 'no-first-address', nodes: unassigned };
-    else if (!subnet || !isHostAddress(subnet, first)) poolProblem = { kind: 'first-address-outside', nodes: unassigned };
-    else poolProblem = { kind: 'exhausted', nodes: unassigned, from: fromInt(first), last: fromInt(subnet.prefixLength >= 31 ? subnet.broadcast : subnet.broadcast - 1) };
-  }
+  const ips = ordered.map((n) => plan.ips.get(n.name) ?? null);
+  const poolProblem = plan.problem;
 
   const nodes: ResolvedNode[] = ordered.map((n, index) => ({
     name: n.name,

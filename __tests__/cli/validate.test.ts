@@ -16,8 +16,9 @@ const write = (name: string, content: string | Buffer) => {
 
 const valid = write('ok/valid.yaml', stringify(topology()));
 const tooFewServers = write('bad/too-few.yaml', stringify(topology({ devices: 120000, servers: 2 })));
-const warningOnly = write('warn/many-servers.yaml', stringify(topology({ devices: 350001 })));
-const schemaError = write('bad/schema.yaml', stringify(topology({ devices: 'many' })));
+// 7 servers behind an external load balancer: one warning, UMS-SIZE-005.
+const warningOnly = write('warn/many-servers.yaml', stringify(topology({ devices: 120000, servers: 7, loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443' })));
+const schemaError = write('bad/schema.yaml', stringify({ ...topology({ devices: 'many' }), metadata: { name: 'schema-site' } }));
 const examples = path.join(repoRoot, 'topologies');
 
 describe('ums-ha validate: exit codes', () => {
@@ -96,7 +97,7 @@ describe('ums-ha validate --format text', () => {
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(new RegExp(`^${tooFewServers.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+ error UMS-SIZE-001 120,000 devices need at least 3 servers`));
     expect(lines).toContainEqual(expect.stringMatching(/many-servers\.yaml:\d+:\d+ warning UMS-SIZE-005 /));
-    expect(lines[lines.length - 1]).toBe('2 files checked: 1 error, 1 warning');
+    expect(lines[lines.length - 1]).toBe('2 files checked: 1 error, 2 warnings'); // UMS-SIZE-005, and UMS-SIZE-007 beside UMS-SIZE-001
   });
 });
 
@@ -122,8 +123,8 @@ describe('ums-ha validate --format json', () => {
       nodes: [
         { name: 'ums1', roles: ['server'], ip: '10.20.0.11' },
         { name: 'ums2', roles: ['server'], ip: '10.20.0.12' },
-        { name: 'lb1', roles: ['loadBalancer'], ip: '10.20.0.13' },
-        { name: 'lb2', roles: ['loadBalancer'], ip: '10.20.0.14' },
+        { name: 'lb1', roles: ['loadBalancer'], ip: '10.20.0.17' },
+        { name: 'lb2', roles: ['loadBalancer'], ip: '10.20.0.18' },
       ],
     });
     expect(schema.findings[0].ruleId).toBe('UMS-SCHEMA');
@@ -139,7 +140,7 @@ describe('ums-ha validate --format github', () => {
     const escaped = odd.replace(/:/g, '%3A').replace(/,/g, '%2C');
     expect(lines[0]).toMatch(new RegExp(`^::error file=${escaped.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')},line=\\d+,col=\\d+,title=UMS-SIZE-001::120,000 devices`));
     expect(lines).toContainEqual(expect.stringMatching(/^::warning file=.*,title=UMS-SIZE-005::/));
-    expect(lines[lines.length - 1]).toBe('ums-ha: 2 files checked: 1 error, 1 warning');
+    expect(lines[lines.length - 1]).toBe('ums-ha: 2 files checked: 1 error, 2 warnings');
   });
 });
 
@@ -171,4 +172,76 @@ describe('ums-ha validate --format sarif', () => {
     log.runs[0].results[0].level = 'fatal';
     expect(sarifErrors(log)).not.toEqual([]);
   });
+});
+
+describe('ums-ha validate and synthesis agree on a folder', () => {
+  const named = (name: string, spec: Record<string, unknown> = {}) => ({ ...topology(spec), metadata: { name } });
+
+  it('two files with one metadata.name are an error UMS-NET-004 at the second, naming the first one\'s position, as synthesis says', async () => {
+    const folder = path.join(dir, 'dup');
+    const a = write('dup/a.yaml', stringify(named('same')));
+    const b = write('dup/b.yaml', stringify(named('same', { devices: 40000 })));
+    const r = await run('validate', folder);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toEqual([`${b}:4:9 error UMS-NET-004 metadata.name same is also the name of ${a}:4:9: every topology needs its own name (it names the stack and every VM)`, '2 files checked: 1 error, 0 warnings']);
+    const json = JSON.parse((await run('validate', '--format', 'json', a, b)).stdout);
+    expect(json.files.map((f: { valid: boolean }) => f.valid)).toEqual([true, false]);
+    expect(json.files[1].findings).toEqual([expect.objectContaining({ ruleId: 'UMS-NET-004', path: '/metadata/name', line: 4, column: 9 })]);
+    const { synthesize } = await import('../../main');
+    const logged: string[] = [];
+    const s = synthesize({ topologyDir: folder, outdir: path.join(dir, 'dup.out'), log: (l) => logged.push(l) });
+    expect(s.code).toBe(1);
+    expect(s.stacks).toEqual(['same']);
+    expect(logged).toContain(lines[0]);
+  });
+
+  it('property: for any set of files, validate exits 0 exactly when synthesis writes every stack', async () => {
+    const fc = await import('fast-check');
+    const { synthesize } = await import('../../main');
+    // vSphere only: synthesis builds no other platform yet (UMS-PLAT-001), which validate accepts.
+    const file = fc.oneof(
+      { arbitrary: fc.record({ kind: fc.constant('valid'), name: fc.constantFrom('alpha', 'beta', 'gamma') }), weight: 5 },
+      { arbitrary: fc.record({ kind: fc.constant('warning'), name: fc.constantFrom('alpha', 'delta') }), weight: 2 },
+      fc.record({ kind: fc.constant('rule-error'), name: fc.constantFrom('alpha', 'eps') }),
+      fc.record({ kind: fc.constant('schema-error'), name: fc.constantFrom('alpha', 'zeta') }),
+      fc.record({ kind: fc.constant('yaml-error'), name: fc.constant('') }),
+      fc.record({ kind: fc.constant('bad-name'), name: fc.constantFrom('Alpha', 'x_y') }),
+    );
+    const text = (f: { kind: string; name: string }) => {
+      switch (f.kind) {
+        case 'valid':
+          return stringify(named(f.name));
+        case 'warning':
+          return stringify(named(f.name, { devices: 350001 }));
+        case 'rule-error':
+          return stringify(named(f.name, { devices: 120000, servers: 2 }));
+        case 'schema-error':
+          return stringify(named(f.name, { devcies: 1 }));
+        case 'bad-name':
+          return stringify(named(f.name));
+        default:
+          return 'metadata: [\n';
+      }
+    };
+    let round = 0;
+    let agreedOk = 0;
+    let duplicates = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(file, { minLength: 1, maxLength: 4 }), async (files) => {
+        const folder = path.join(dir, `agree${round++}`);
+        fs.mkdirSync(folder);
+        files.forEach((f, i) => fs.writeFileSync(path.join(folder, `f${i}.yaml`), text(f)));
+        const v = await run('validate', folder);
+        const s = synthesize({ topologyDir: folder, outdir: path.join(folder, 'out'), log: () => {} });
+        const wroteEvery = s.code === 0 && s.stacks.length === files.length;
+        if (wroteEvery) agreedOk++;
+        if (new Set(files.map((f) => f.name)).size < files.length) duplicates++;
+        expect({ files, validateOk: v.code === 0 }).toEqual({ files, validateOk: wroteEvery });
+      }),
+      { numRuns: 40, seed: 1405 },
+    );
+    expect(agreedOk).toBeGreaterThan(0);
+    expect(duplicates).toBeGreaterThan(5);
+  }, 180000);
 });

@@ -35,18 +35,29 @@ describe('UMS-NET-002 (addresses)', () => {
     ['pool of exactly two addresses (at the limit)', {}, { cidr: '10.20.0.0/29', gateway: '10.20.0.1', firstAddress: '10.20.0.5' }, null],
   ]);
 
-  it('gives consecutive addresses that skip the gateway, DNS/NTP and taken addresses', () => {
-    const result = check(
-      topology({ devices: 120000, nodes: [{ name: 'ums1', roles: ['server'], ip: '10.20.0.3' }, ...nodes(3, 2).slice(1)] }, { firstAddress: '10.20.0.1', dns: ['10.20.0.2'], ntpServers: ['10.20.0.4'] }),
-    );
+  it('gives every node its slot address; an explicit ip stays as written', () => {
+    const result = check(topology({ devices: 120000, nodes: [{ name: 'ums1', roles: ['server'], ip: '10.20.0.100' }, ...nodes(3, 2).slice(1)] }));
     expect(result.valid).toBe(true);
     expect(result.topology?.nodes.map((n) => [n.name, n.ip])).toEqual([
-      ['ums1', '10.20.0.3'],
-      ['ums2', '10.20.0.5'],
-      ['ums3', '10.20.0.6'],
-      ['lb1', '10.20.0.7'],
-      ['lb2', '10.20.0.8'],
+      ['ums1', '10.20.0.100'],
+      ['ums2', '10.20.0.12'],
+      ['ums3', '10.20.0.13'],
+      ['lb1', '10.20.0.17'],
+      ['lb2', '10.20.0.18'],
     ]);
+  });
+
+  it.each([
+    ['the DNS server', { dns: ['10.20.0.12'], ntpServers: ['10.20.0.12'] }, {}, 'network.dns[0]'],
+    ['the gateway', { gateway: '10.20.0.17' }, {}, 'network.gateway'],
+    ['another node\'s explicit ip', {}, { lb1: '10.20.0.12' }, 'node lb1'],
+  ])('a slot address used by %s is an error that names the owner (never a silent skip)', (_what, network, ips, owner) => {
+    const list = nodes(2, 2).map((n) => ((ips as Record<string, string>)[n.name] ? { ...n, ip: (ips as Record<string, string>)[n.name] } : n));
+    const result = check(topology({ devices: 60000, layout: 'separate', nodes: list }, network));
+    const taken = result.findings.filter((f) => f.ruleId === 'UMS-NET-002' && f.message.includes('address slot'));
+    expect(taken).toHaveLength(1);
+    expect(taken[0]!.message).toContain(`which ${owner} already uses`);
+    expect(result.valid).toBe(false);
   });
 });
 

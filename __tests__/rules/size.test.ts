@@ -66,3 +66,36 @@ describe('UMS-SIZE-006 (more than 3 load balancers: warning)', () => {
     ['external load balancing is not applicable', { servers: 5, loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443' }, null],
   ]);
 });
+
+describe('UMS-SIZE-007 (one failure overloads the rest: warning)', () => {
+  table('UMS-SIZE-007', [
+    ['100,001 devices on 3 servers: 2 left serve 100,000', { devices: 100001, servers: 3 }, '/spec/servers'],
+    ['100,000 devices on 3 servers (at the limit)', { devices: 100000, servers: 3 }, null],
+    ['50,001 devices on 2 servers', { devices: 50001, servers: 2 }, '/spec/servers'],
+    ['50,000 devices on 2 servers (at the limit)', { devices: 50000, servers: 2 }, null],
+    ['120,000 devices derive 3 servers: 2 left serve 100,000', { devices: 120000 }, '/spec/devices'],
+    ['separate: 4 servers, 2 load balancers: 1 left forwards for 3', { devices: 150000, layout: 'separate', servers: 4, loadBalancers: 2 }, '/spec/loadBalancers'],
+    ['separate: 4 servers, 3 load balancers (2 left forward for 6)', { devices: 150000, layout: 'separate', servers: 4, loadBalancers: 3 }, null],
+    ['separate: 3 servers, 2 load balancers (at the limit)', { devices: 100000, layout: 'separate', servers: 3, loadBalancers: 2 }, null],
+    ['separate: 7 servers, 3 load balancers: 2 left forward for 6', { devices: 300000, layout: 'separate', servers: 7, loadBalancers: 3 }, '/spec/loadBalancers'],
+    ['separate: 5 servers derive 2 load balancers', { devices: 150001, layout: 'separate', servers: 5 }, '/spec/servers'],
+    ['co-located: the load balancer side is not applicable', { devices: 30000, servers: 2 }, null],
+    ['external: servers only', { devices: 100001, servers: 3, loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443' }, '/spec/servers'],
+  ]);
+  it('gives the numbers and the count that survives one failure, as a warning', () => {
+    const servers = expectFinding(check(topology({ devices: 120000, servers: 3 })), 'UMS-SIZE-007', '/spec/servers');
+    expect(servers.severity).toBe('warning');
+    expect(servers.message).toBe('with one of 3 servers down, the 2 left serve up to 100,000 devices (50,000 each), fewer than the 120,000 declared: 4 servers survive one failure (ceil(120,000 / 50,000) + 1)');
+    const lbs = expectFinding(check(topology({ devices: 150000, layout: 'separate', servers: 4, loadBalancers: 2 })), 'UMS-SIZE-007', '/spec/loadBalancers');
+    expect(lbs.message).toBe('with one of 2 load balancers down, the 1 left forward for up to 3 servers (3 each), fewer than the 4 given: 3 load balancers survive one failure (ceil(4 / 3) + 1)');
+  });
+  it('the surviving count meets the rule, one less does not (property)', () => {
+    for (let devices = 1; devices <= 400000; devices += 7919) {
+      const survive = Math.ceil(devices / 50000) + 1;
+      const layout = devices > 50000 ? 'separate' : 'auto';
+      const ok = (servers: number) => !check(topology({ devices, layout, servers, ...(layout === 'separate' ? { loadBalancers: Math.ceil(servers / 3) + 1 } : {}) })).findings.some((f) => f.ruleId === 'UMS-SIZE-007');
+      expect(ok(Math.max(2, survive))).toBe(true);
+      if (survive - 1 >= 2) expect(ok(survive - 1)).toBe(false);
+    }
+  });
+});

@@ -83,8 +83,9 @@ describe('the cdktf app (main.ts)', () => {
   });
 
   it('is deterministic: two synths of the same input are byte-identical', () => {
-    const w1 = workspace({ 'x.yaml': named('det', { devices: 120000 }) });
-    const w2 = workspace({ 'x.yaml': named('det', { devices: 120000 }) });
+    // A design without warnings: a warning's annotation in manifest.json names the file by its absolute path.
+    const w1 = workspace({ 'x.yaml': named('det', { devices: 100000, servers: 3 }) });
+    const w2 = workspace({ 'x.yaml': named('det', { devices: 100000, servers: 3 }) });
     run(w1);
     run(w2);
     for (const file of ['manifest.json', 'stacks/det/cdk.tf.json']) {
@@ -233,6 +234,47 @@ describe('state backend (UMS_HA_BACKEND_FILE)', () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('UMS_HA_BACKEND_FILE');
+  });
+
+  it('says where a JSON syntax error is without quoting the file', () => {
+    const file = path.join(dir, 'backend-syntax.json');
+    fs.writeFileSync(file, '{"type": "pg",\n "config": {"conn_str": "postgres://u:hunter2x@db/x" oops}}');
+    const r = spawnSync(process.execPath, [APP], { cwd: repoRoot, env: { ...process.env, UMS_HA_BACKEND_FILE: file, CDKTF_OUTDIR: path.join(dir, 'syntax.out') }, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`ums-ha: UMS_HA_BACKEND_FILE ${file}: not JSON (a JSON syntax error at line 2, column 54)\n`);
+    expect(r.stderr).not.toContain('hunter2x');
+    expect(fs.existsSync(path.join(dir, 'syntax.out'))).toBe(false);
+  });
+
+  it.each([
+    ['pg', { conn_str: 'postgres://ums:hunter2x@db.example.internal/tfstate' }, 'config.conn_str holds a URL with a password', 'PG_CONN_STR'],
+    ['pg', { conn_str: 'host=db user=ums password=hunter2x sslmode=require' }, 'config.conn_str holds a password', 'PGPASSWORD'],
+    ['s3', { bucket: 'b', key: 'k', access_key: 'AKIAhunter2x' }, 'config.access_key is a credential setting', 'AWS_SECRET_ACCESS_KEY'],
+    ['s3', { bucket: 'b', key: 'k', secret_key: 'hunter2x' }, 'config.secret_key is a credential setting', 'AWS_SECRET_ACCESS_KEY'],
+    ['s3', { bucket: 'b', key: 'k', assume_role: { role_arn: 'arn:aws:iam::1:role/x', session_token: 'hunter2x' } }, 'config.assume_role.session_token is a credential setting', 'AWS_SESSION_TOKEN'],
+    ['azurerm', { storage_account_name: 's', container_name: 'c', key: 'k', client_secret: 'hunter2x' }, 'config.client_secret is a credential setting', 'ARM_CLIENT_SECRET'],
+    ['http', { address: 'https://state.example.internal/x', password: 'hunter2x' }, 'config.password is a credential setting', 'TF_HTTP_PASSWORD'],
+    ['remote', { hostname: 'app.terraform.io', organization: 'o', token: 'hunter2x' }, 'config.token is a credential setting', 'TF_TOKEN_'],
+    ['gcs', { bucket: 'b', credentials: '{"type": "service_account", "private_key": "hunter2x"}' }, 'config.credentials holds a private key', 'GOOGLE_CREDENTIALS'],
+  ])('refuses credentials in a %s backend, naming the setting and the environment variables, never the value', (type, config, says, envVar) => {
+    const file = path.join(dir, `backend-cred-${n++}.json`);
+    fs.writeFileSync(file, JSON.stringify({ type, config }));
+    const outdir = path.join(dir, `cred${n++}.out`);
+    const r = spawnSync(process.execPath, [APP], { cwd: repoRoot, env: { ...process.env, UMS_HA_BACKEND_FILE: file, CDKTF_OUTDIR: outdir }, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`UMS_HA_BACKEND_FILE ${file}: ${says}; the file is copied into every cdk.tf.json, so leave credentials out and set them in `);
+    expect(r.stderr).toContain(envVar);
+    expect(r.stderr).not.toContain('hunter2x');
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+
+  it('accepts settings that only name where credentials are (profiles, files, role ARNs, key ids, switches)', () => {
+    const { readBackendFile } = require('../../main');
+    const file = path.join(dir, 'backend-fine.json');
+    const config = { bucket: 'b', key: 'ums-ha/{stack}.tfstate', kms_key_id: 'arn:aws:kms:x', profile: 'ops', shared_credentials_files: ['/etc/aws'], assume_role: { role_arn: 'arn:aws:iam::1:role/x' }, use_azuread_auth: true, conn_str: 'postgres://db.example.internal/tfstate?sslmode=require' };
+    fs.writeFileSync(file, JSON.stringify({ type: 's3', config }));
+    expect(readBackendFile(file)).toEqual({ type: 's3', config });
   });
 });
 

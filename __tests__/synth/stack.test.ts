@@ -88,7 +88,7 @@ describe('UmsHaStack: bootstrap hand-off', () => {
       expect(vm.extra_config['guestinfo.userdata.encoding']).toBe('gzip+base64');
       const metadata = JSON.parse(decode(vm, 'guestinfo.metadata'));
       expect(metadata['local-hostname']).toBe(vm.name);
-      expect(metadata.network.ethernets.ha0.addresses).toEqual([`10.20.0.${11 + i}/24`]);
+      expect(metadata.network.ethernets.ha0.addresses).toEqual([`10.20.0.${[11, 12, 13, 17, 18][i]}/24`]); // server slots from .11, load balancer slots from .17
       expect(metadata.network.ethernets.ha0.routes).toEqual([{ to: 'default', via: '10.20.0.1' }]);
       const userData = decode(vm, 'guestinfo.userdata');
       expect(userData.startsWith('#cloud-config\n')).toBe(true);
@@ -150,10 +150,10 @@ describe('UmsHaStack: outputs', () => {
       { name: 'ums1', vm: 'test-site-ums1', roles: 'server', ip: '10.20.0.11' },
       { name: 'ums2', vm: 'test-site-ums2', roles: 'server', ip: '10.20.0.12' },
       { name: 'ums3', vm: 'test-site-ums3', roles: 'server', ip: '10.20.0.13' },
-      { name: 'lb1', vm: 'test-site-lb1', roles: 'loadBalancer', ip: '10.20.0.14' },
-      { name: 'lb2', vm: 'test-site-lb2', roles: 'loadBalancer', ip: '10.20.0.15' },
+      { name: 'lb1', vm: 'test-site-lb1', roles: 'loadBalancer', ip: '10.20.0.17' },
+      { name: 'lb2', vm: 'test-site-lb2', roles: 'loadBalancer', ip: '10.20.0.18' },
     ]);
-    expect(json.output.device_addresses.value).toEqual(['10.20.0.14', '10.20.0.15']);
+    expect(json.output.device_addresses.value).toEqual(['10.20.0.17', '10.20.0.18']);
     expect(synthStack({ topology: topology({ devices: 120000, ...external }) }).json.output.device_addresses.value).toEqual(['ums.example.internal:8443']);
     expect(synthStack({ topology: topology() }).json.output.device_addresses.value).toEqual(['10.20.0.11', '10.20.0.12']);
   });

@@ -18,8 +18,25 @@ describe('sizing report', () => {
     const r = report({ devices: 120000 });
     expect(r.capacity.text).toBe('3 servers serve up to 150,000 devices; 120,000 declared = 80 %');
     expect(r.capacity.oneServerDown).toMatchObject({ capacityDevices: 100000, utilizationPercent: 120, ok: false });
-    expect(r.capacity.oneLoadBalancerDown?.text).toBe('With one load balancer down, 1 load balancer forwards for 3 servers (IGEL: at most 3 per load balancer)');
+    expect(r.capacity.oneLoadBalancerDown?.text).toBe('With one load balancer down, 1 load balancer forwards for 3 servers (IGEL: at most 3 per load balancer, so up to 3)');
     expect(report({ devices: 90000, servers: 3 }).capacity.oneServerDown.ok).toBe(true);
+  });
+
+  it('the failure section and UMS-SIZE-007 give the same numbers', () => {
+    for (const [spec, count] of [
+      [{ devices: 120000 }, '4 servers survive one failure'],
+      [{ devices: 150000, layout: 'separate', servers: 4, loadBalancers: 2 }, '3 load balancers survive one failure'],
+    ] as const) {
+      const r = report(spec);
+      const finding = r.findings.find((f) => f.ruleId === 'UMS-SIZE-007')!;
+      expect(finding.message).toContain(count);
+      const lines = [r.capacity.oneServerDown.text, r.capacity.oneLoadBalancerDown?.text ?? ''];
+      expect(lines.some((l) => l.includes(`UMS-SIZE-007: ${count}`))).toBe(true);
+    }
+    const r = report({ devices: 120000 });
+    expect(r.capacity.oneServerDown.text).toContain('2 servers serve up to 100,000 devices; 120,000 declared');
+    expect(r.findings.find((f) => f.ruleId === 'UMS-SIZE-007')!.message).toContain('the 2 left serve up to 100,000 devices (50,000 each), fewer than the 120,000 declared');
+    expect(report({ devices: 100000, servers: 3 }).capacity.oneServerDown.text).not.toContain('UMS-SIZE-007');
   });
 
   it('co-located: one host down takes a server and a load balancer', () => {

@@ -89,11 +89,12 @@ describe('node order', () => {
       { name: 'lb1', roles: ['loadBalancer'] },
     ];
     const t = resolveTopology(topology({ devices: 120000, servers: 3, nodes: listed.filter((n) => n.name !== 'ums2') }));
+    // Addresses come from each node's slot (its name's number), not from its place in the list.
     expect(t.nodes.map((n) => [n.name, n.ip])).toEqual([
-      ['ums3', '10.20.0.11'],
-      ['ums10', '10.20.0.12'],
-      ['lb1', '10.20.0.13'],
-      ['lb2', '10.20.0.14'],
+      ['ums3', '10.20.0.13'],
+      ['ums10', '10.20.0.26'],
+      ['lb1', '10.20.0.17'],
+      ['lb2', '10.20.0.18'],
     ]);
   });
 

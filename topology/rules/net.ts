@@ -9,6 +9,7 @@
 import { num } from '../findings';
 import { fromInt, isHostAddress, parseSubnet, toInt, type Subnet } from '../ipv4';
 import { join } from '../pointer';
+import { RESERVED_BLOCK } from '../resolve';
 import { SEEDS } from '../seeds';
 import type { Report, TopologyRule } from './rule';
 
@@ -100,6 +101,14 @@ export const netRules: readonly TopologyRule[] = [
           path: '/spec/network',
           message: `${pool.nodes.length === 1 ? 'node' : 'nodes'} ${pool.nodes.join(', ')} have no address: set network.firstAddress, or an ip for each node`,
         });
+      } else if (pool?.kind === 'taken') {
+        for (const c of pool.conflicts) {
+          const i = (doc.spec.nodes ?? []).findIndex((n) => n.name === c.node);
+          reports.push({
+            path: i >= 0 ? join('/spec/nodes', i) : '/spec/network/firstAddress',
+            message: `node ${c.node} has the address slot ${c.address} (docs/topology.md, stable addresses), which ${c.owner} already uses: keep the ${RESERVED_BLOCK} addresses from firstAddress free for the HA nodes (move firstAddress or that address), or give ${c.node} an ip`,
+          });
+        }
       } else if (pool?.kind === 'exhausted') {
         reports.push({
           path: '/spec/network/firstAddress',
@@ -133,7 +142,7 @@ export const netRules: readonly TopologyRule[] = [
     severity: 'error',
     seed: [],
     title: 'Names are DNS labels and node names are unique',
-    explanation: 'metadata.name and node names become VM and host names (<metadata.name>-<node>); they must be DNS labels of at most 63 characters, and two nodes with one name would be one VM.',
+    explanation: 'metadata.name and node names become VM and host names (<metadata.name>-<node>); they must be DNS labels of at most 63 characters, two nodes with one name would be one VM, and two topology files of one folder with one metadata.name would be one stack.',
     check({ doc, topology: t }) {
       const reports: Report[] = [];
       const name = doc.metadata.name;

@@ -13,7 +13,59 @@ import {
   SERVERS_PER_LOAD_BALANCER,
 } from '../model';
 import { SEEDS } from '../seeds';
+import type { ResolvedTopology } from '../model';
 import type { TopologyContext, TopologyRule } from './rule';
+
+/**
+ * What one failed node leaves (UMS-SIZE-007 and the report's failure section use these numbers):
+ * seed 004's sizing (1 server per 50,000 devices, 1 load balancer per 3 servers) applied to the
+ * nodes that remain when one server, or one separate load balancer, is down.
+ */
+export interface OneFailure {
+  readonly servers: {
+    /** Servers left with one down. */
+    readonly left: number;
+    /** Devices those serve at 50,000 each. */
+    readonly capacityDevices: number;
+    readonly devices: number;
+    readonly ok: boolean;
+    /** The server count that survives one failure: ceil(devices / 50,000) + 1. */
+    readonly survivingCount: number;
+  };
+  /** Separate layout only: load balancers left for the servers. */
+  readonly loadBalancers?: {
+    readonly left: number;
+    /** Servers those forward to at 3 each. */
+    readonly capacityServers: number;
+    readonly servers: number;
+    readonly ok: boolean;
+    /** The load balancer count that survives one failure: ceil(servers / 3) + 1. */
+    readonly survivingCount: number;
+  };
+}
+
+export function oneFailure(t: ResolvedTopology): OneFailure {
+  const left = Math.max(0, t.servers - 1);
+  const servers = {
+    left,
+    capacityDevices: left * DEVICES_PER_SERVER,
+    devices: t.devices,
+    ok: left * DEVICES_PER_SERVER >= t.devices,
+    survivingCount: Math.ceil(t.devices / DEVICES_PER_SERVER) + 1,
+  };
+  if (t.layout !== 'separate') return { servers };
+  const lbLeft = Math.max(0, t.loadBalancers - 1);
+  return {
+    servers,
+    loadBalancers: {
+      left: lbLeft,
+      capacityServers: lbLeft * SERVERS_PER_LOAD_BALANCER,
+      servers: t.servers,
+      ok: lbLeft * SERVERS_PER_LOAD_BALANCER >= t.servers,
+      survivingCount: Math.ceil(t.servers / SERVERS_PER_LOAD_BALANCER) + 1,
+    },
+  };
+}
 
 /** Where a server count comes from: the explicit key, or the device count it is derived from. */
 function serversPath({ doc }: TopologyContext): string {
@@ -138,6 +190,34 @@ export const sizeRules: readonly TopologyRule[] = [
           message: `${plural(t.loadBalancers, 'load balancer')}${why} exceed IGEL's general sizing recommendation of up to ${RECOMMENDED_MAX_LOAD_BALANCERS}: have the design reviewed with IGEL`,
         },
       ];
+    },
+  },
+  {
+    id: 'UMS-SIZE-007',
+    phase: 'topology',
+    severity: 'warning',
+    seed: [SEEDS.extensions],
+    title: 'One failed server or load balancer overloads the rest',
+    explanation:
+      'IGEL sizes 1 UMS Server per 50,000 devices and 1 UMS Load Balancer per 3 servers; an HA network is there to carry the load when one node fails, so the nodes left after one failure should still be within that sizing: (servers - 1) x 50,000 >= devices and, in the separate layout, (loadBalancers - 1) x 3 >= servers.',
+    check(ctx) {
+      const t = ctx.topology;
+      const f = oneFailure(t);
+      const out = [];
+      if (!f.servers.ok) {
+        out.push({
+          path: serversPath(ctx),
+          message: `with one of ${plural(t.servers, 'server')} down, the ${num(f.servers.left)} left serve up to ${num(f.servers.capacityDevices)} devices (${num(DEVICES_PER_SERVER)} each), fewer than the ${num(t.devices)} declared: ${f.servers.survivingCount} servers survive one failure (ceil(${num(t.devices)} / ${num(DEVICES_PER_SERVER)}) + 1)`,
+        });
+      }
+      const lb = f.loadBalancers;
+      if (lb && !lb.ok) {
+        out.push({
+          path: ctx.doc.spec.loadBalancers !== undefined ? '/spec/loadBalancers' : serversPath(ctx),
+          message: `with one of ${plural(t.loadBalancers, 'load balancer')} down, the ${num(lb.left)} left forward for up to ${plural(lb.capacityServers, 'server')} (${SERVERS_PER_LOAD_BALANCER} each), fewer than the ${num(t.servers)} given: ${lb.survivingCount} load balancers survive one failure (ceil(${t.servers} / ${SERVERS_PER_LOAD_BALANCER}) + 1)`,
+        });
+      }
+      return out;
     },
   },
 ];

@@ -1,0 +1,286 @@
+/**
+ * The output folder written whole or not at all, by real processes of the cdktf app
+ * (bin/ums-ha-app.js): output folder problems, the lock, SIGKILL mid-run, stale stacks, formats,
+ * Terraform's working files, a state path that works from another checkout.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import { lockOutdir } from '../../app/outdir';
+import { repoRoot, tempDir } from '../helpers/cli';
+import { topology } from '../helpers/topology';
+
+const dir = tempDir('ums-ha-outdir-');
+const APP = path.join(repoRoot, 'bin', 'ums-ha-app.js');
+let n = 0;
+
+const named = (name: string, spec: Record<string, unknown> = {}) => ({ ...topology(spec), metadata: { name } });
+
+/** A project folder with these topology files (name -> document or text). */
+function project(files: Record<string, unknown>): string {
+  const root = path.join(dir, `p${n++}`);
+  fs.mkdirSync(path.join(root, 'topologies'), { recursive: true });
+  writeTopologies(root, files);
+  return root;
+}
+function writeTopologies(root: string, files: Record<string, unknown>) {
+  const t = path.join(root, 'topologies');
+  for (const f of fs.readdirSync(t)) fs.rmSync(path.join(t, f));
+  for (const [file, doc] of Object.entries(files)) fs.writeFileSync(path.join(t, file), typeof doc === 'string' ? doc : stringify(doc));
+}
+
+function env(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = { ...process.env, UMS_TOPOLOGY_DIR: 'topologies' };
+  delete e.CDKTF_OUTDIR;
+  delete e.SYNTH_HCL_OUTPUT;
+  delete e.UMS_HA_DEBUG;
+  for (const [k, v] of Object.entries(extra)) {
+    if (v === undefined) delete e[k];
+    else e[k] = v;
+  }
+  return e;
+}
+function app(root: string, extra: Record<string, string | undefined> = {}) {
+  return spawnSync(process.execPath, [APP], { cwd: root, env: env(extra), encoding: 'utf8', timeout: 120000 });
+}
+function start(root: string, extra: Record<string, string | undefined> = {}): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> } {
+  const child = spawn(process.execPath, [APP], { cwd: root, env: env(extra), stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
+  return { child, done };
+}
+/** Every file of a folder (recursively), relative path -> content. */
+function tree(folder: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!fs.existsSync(folder)) return out;
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(folder, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(folder);
+  return out;
+}
+const stacksOf = (root: string, outdir = 'cdktf.out') => (fs.existsSync(path.join(root, outdir, 'stacks')) ? fs.readdirSync(path.join(root, outdir, 'stacks')).sort() : []);
+const lines = (text: string) => text.trim().split('\n').filter((l) => l !== '');
+
+describe('CDKTF_OUTDIR problems are one line and exit 2', () => {
+  const root = project({ 'a.yaml': named('alpha') });
+  fs.writeFileSync(path.join(root, 'a-file'), 'x');
+  it.each([
+    ['a file', 'a-file', /CDKTF_OUTDIR a-file is a file, not a folder/],
+    ['a path under a file', 'a-file/out', /CDKTF_OUTDIR a-file\/out: a part of the path is a file/],
+    ['a path with a missing parent', 'missing/parent/out', /CDKTF_OUTDIR missing\/parent\/out: its parent folder .*missing\/parent does not exist/],
+    ['empty', '', /CDKTF_OUTDIR is empty/],
+  ])('%s', (_name, outdir, message) => {
+    const r = app(root, { CDKTF_OUTDIR: outdir });
+    expect(r.status).toBe(2);
+    expect(lines(r.stderr)).toEqual([expect.stringMatching(message)]);
+    expect(r.stderr).not.toMatch(/\n\s+at |ENOTDIR|ENOENT/);
+    expect(r.stdout).toBe('');
+    expect(fs.existsSync(path.join(root, 'cdktf.out'))).toBe(false);
+  });
+});
+
+describe('one synthesis at a time per output folder', () => {
+  it('two synths started at once on a missing output folder both finish, and the folder holds the stacks of one of them', async () => {
+    const a = project({ 'a1.yaml': named('a-one'), 'a2.yaml': named('a-two') });
+    const b = path.join(a, 'other');
+    fs.mkdirSync(path.join(b, 'topologies'), { recursive: true });
+    fs.writeFileSync(path.join(b, 'topologies', 'b.yaml'), stringify(named('b-one')));
+    const outdir = path.join(a, 'shared.out');
+    for (let round = 0; round < 3; round++) {
+      fs.rmSync(outdir, { recursive: true, force: true });
+      const runs = [start(a, { CDKTF_OUTDIR: outdir }), start(b, { CDKTF_OUTDIR: outdir })];
+      const results = await Promise.all(runs.map((r) => r.done));
+      for (const r of results) {
+        expect(r.stderr).not.toMatch(/EEXIST|\n\s+at /);
+        expect(r.code).toBe(0);
+      }
+      const stacks = fs.readdirSync(path.join(outdir, 'stacks')).sort();
+      expect([['a-one', 'a-two'], ['b-one']]).toContainEqual(stacks);
+      const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+      expect(Object.keys(manifest.stacks).sort()).toEqual(stacks);
+      expect(fs.readdirSync(outdir).sort()).toEqual(['manifest.json', 'stacks']);
+    }
+  }, 120000);
+
+  it('waits for the run that holds the folder, saying so in one line, or gives up after UMS_HA_LOCK_WAIT seconds in one line', async () => {
+    const root = project({ 'a.yaml': named('alpha') });
+    const outdir = path.join(root, 'cdktf.out');
+    fs.mkdirSync(outdir);
+    const lock = await lockOutdir(outdir, 0, () => {});
+    if (typeof lock === 'string') throw new Error(lock);
+    try {
+      const refused = start(root, { UMS_HA_LOCK_WAIT: '0' });
+      const r = await refused.done;
+      expect(r.code).toBe(2);
+      expect(lines(r.stderr)).toEqual([
+        `ums-ha: waiting for another synthesis that writes cdktf.out`,
+        `ums-ha: cdktf.out is still being written by another ums-ha synthesis after 0 s: run again when it has finished`,
+      ]);
+      expect(stacksOf(root)).toEqual([]);
+
+      const waiting = start(root, { UMS_HA_LOCK_WAIT: '60' });
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(stacksOf(root)).toEqual([]);
+      lock.release();
+      const w = await waiting.done;
+      expect(w.code).toBe(0);
+      expect(lines(w.stderr)).toEqual(['ums-ha: waiting for another synthesis that writes cdktf.out']);
+      expect(stacksOf(root)).toEqual(['alpha']);
+    } finally {
+      lock.release();
+    }
+  }, 120000);
+
+  it('a lock dies with its process: SIGKILL of a holder leaves the folder free', async () => {
+    const root = project({ 'a.yaml': named('alpha') });
+    const outdir = path.join(root, 'cdktf.out');
+    fs.mkdirSync(outdir);
+    const holder = spawn(process.execPath, ['-e', `require(${JSON.stringify(path.join(repoRoot, 'dist', 'app', 'outdir.js'))}).lockOutdir(${JSON.stringify(outdir)}, 0, () => {}).then(() => { process.stdout.write('held\\n'); setInterval(() => {}, 1000); })`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()));
+    holder.kill('SIGKILL');
+    await new Promise((resolve) => holder.on('close', resolve));
+    const r = app(root, { UMS_HA_LOCK_WAIT: '0' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+  }, 60000);
+});
+
+describe('SIGKILL mid-run leaves only whole stacks', () => {
+  it('each stack folder is byte for byte from the run before or from the killed run, at any moment of the kill', async () => {
+    const count = 16;
+    const version = (retainedUpdates: number, description: string) =>
+      Object.fromEntries(
+        Array.from({ length: count }, (_, i) => [`t${String(i).padStart(2, '0')}.yaml`, { ...named(`site-${i}`, { firmware: { retainedUpdates } }), metadata: { name: `site-${i}`, description } }]),
+      );
+    const v1 = version(3, 'first version');
+    const v2 = version(7, 'second version');
+    // The reference outputs of each version.
+    const ref1 = project(v1);
+    const ref2 = project(v2);
+    expect(app(ref1).status).toBe(0);
+    expect(app(ref2).status).toBe(0);
+    const reference = (root: string, name: string) => tree(path.join(root, 'cdktf.out', 'stacks', name));
+
+    const root = project(v1);
+    const stacks = path.join(root, 'cdktf.out', 'stacks');
+    let killedDuringPublish = 0;
+    let mixed = 0;
+    const seen = new Set<number>();
+    for (let attempt = 0; attempt < 4; attempt++) {
+      writeTopologies(root, v1);
+      expect(app(root).status).toBe(0);
+      writeTopologies(root, v2);
+      const run = start(root);
+      // Kill as soon as the first stack of the new run is renamed into place (attempts 0-1),
+      // or at some moment of the synthesis (2-3).
+      if (attempt < 2) {
+        const watcher = fs.watch(stacks, () => {
+          watcher.close();
+          run.child.kill('SIGKILL');
+        });
+        const r = await run.done;
+        watcher.close();
+        if (r.signal === 'SIGKILL') killedDuringPublish++;
+      } else {
+        await new Promise((resolve) => setTimeout(resolve, 300 + attempt * 150));
+        run.child.kill('SIGKILL');
+        await run.done;
+      }
+      for (let i = 0; i < count; i++) {
+        const name = `site-${i}`;
+        const got = tree(path.join(stacks, name));
+        if (Object.keys(got).length === 0) continue; // the instant between the two renames of one stack
+        const from1 = JSON.stringify(got) === JSON.stringify(reference(ref1, name));
+        const from2 = JSON.stringify(got) === JSON.stringify(reference(ref2, name));
+        expect({ name, whole: from1 || from2 }).toEqual({ name, whole: true });
+        seen.add(from1 ? 1 : 2);
+      }
+      if (seen.size === 2) mixed++;
+      seen.clear();
+      // The next run cleans up what the killed one left and writes every stack of v2.
+      expect(app(root).status).toBe(0);
+      for (let i = 0; i < count; i++) expect(tree(path.join(stacks, `site-${i}`))).toEqual(reference(ref2, `site-${i}`));
+      expect(fs.readdirSync(path.join(root, 'cdktf.out')).sort()).toEqual(['manifest.json', 'stacks']);
+    }
+    expect(killedDuringPublish).toBeGreaterThan(0);
+    process.stderr.write(`SIGKILL test: ${killedDuringPublish} kills after the first rename, ${mixed} left stacks of both runs\n`);
+  }, 300000);
+});
+
+describe('cdktf.out/stacks holds exactly the stacks of this run', () => {
+  it('removes the stack of a removed file, of a renamed topology and of a file that fails at the YAML level, one line each', () => {
+    const root = project({ 'a.yaml': named('alpha'), 'b.yaml': named('beta'), 'c.yaml': named('gamma') });
+    expect(app(root).status).toBe(0);
+    expect(stacksOf(root)).toEqual(['alpha', 'beta', 'gamma']);
+    // a.yaml removed, b.yaml renames its topology, c.yaml no longer parses.
+    writeTopologies(root, { 'b.yaml': named('beta-two'), 'c.yaml': 'metadata: [\n' });
+    const r = app(root);
+    expect(r.status).toBe(1);
+    expect(stacksOf(root)).toEqual(['beta-two']);
+    const removed = lines(r.stderr).filter((l) => l.includes('removed'));
+    expect(removed).toEqual(
+      ['alpha', 'beta', 'gamma'].map((name) => `ums-ha: removed cdktf.out/stacks/${name}: no topology of this run synthesizes it (its Terraform state, if it was deployed, is not touched)`),
+    );
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, 'cdktf.out', 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.stacks)).toEqual(['beta-two']);
+  });
+
+  it('--hcl followed by a plain synth leaves one format per stack (and back)', () => {
+    const root = project({ 'a.yaml': named('alpha') });
+    const folder = path.join(root, 'cdktf.out', 'stacks', 'alpha');
+    expect(app(root, { SYNTH_HCL_OUTPUT: 'true' }).status).toBe(0);
+    expect(fs.readdirSync(folder).sort()).toEqual(['cdk.tf', 'metadata.json', 'sizing-report.json', 'sizing-report.md']);
+    expect(app(root).status).toBe(0);
+    expect(fs.readdirSync(folder).sort()).toEqual(['cdk.tf.json', 'sizing-report.json', 'sizing-report.md']);
+    expect(app(root, { SYNTH_HCL_OUTPUT: 'true' }).status).toBe(0);
+    expect(fs.readdirSync(folder).sort()).toEqual(['cdk.tf', 'metadata.json', 'sizing-report.json', 'sizing-report.md']);
+  });
+
+  it("keeps Terraform's working files of a stack folder (.terraform, the lock file, plans) across synths", () => {
+    const root = project({ 'a.yaml': named('alpha') });
+    expect(app(root).status).toBe(0);
+    const folder = path.join(root, 'cdktf.out', 'stacks', 'alpha');
+    fs.mkdirSync(path.join(folder, '.terraform', 'providers'), { recursive: true });
+    fs.writeFileSync(path.join(folder, '.terraform', 'providers', 'p'), 'provider');
+    fs.writeFileSync(path.join(folder, '.terraform.lock.hcl'), 'lock');
+    fs.writeFileSync(path.join(folder, 'plan'), 'plan');
+    fs.writeFileSync(path.join(folder, 'stale-extra.txt'), 'from an older version');
+    writeTopologies(root, { 'a.yaml': named('alpha', { devices: 120000 }) });
+    expect(app(root).status).toBe(0);
+    expect(fs.readFileSync(path.join(folder, '.terraform', 'providers', 'p'), 'utf8')).toBe('provider');
+    expect(fs.readFileSync(path.join(folder, '.terraform.lock.hcl'), 'utf8')).toBe('lock');
+    expect(fs.readFileSync(path.join(folder, 'plan'), 'utf8')).toBe('plan');
+    expect(fs.existsSync(path.join(folder, 'stale-extra.txt'))).toBe(false);
+    expect(JSON.parse(fs.readFileSync(path.join(folder, 'sizing-report.json'), 'utf8')).devices ?? 120000).toBe(120000);
+  });
+
+  it('the local state path is relative to the stack folder: the stack works from another checkout (real terraform)', () => {
+    const root = project({ 'a.yaml': named('alpha') });
+    expect(app(root).status).toBe(0);
+    const json = JSON.parse(fs.readFileSync(path.join(root, 'cdktf.out', 'stacks', 'alpha', 'cdk.tf.json'), 'utf8'));
+    expect(json.terraform.backend).toEqual({ local: { path: '../../../terraform.alpha.tfstate' } });
+    expect(JSON.stringify(json)).not.toContain(root);
+    // Another checkout: the project moved. Terraform in its stack folder, with the stack's backend
+    // block and a provider-free resource, keeps the state in the moved project's root.
+    const moved = path.join(dir, `moved${n++}`);
+    fs.renameSync(root, moved);
+    const folder = path.join(moved, 'cdktf.out', 'stacks', 'alpha');
+    const probe = path.join(folder, 'probe');
+    fs.mkdirSync(probe);
+    fs.writeFileSync(path.join(probe, 'main.tf.json'), JSON.stringify({ terraform: { backend: { local: { path: `../${json.terraform.backend.local.path}` } } }, resource: { terraform_data: { x: { input: 'ok' } } } }));
+    const tfEnv = { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
+    for (const args of [['init', '-input=false', '-no-color'], ['apply', '-auto-approve', '-input=false', '-no-color']]) {
+      const r = spawnSync('terraform', args, { cwd: probe, env: tfEnv, encoding: 'utf8', timeout: 120000 });
+      expect({ args, status: r.status, stderr: r.stderr }).toEqual({ args, status: 0, stderr: expect.any(String) });
+    }
+    // probe is one level below the stack folder, hence the extra ../ above.
+    expect(JSON.parse(fs.readFileSync(path.join(moved, 'terraform.alpha.tfstate'), 'utf8')).resources[0].type).toBe('terraform_data');
+  });
+});
