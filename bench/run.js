@@ -9,11 +9,21 @@
  *   validate files/s   1,000 generated topologies in one process             (target >= 2,000/s);
  *                      also shown: the same files each with a finding (they take the authoritative
  *                      YAML reader) and the bare yaml parse, for scale
- *   synth 1 / 100      the app over 1 and 100 generated topologies  vs  plain cdktf declaring
- *                      the same VMs (same attributes, same-size guestinfo payload) with no domain
- *                      logic (bench/synth-baseline.js); fresh processes, run in pairs, the median
- *                      of the pairs' ratios                                       (target <= 1.3x)
- *   synth 100 RSS      peak resident memory synthesizing 100 topologies          (target <= 150 MB)
+ *   synth 1 / 50       cdktf.json's app command over 1 and 50 generated topologies, run as
+ *                      `cdktf synth` runs it (a shell, its environment), spawn to exit,  vs  plain
+ *                      cdktf declaring the same VMs (same attributes, same-size guestinfo payload)
+ *                      with no domain logic (bench/synth-baseline.js), run the same way; beside it
+ *                      the app loaded directly, timed in-process; fresh processes in rounds, the
+ *                      median of the rounds' ratios                               (target <= 1.3x)
+ *   synth 50 RSS       peak resident memory synthesizing 50 topologies           (target <= 150 MB)
+ *   cdktf synth        the whole `cdktf synth` command (CLI included), ums-ha vs the same CLI
+ *                      running the baseline as its app (no target: the CLI's own cost is shared)
+ *   synth after edit   the first synth after main.ts and a core file changed (rebuild included)
+ *                                                                               (target <= 3 s)
+ *
+ *   invocation         validate through node bin/ums-ha.js, node_modules/.bin/ums-ha, npx and
+ *                      npm run, each vs node -e 0 (no target but the bin's, <= 2.0x)
+ *
  *   hostile <class>    node bin/ums-ha.js validate on the worst file of each hostile class under the
  *                      input bounds (bench/hostile.js; also a 1.9 GB sparse file, /dev/zero, a FIFO),
  *                      fresh processes: median time and peak RSS   (target < 2 s and < 200 MB each);
@@ -25,7 +35,7 @@
  *                      with what loading them would cost
  *
  * Options: --quick (fewer repetitions), --only=<name>[,<name>]
- *          (validate-cold, validate-throughput, synth, synth-aws, aws-bindings, hostile).
+ *          (validate-cold, validate-throughput, synth, cdktf-cli, invocation, hostile, synth-aws, aws-bindings).
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -88,6 +98,219 @@ if (wanted('validate-cold')) {
   record('validate cold (1 file) / node -e 0', r.ratio, 'x', '<= 2.0', r.ratio <= 2.0, `${r.candidateMs.toFixed(1)} ms vs ${r.baselineMs.toFixed(1)} ms`);
 }
 
+/**
+ * How to call `validate`: the README's invocation (node bin/ums-ha.js in the checkout), the bin a
+ * project that depends on ums-ha gets (node_modules/.bin/ums-ha), and through npm (npx --no-install,
+ * npm run), each against `node -e 0`; fresh processes, medians. No target but the first's (the
+ * cold validate's): the figures say what the npm wrappers cost.
+ */
+if (wanted('invocation')) {
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), 'ums-ha-bench-dependent-'));
+  try {
+    fs.mkdirSync(path.join(project, 'node_modules', '.bin'), { recursive: true });
+    fs.symlinkSync(root, path.join(project, 'node_modules', 'ums-ha'));
+    fs.symlinkSync(path.join('..', 'ums-ha', 'bin', 'ums-ha.js'), path.join(project, 'node_modules', '.bin', 'ums-ha'));
+    fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'dependent', private: true, dependencies: { 'ums-ha': 'file:ums-ha' }, scripts: { validate: 'ums-ha validate' } }));
+    const file = path.join(root, 'topologies', 'berlin-small.yaml');
+    const time = (command, args, cwd) => () => {
+      const start = process.hrtime.bigint();
+      const r = spawnSync(command, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: process.env });
+      if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+      return Number(process.hrtime.bigint() - start) / 1e6;
+    };
+    const reps = quick ? 3 : 7;
+    const ways = [
+      ['node bin/ums-ha.js validate (README)', time(process.execPath, [path.join('bin', 'ums-ha.js'), 'validate', file], root)],
+      ['node_modules/.bin/ums-ha validate (a dependent project)', time(path.join(project, 'node_modules', '.bin', 'ums-ha'), ['validate', file], project)],
+      ['npx --no-install ums-ha validate', time('npx', ['--no-install', 'ums-ha', 'validate', file], project)],
+      ['npm run --silent validate', time('npm', ['run', '--silent', 'validate', '--', file], project)],
+    ];
+    for (const [name, run] of ways) {
+      const r = interleaved(reps, run, timeSpawn.bind(null, ['-e', '0']));
+      const first = name.endsWith('(README)');
+      record(`invocation: ${name} / node -e 0`, r.ratio, 'x', first ? '<= 2.0' : '-', first ? r.ratio <= 2.0 : true, `${r.candidateMs.toFixed(0)} ms vs ${r.baselineMs.toFixed(0)} ms`);
+    }
+  } finally {
+    fs.rmSync(project, { recursive: true, force: true });
+  }
+}
+
+/** cdktf.json's app command, and the environment `cdktf synth` (0.21) runs an app command in, through a shell. */
+const APP_COMMAND = JSON.parse(fs.readFileSync(path.join(root, 'cdktf.json'), 'utf8')).app;
+function cdktfSynthEnv(outdir, extra = {}) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TF_VAR_')));
+  if (!env.NODE_OPTIONS) env.NODE_OPTIONS = '--max-old-space-size=4096';
+  return { ...env, CDKTF_OUTDIR: outdir, CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: 'true', CDKTF_CONTEXT_JSON: '{"cdktfRelativeModules":[]}', SYNTH_HCL_OUTPUT: 'false', ...extra };
+}
+/** Runs `command` as `cdktf synth` runs an app command; wall-clock ms from spawn to exit, and its stdout. */
+function runAsCdktfSynth(command, cwd, outdir, extra) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(command, { shell: true, cwd, env: cdktfSynthEnv(outdir, extra), encoding: 'utf8', maxBuffer: 1 << 20 });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${command} exited ${r.status}: ${r.stderr}`);
+  return { ms, stdout: r.stdout, stderr: r.stderr };
+}
+const quote = (arg) => `'${String(arg).replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Synthesis of `count` generated topologies against the raw-cdktf baseline, in fresh processes, in
+ * rounds of three back to back (rotating the order): the baseline and cdktf.json's app command, both
+ * run as `cdktf synth` runs an app command (a shell, its environment), timed from spawn to exit; and
+ * the app loaded directly (bench/synth-candidate.js), timed inside the process against the
+ * baseline's own in-process time, as before. Ratios: the median of the rounds' ratios.
+ */
+function benchSynth(count, reps) {
+  const { resolveTopology } = require(path.join(root, 'dist', 'topology', 'resolve.js'));
+  const { generateTopologyObjects } = require('./generate');
+  const { stringify } = require('yaml');
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ums-ha-bench-synth-'));
+  try {
+    const dir = path.join(work, 'topologies');
+    fs.mkdirSync(dir);
+    const objects = generateTopologyObjects(count, 7);
+    objects.forEach((o, i) => fs.writeFileSync(path.join(dir, `t${i}.yaml`), stringify(o)));
+    const vmCounts = objects.map((o) => resolveTopology(o).nodes.length).join(',');
+    // The baseline's VMs carry a payload as large as ours, on average.
+    const { renderUserData, encodeGuestinfo } = require(path.join(root, 'dist', 'bootstrap', 'cloud-init.js'));
+    const sizes = objects.flatMap((o) => {
+      const t = resolveTopology(o);
+      return t.nodes.map((n) => encodeGuestinfo('userdata', renderUserData(t, n), { gzip: true }).value.length);
+    });
+    const payloadBytes = String(Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length));
+    const baselineCommand = (out) => `node ${quote(path.join(__dirname, 'synth-baseline.js'))} ${quote(out)} ${vmCounts} ${payloadBytes}`;
+    let k = 0;
+    const runs = {
+      base: () => {
+        const r = runAsCdktfSynth(baselineCommand(path.join(work, `b${k++}`)), root, path.join(work, `b${k++}`));
+        return { wall: r.ms, inProcess: JSON.parse(r.stdout).ms };
+      },
+      app: () => ({ wall: runAsCdktfSynth(APP_COMMAND, root, path.join(work, `a${k++}`), { UMS_TOPOLOGY_DIR: dir }).ms }),
+      direct: () => {
+        const r = spawnSync(process.execPath, [path.join(__dirname, 'synth-candidate.js'), dir, path.join(work, `c${k++}`)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+        if (r.status !== 0) throw new Error(`synth-candidate.js failed: ${r.stderr}`);
+        const out = JSON.parse(r.stdout);
+        return { inProcess: out.ms, maxRssMb: out.maxRssMb };
+      },
+    };
+    // One round to warm the file cache (and write a compile cache the build did not), then rounds
+    // back to back in rotating order, so a slow spell of the machine weighs on every side of a round.
+    const names = ['base', 'app', 'direct'];
+    names.forEach((name) => runs[name]());
+    const rounds = [];
+    for (let i = 0; i < reps; i++) {
+      const round = {};
+      for (let j = 0; j < names.length; j++) {
+        const name = names[(i + j) % names.length];
+        round[name] = runs[name]();
+      }
+      rounds.push(round);
+    }
+    return {
+      appRatio: median(rounds.map((r) => r.app.wall / r.base.wall)),
+      appMs: median(rounds.map((r) => r.app.wall)),
+      baseWallMs: median(rounds.map((r) => r.base.wall)),
+      directRatio: median(rounds.map((r) => r.direct.inProcess / r.base.inProcess)),
+      directMs: median(rounds.map((r) => r.direct.inProcess)),
+      baseInProcessMs: median(rounds.map((r) => r.base.inProcess)),
+      directRss: Math.max(...rounds.map((r) => r.direct.maxRssMb)),
+      vms: vmCounts.split(',').reduce((a, b) => a + Number(b), 0),
+    };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The first synth after an edit: a copy of the built checkout (node_modules linked), then, `reps`
+ * times, main.ts and a core file edited and cdktf.json's app command run as cdktf synth runs it over
+ * one topology; the app entry rebuilds the bundle before synthesizing (scripts/app-build.js).
+ */
+function benchFirstSynthAfterEdit(reps) {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ums-ha-bench-edit-'));
+  try {
+    const copy = path.join(work, 'checkout');
+    const skip = new Set(['node_modules', '.git', 'cdktf.out', '__tests__', 'coverage', '.terraform']);
+    for (const entry of fs.readdirSync(root).filter((e) => !skip.has(e) && !e.startsWith('terraform.'))) {
+      fs.cpSync(path.join(root, entry), path.join(copy, entry), { recursive: true });
+    }
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(copy, 'node_modules'));
+    const dir = path.join(work, 'topologies');
+    fs.mkdirSync(dir);
+    fs.copyFileSync(path.join(root, 'topologies', 'berlin-small.yaml'), path.join(dir, 'berlin-small.yaml'));
+    const synth = (i) => runAsCdktfSynth(APP_COMMAND, copy, path.join(work, `o${i}`), { UMS_TOPOLOGY_DIR: dir });
+    synth('warm');
+    const edited = [];
+    const unchanged = [];
+    for (let i = 0; i < reps; i++) {
+      for (const file of ['main.ts', path.join('topology', 'resolve.ts')]) fs.appendFileSync(path.join(copy, file), `\n// edit ${i}\n`);
+      const r = synth(`e${i}`);
+      if (!/rebuilt dist\/ums-ha-app\.js/.test(r.stderr)) throw new Error(`the edit was not rebuilt: ${r.stderr}`);
+      edited.push(r.ms);
+      unchanged.push(synth(`u${i}`).ms);
+    }
+    return { editedMs: median(edited), unchangedMs: median(unchanged) };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `cdktf synth` itself, end to end (the CLI's own start, its terraform calls, then the app): over one
+ * generated topology with ums-ha's cdktf.json, against the same CLI running the baseline as its app
+ * in a project of its own. The CLI's cost is on both sides; this is what a user waits for.
+ */
+function benchCdktfCli(reps) {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ums-ha-bench-cli-'));
+  try {
+    const { generateTopologyObjects } = require('./generate');
+    const { resolveTopology } = require(path.join(root, 'dist', 'topology', 'resolve.js'));
+    const { stringify } = require('yaml');
+    const dir = path.join(work, 'topologies');
+    fs.mkdirSync(dir);
+    const [doc] = generateTopologyObjects(1, 7);
+    fs.writeFileSync(path.join(dir, 't0.yaml'), stringify(doc));
+    const vms = resolveTopology(doc).nodes.length;
+    const baseline = path.join(work, 'baseline');
+    fs.mkdirSync(baseline);
+    // A project like ums-ha's: a package.json with the same framework dependencies and node_modules.
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+    fs.writeFileSync(path.join(baseline, 'package.json'), JSON.stringify({ name: 'baseline', private: true, dependencies: { cdktf: pkg.dependencies.cdktf, constructs: pkg.dependencies.constructs, '@cdktf/provider-vsphere': pkg.dependencies['@cdktf/provider-vsphere'] }, devDependencies: { 'cdktf-cli': pkg.devDependencies['cdktf-cli'] } }));
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(baseline, 'node_modules'));
+    const config = JSON.parse(fs.readFileSync(path.join(root, 'cdktf.json'), 'utf8'));
+    fs.writeFileSync(path.join(baseline, 'cdktf.json'), JSON.stringify({ ...config, app: `node ${quote(path.join(__dirname, 'synth-baseline.js'))} "$CDKTF_OUTDIR" ${vms} 9000` }));
+    const cli = path.join(root, 'node_modules', '.bin', 'cdktf');
+    const env = { ...process.env, CHECKPOINT_DISABLE: '1', DISABLE_VERSION_CHECK: '1', CI: '1', UMS_TOPOLOGY_DIR: dir };
+    let k = 0;
+    const run = (cwd) => () => {
+      const start = process.hrtime.bigint();
+      const r = spawnSync(cli, ['synth', '--output', path.join(work, `o${k++}`)], { cwd, env, encoding: 'utf8', maxBuffer: 1 << 22 });
+      if (r.status !== 0) throw new Error(`cdktf synth in ${cwd} exited ${r.status}: ${r.stderr}${r.stdout}`);
+      return Number(process.hrtime.bigint() - start) / 1e6;
+    };
+    return interleaved(reps, run(root), run(baseline));
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (wanted('cdktf-cli')) {
+  const cli = benchCdktfCli(quick ? 2 : 5);
+  record('cdktf synth (the CLI), 1 topology / the CLI with raw cdktf', cli.ratio, 'x', '-', true, `the whole command: medians ${cli.candidateMs.toFixed(0)} ms vs ${cli.baselineMs.toFixed(0)} ms`);
+}
+
+if (wanted('synth')) {
+  for (const count of [1, 50]) {
+    const r = benchSynth(count, quick ? 3 : count === 1 ? 11 : 7);
+    const label = `synth ${count} topolog${count === 1 ? 'y' : 'ies'}`;
+    record(`${label}, cdktf.json app / raw cdktf`, r.appRatio, 'x', '<= 1.3', r.appRatio <= 1.3, `as cdktf synth runs both, spawn to exit: medians ${r.appMs.toFixed(0)} ms vs ${r.baseWallMs.toFixed(0)} ms, ${r.vms} VMs`);
+    record(`  the app loaded directly / raw cdktf`, r.directRatio, 'x', '<= 1.3', r.directRatio <= 1.3, `bench/synth-candidate.js, in-process: medians ${r.directMs.toFixed(0)} ms vs ${r.baseInProcessMs.toFixed(0)} ms`);
+    if (count === 50) record('synth 50 topologies peak RSS', r.directRss, 'MB', '<= 150', r.directRss <= 150, 'the app loaded directly');
+  }
+  const e = benchFirstSynthAfterEdit(quick ? 2 : 5);
+  record('first synth after an edit (1 topology)', e.editedMs / 1000, 's', '<= 3', e.editedMs <= 3000, `main.ts and topology/resolve.ts edited, cdktf.json app as cdktf synth runs it; unchanged: ${e.unchangedMs.toFixed(0)} ms`);
+}
+
+/** Validates every file of `dir` in this process `reps` times (after one warm-up); median ms per run. */
 /** One fresh process under the RSS hook: wall time (ms), peak RSS (MB), exit code and output. */
 function measured(argv, work) {
   const rssFile = path.join(work, `rss-${process.hrtime.bigint()}`);
@@ -133,71 +356,6 @@ if (wanted('hostile')) {
     }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
-  }
-}
-
-/** Synthesis of `count` generated topologies: ums-ha vs the raw-cdktf baseline, fresh processes. */
-function benchSynth(count, reps) {
-  const { resolveTopology } = require(path.join(root, 'dist', 'topology', 'resolve.js'));
-  const { generateTopologyObjects } = require('./generate');
-  const { stringify } = require('yaml');
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ums-ha-bench-synth-'));
-  try {
-    const dir = path.join(work, 'topologies');
-    fs.mkdirSync(dir);
-    const objects = generateTopologyObjects(count, 7);
-    objects.forEach((o, i) => fs.writeFileSync(path.join(dir, `t${i}.yaml`), stringify(o)));
-    const vmCounts = objects.map((o) => resolveTopology(o).nodes.length).join(',');
-    // The baseline's VMs carry a payload as large as ours, on average.
-    const { renderUserData, encodeGuestinfo } = require(path.join(root, 'dist', 'bootstrap', 'cloud-init.js'));
-    const sizes = objects.flatMap((o) => {
-      const t = resolveTopology(o);
-      return t.nodes.map((n) => encodeGuestinfo('userdata', renderUserData(t, n), { gzip: true }).value.length);
-    });
-    const payloadBytes = String(Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length));
-    const child = (script, argv) => {
-      const r = spawnSync(process.execPath, [path.join(__dirname, script), ...argv], { encoding: 'utf8', maxBuffer: 1 << 20 });
-      if (r.status !== 0) throw new Error(`${script} failed: ${r.stderr}`);
-      return JSON.parse(r.stdout);
-    };
-    // One pair to warm the file cache, then pairs run back to back in alternating order; the ratio is
-    // the median of the pairs' ratios, so a slow spell of the machine weighs on both sides of a pair.
-    child('synth-baseline.js', [path.join(work, 'warm-b'), vmCounts, payloadBytes]);
-    child('synth-candidate.js', [dir, path.join(work, 'warm-c')]);
-    const pairs = [];
-    for (let i = 0; i < reps; i++) {
-      const runBase = () => child('synth-baseline.js', [path.join(work, `b${i}`), vmCounts, payloadBytes]);
-      const runOurs = () => child('synth-candidate.js', [dir, path.join(work, `c${i}`)]);
-      if (i % 2) {
-        const ours = runOurs();
-        pairs.push({ ours, base: runBase() });
-      } else {
-        const base = runBase();
-        pairs.push({ ours: runOurs(), base });
-      }
-    }
-    const ms = (pick) => median(pairs.map((p) => pick(p).ms));
-    return {
-      ratio: median(pairs.map((p) => p.ours.ms / p.base.ms)),
-      ours: ms((p) => p.ours),
-      base: ms((p) => p.base),
-      oursRss: Math.max(...pairs.map((p) => p.ours.maxRssMb)),
-      baseRss: Math.max(...pairs.map((p) => p.base.maxRssMb)),
-      vms: vmCounts.split(',').reduce((a, b) => a + Number(b), 0),
-    };
-  } finally {
-    fs.rmSync(work, { recursive: true, force: true });
-  }
-}
-
-if (wanted('synth')) {
-  for (const count of [1, 100]) {
-    const r = benchSynth(count, quick ? 3 : count === 1 ? 11 : 7);
-    const { ratio } = r;
-    record(`synth ${count} topolog${count === 1 ? 'y' : 'ies'} / raw cdktf`, ratio, 'x', '<= 1.3', ratio <= 1.3, `median of paired ratios; medians ${r.ours.toFixed(0)} ms vs ${r.base.toFixed(0)} ms, ${r.vms} VMs`);
-    if (count === 100) {
-      record('synth 100 topologies peak RSS', r.oursRss, 'MB', '<= 150', r.oursRss <= 150, `baseline ${r.baseRss.toFixed(0)} MB`);
-    }
   }
 }
 

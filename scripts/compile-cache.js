@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * Writes dist/ums-ha-app.js.cache, the V8 code cache bin/ums-ha-app.js compiles the app bundle
- * with: the bundle is loaded without a cache and synthesizes a few generated topologies of every
- * shape (co-located, separate, external load balancing) into a temporary folder, so the cache
- * holds what a synthesis compiles; then V8's compiled code is stored behind the bundle's SHA-256.
+ * Writes the V8 code cache bin/ums-ha-app.js compiles the app bundle with
+ * (dist/ums-ha-app.node-<version>-<arch>-<flags>.cache): the bundle is loaded without a cache and
+ * synthesizes a few generated topologies of every shape (co-located, separate, external load
+ * balancing) into a temporary folder, so the cache holds what a synthesis compiles; then V8's
+ * compiled code is stored behind the bundle's SHA-256. V8 accepts a cache only under the flags it
+ * was made with, so this runs twice: as `node` runs the app (`npm run synth`) and again in a child
+ * with NODE_OPTIONS=--max-old-space-size=4096, as `cdktf synth` runs it.
  * Run by `npm run build` after scripts/bundle.js. A failed synthesis fails the build.
  */
 const fs = require('node:fs');
@@ -13,6 +16,9 @@ const path = require('node:path');
 const { stringify } = require('yaml');
 const { writeCache } = require('../bin/ums-ha-app.js');
 const { generateTopologyObjects } = require('../bench/generate');
+
+/** What the cdktf CLI (0.21, and CDK Terrain's) sets for the app when NODE_OPTIONS is unset. */
+const CDKTF_SYNTH_NODE_OPTIONS = '--max-old-space-size=4096';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ums-ha-compile-cache-'));
 try {
@@ -24,6 +30,13 @@ try {
     const result = app.synthesize({ topologyDir: dir, outdir: path.join(work, 'out'), log: (line) => lines.push(line) });
     if (result.code !== 0) throw new Error(`the warm-up synthesis failed:\n${lines.join('\n')}`);
   });
+  if (process.env.UMS_HA_COMPILE_CACHE_CHILD === undefined) {
+    const child = require('node:child_process').spawnSync(process.execPath, [__filename], {
+      env: { ...process.env, NODE_OPTIONS: CDKTF_SYNTH_NODE_OPTIONS, UMS_HA_COMPILE_CACHE_CHILD: '1' },
+      stdio: 'inherit',
+    });
+    if (child.status !== 0) process.exitCode = 1;
+  }
 } catch (err) {
   process.stderr.write(`compile-cache: ${err.message}\n`);
   process.exitCode = 1;

@@ -82,7 +82,8 @@ function mutate(m: Mutation): string {
       parent[key] = 1e308 * 10;
       break;
     case 'negative':
-      parent[key] = -Math.abs(Number(m.value) || 1);
+      // The generated value may be any JSON (an object whose toString is not a function, too).
+      parent[key] = -Math.abs((typeof m.value === 'number' ? m.value : 1) || 1);
       break;
     case 'unicode':
       parent[key] = '\u202e\u0000\ud83d\ude00 ümlaut \u0085';

@@ -25,6 +25,10 @@ function run(w: { topologies: string; outdir: string }) {
 const named = (name: string, spec: Record<string, unknown> = {}) => ({ ...topology(spec), metadata: { name } });
 /** The cdktf app entry (cdktf.json "app"). */
 const APP = path.join(repoRoot, 'bin', 'ums-ha-app.js');
+/** The compile cache's file for `node bin/ums-ha-app.js` without flags (one per Node.js version, architecture and flags). */
+const cacheFile = (entry: string, env: NodeJS.ProcessEnv = {}) =>
+  spawnSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(entry)}).CACHE)`], { encoding: 'utf8', env: { ...process.env, ...env } }).stdout;
+const CACHE_NAME = path.basename(cacheFile(APP));
 
 describe('the cdktf app (main.ts)', () => {
   it('synthesizes every shipped example into cdktf.out/stacks/<name>/cdk.tf.json', () => {
@@ -128,7 +132,7 @@ describe('the app entry and its compile cache (bin/ums-ha-app.js)', () => {
     fs.mkdirSync(path.join(root, 'dist'));
     fs.copyFileSync(APP, path.join(root, 'bin', 'ums-ha-app.js'));
     fs.writeFileSync(path.join(root, 'dist', 'ums-ha-app.js'), edit(fs.readFileSync(path.join(repoRoot, 'dist', 'ums-ha-app.js'), 'utf8')));
-    fs.copyFileSync(path.join(repoRoot, 'dist', 'ums-ha-app.js.cache'), path.join(root, 'dist', 'ums-ha-app.js.cache'));
+    fs.copyFileSync(path.join(repoRoot, 'dist', CACHE_NAME), path.join(root, 'dist', CACHE_NAME));
     fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'));
     return path.join(root, 'bin', 'ums-ha-app.js');
   }
@@ -143,15 +147,20 @@ describe('the app entry and its compile cache (bin/ums-ha-app.js)', () => {
     const stacks = ['alpha', 'beta'].map((name) => fs.readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
     return { ...r, stacks };
   }
-  const cacheOf = (entry: string, nodeArgs: string[] = []) =>
-    spawnSync(process.execPath, [...nodeArgs, '-e', `process.stdout.write(require(${JSON.stringify(entry)}).loadApp().cache)`], { encoding: 'utf8' }).stdout;
+  const cacheOf = (entry: string, nodeArgs: string[] = [], env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, [...nodeArgs, '-e', `process.stdout.write(require(${JSON.stringify(entry)}).loadApp().cache)`], { encoding: 'utf8', env: { ...process.env, ...env } }).stdout;
 
-  it('compiles the bundle with the cache the build wrote', () => {
-    expect(fs.statSync(path.join(repoRoot, 'dist', 'ums-ha-app.js.cache')).size).toBeGreaterThan(10000);
+  it('compiles the bundle with the cache the build wrote, as node runs it and as cdktf synth runs it', () => {
+    expect(CACHE_NAME).toMatch(new RegExp(`^ums-ha-app\\.node-${process.version.replace(/\./g, '\\.')}-${process.arch}-[0-9a-f]{8}\\.cache$`));
+    expect(fs.statSync(path.join(repoRoot, 'dist', CACHE_NAME)).size).toBeGreaterThan(10000);
     expect(cacheOf(APP)).toBe('used');
+    // cdktf synth sets NODE_OPTIONS=--max-old-space-size=4096, and V8 refuses a cache made without it.
+    const cdktfSynth = { NODE_OPTIONS: '--max-old-space-size=4096' };
+    expect(cacheFile(APP, cdktfSynth)).not.toBe(cacheFile(APP));
+    expect(cacheOf(APP, [], cdktfSynth)).toBe('used');
   });
 
-  it('ignores a cache made from another bundle, and one V8 rejects, with the same output', () => {
+  it('ignores a cache made from another bundle, for other flags, or one V8 rejects, with the same output, and writes it for the next run', () => {
     const reference = synthWith(APP);
     expect(reference.status).toBe(0);
     expect(reference.stderr).not.toContain('compile cache');
@@ -160,15 +169,31 @@ describe('the app entry and its compile cache (bin/ums-ha-app.js)', () => {
     expect(cacheOf(edited)).toBe('none');
     const other = synthWith(edited);
     expect(other.status).toBe(0);
-    expect(other.stderr).toContain('ums-ha: compile cache missing or made from another build');
+    expect(other.stderr).toContain('ums-ha: compile cache missing or made from another build (written after this run)');
     expect(other.stacks).toEqual(reference.stacks);
+    expect(cacheOf(edited)).toBe('used');
 
-    // Other V8 flags than at build time: V8 refuses the cache and compiles the bundle itself.
-    expect(cacheOf(APP, ['--stack-size=2000'])).toBe('rejected');
-    const rejected = synthWith(APP, ['--stack-size=2000']);
+    // Other V8 flags: a cache file of their own, written after the first run; the plain one stays.
+    const flagged = appCopy();
+    expect(cacheOf(flagged, ['--stack-size=2000'])).toBe('none');
+    const withFlags = synthWith(flagged, ['--stack-size=2000']);
+    expect(withFlags.status).toBe(0);
+    expect(withFlags.stacks).toEqual(reference.stacks);
+    expect(cacheOf(flagged, ['--stack-size=2000'])).toBe('used');
+    expect(cacheOf(flagged)).toBe('used');
+
+    // A damaged cache for this very bundle: V8 refuses it, the bundle compiles as usual.
+    const damaged = appCopy();
+    const file = path.join(path.dirname(damaged), '..', 'dist', CACHE_NAME);
+    const bytes = fs.readFileSync(file);
+    bytes.fill(7, 32 + 16);
+    fs.writeFileSync(file, bytes);
+    expect(cacheOf(damaged)).toBe('rejected');
+    const rejected = synthWith(damaged);
     expect(rejected.status).toBe(0);
-    expect(rejected.stderr).toContain('ums-ha: compile cache rejected by V8');
+    expect(rejected.stderr).toContain('ums-ha: compile cache rejected by V8 (written again after this run)');
     expect(rejected.stacks).toEqual(reference.stacks);
+    expect(cacheOf(damaged)).toBe('used');
   });
 
   it('says in one line that the app is not built', () => {
