@@ -22,6 +22,7 @@ import { UmsHaStack, type BackendConfig } from './stacks/ums-ha-stack';
 import { withoutTokenStackTraces } from './stacks/token-stack-traces';
 import type { UmsHaTopologyDocument } from './topology/generated/topology-types';
 import { buildReport, renderReportMarkdown } from './topology/report';
+import { writeExternalLoadBalancer } from './topology/external-lb';
 import { formatFinding, type ValidationResult } from './topology/validate';
 
 export interface SynthesizeOptions {
@@ -115,6 +116,8 @@ function synthesizeAll(options: SynthesizeOptions): SynthesizeResult {
     const dir = path.join(app.outdir, 'stacks', name);
     fs.writeFileSync(path.join(dir, 'sizing-report.md'), renderReportMarkdown(report));
     fs.writeFileSync(path.join(dir, 'sizing-report.json'), `${JSON.stringify({ file, ...report }, null, 2)}\n`);
+    // loadBalancing external: the load balancer's HAProxy configuration (docs/external-load-balancer.md).
+    if (result.topology) writeExternalLoadBalancer(dir, result.topology);
   }
   return { code: refused > 0 ? 1 : 0, stacks, outdir: app.outdir };
 }

@@ -17,6 +17,7 @@ import { DEVICES_PER_SERVER, SERVERS_PER_LOAD_BALANCER, type ResolvedNode, type 
 import { SEEDS } from './seeds';
 import { hostMinimum, type MinimumPart } from './resolve';
 import type { ValidationResult } from './validate';
+import { EXTERNAL_LB_FILE, clusterAddressStep } from './external-lb';
 
 export interface CountReason {
   readonly count: number;
@@ -92,6 +93,8 @@ export interface SizingReport {
   /** Warnings accepted by spec.exceptions, with the reviewers' reasons. */
   readonly exceptions: ReadonlyArray<Finding & { readonly reason: string }>;
   readonly mermaid: string;
+  /** loadBalancing external: the generated load balancer file and the post-install Cluster Address step (seed 004). */
+  readonly externalLoadBalancer?: { readonly file: string; readonly clusterAddress: string; readonly postInstall: string };
 }
 
 const PARTY_NAMES: Record<Party, string> = {
@@ -258,6 +261,10 @@ export function healthCheckExpectations(t: ResolvedTopology): string[] {
 export function postInstallSteps(t: ResolvedTopology): PostInstallStep[] {
   const steps: PostInstallStep[] = [];
   const { extensions, fileSync, updateWithoutDowntime } = SEEDS;
+  if (t.loadBalancing === 'external' && t.clusterAddress) {
+    // The same text as the report's External load balancer section (topology/external-lb.ts).
+    steps.push({ id: 'cluster-address', title: 'Set the Cluster Address', details: [`${clusterAddressStep(t.clusterAddress)}.`], seed: [extensions] });
+  }
   if (t.deviceOs.includes('os12')) {
     steps.push({
       id: 'register-ums',
@@ -339,6 +346,7 @@ export function buildReport(result: ValidationResult): SizingReport | undefined 
     findings: [...result.findings],
     exceptions: (result.suppressed ?? []).map((s) => ({ ...s.finding, reason: s.reason })),
     mermaid: mermaidDiagram(t),
+    ...(t.loadBalancing === 'external' && t.clusterAddress ? { externalLoadBalancer: { file: EXTERNAL_LB_FILE, clusterAddress: t.clusterAddress, postInstall: clusterAddressStep(t.clusterAddress) } } : {}),
   };
 }
 
@@ -373,6 +381,10 @@ export function renderReportMarkdown(r: SizingReport): string {
     out.push(`| ${f.port} | ${f.protocol} | ${f.from} | ${f.to} | ${cell(f.sources.join(', ') || '—')} | ${cell(f.purpose)} | ${[...f.seed.map((s) => s.slice(0, 3)), ...(f.portsPage ? ['ports page'] : [])].join(', ') || '—'} |`);
   }
   out.push('', `Every host denies inbound traffic except the inbound rows, each from its sources only; outbound rows are flows an HA host starts, with nothing opened inbound (docs/ports.md). "ports page": IGEL's UMS Communication Ports, ${IGEL_PORTS_PAGE}.`, '');
+  if (r.externalLoadBalancer) {
+    const x = r.externalLoadBalancer;
+    out.push('## External load balancer', '', `Synthesis writes its HAProxy configuration beside the stack: \`${x.file}\` (docs/external-load-balancer.md).`, '', `Post-install step: ${x.postInstall}.`, '', 'The servers see the load balancer as the source of device and Console traffic: its address must lie in network.deviceCidrs and network.adminCidrs, the only sources their firewalls open these ports to.', '');
+  }
   out.push('## After installation', '');
   r.postInstall.forEach((step, i) => {
     out.push(`${i + 1}. **${step.title}**`);

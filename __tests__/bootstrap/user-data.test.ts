@@ -75,7 +75,7 @@ describe('user-data of the shipped examples', () => {
     fs.writeFileSync(envFile, env.content);
     const r = spawnSync('env', ['-i', 'bash', '-c', 'set -a; . "$1"; env -0', '_', envFile], { encoding: 'utf8' });
     const read = Object.fromEntries(r.stdout.split('\0').filter((l) => l.startsWith('UMS_HA_')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-    const t = validateText(fs.readFileSync(path.join(repoRoot, 'topologies', `${b.stack === 'berlin-small' ? 'berlin-small' : 'frankfurt-large'}.yaml`), 'utf8')).topology!;
+    const t = validateText(fs.readFileSync(path.join(repoRoot, 'topologies', `${b.stack}.yaml`), 'utf8')).topology!;
     const node = t.nodes.find((n) => n.name === b.node)!;
     expect(read).toEqual(nodeSettings(t, node));
   });
@@ -95,7 +95,8 @@ describe('user-data of the shipped examples', () => {
     for (const b of booted) {
       const m = JSON.parse(b.metadata);
       expect(m['local-hostname']).toBe(`${b.stack}-${b.node}`);
-      expect(m.network.ethernets.ha0.addresses[0]).toMatch(/^10\.2[04]\.0\.\d+\/24$/);
+      const t = validateText(fs.readFileSync(path.join(repoRoot, 'topologies', `${b.stack}.yaml`), 'utf8')).topology!;
+      expect(m.network.ethernets.ha0.addresses[0]).toBe(`${t.nodes.find((n) => n.name === b.node)!.ip}/${t.network.prefixLength}`);
     }
   });
 

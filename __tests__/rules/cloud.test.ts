@@ -30,3 +30,19 @@ describe('UMS-CLOUD-003 (external load balancing names the cluster address)', ()
     ['igel load balancing is not applicable', { loadBalancing: 'igel' }, null],
   ]);
 });
+
+describe('UMS-CLOUD-004 (the Cluster Address port is not a passed-through port)', () => {
+  table('UMS-CLOUD-004', [
+    ['external on 30001 with OS 11 devices', { loadBalancing: 'external', clusterAddress: 'ums.example.internal:30001' }, '/spec/clusterAddress'],
+    ['external on 30001 with OS 11 devices only', { loadBalancing: 'external', clusterAddress: 'ums.example.internal:30001', deviceOs: ['os11'] }, '/spec/clusterAddress'],
+    ['external on 30001 with OS 12 devices only (nothing passed through)', { loadBalancing: 'external', clusterAddress: 'ums.example.internal:30001', deviceOs: ['os12'] }, null],
+    ['external on 8443', external, null],
+    ['external on 443', { loadBalancing: 'external', clusterAddress: 'ums.example.internal:443' }, null],
+    ['igel load balancing is not applicable', { loadBalancing: 'igel', clusterAddress: 'ums.example.internal:30001' }, null],
+  ]);
+
+  it('says which rows clash and what to write instead', () => {
+    const f = expectFinding(check(topology({ loadBalancing: 'external', clusterAddress: 'lb.example:30001' })), 'UMS-CLOUD-004', '/spec/clusterAddress');
+    expect(f.message).toMatch(/^clusterAddress port 30001 is the port the external load balancer passes through for os11-devices \(.+\): give the Cluster Address another port, e\.g\. lb\.example:8443$/);
+  });
+});

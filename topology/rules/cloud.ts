@@ -6,6 +6,7 @@
  * 6.10"; "If You Use an External Load Balancer / Reverse Proxy": the FQDN and port go into the
  * Cluster Address. Also seed 002 (002_c6ce0ee242701b9d.txt).
  */
+import { carriage, parseClusterAddress, UMS_WEB_PORT } from '../external-lb';
 import { SEEDS } from '../seeds';
 import type { TopologyRule } from './rule';
 
@@ -70,6 +71,28 @@ export const cloudRules: readonly TopologyRule[] = [
         {
           path: '/spec/clusterAddress',
           message: 'loadBalancing external needs clusterAddress: the host:port of the external load balancer or reverse proxy (set as the UMS Cluster Address), e.g. ums.example.internal:8443',
+        },
+      ];
+    },
+  },
+  {
+    id: 'UMS-CLOUD-004',
+    phase: 'topology',
+    severity: 'error',
+    seed: [SEEDS.extensions, SEEDS.updateWithoutDowntimeDe],
+    title: 'The Cluster Address port is not a port the load balancer passes through',
+    explanation:
+      'The generated external load balancer serves HTTPS (the device connector, Web App and Console paths) on the Cluster Address port and passes OS 11 device ports (30001) through untouched; one port cannot be both, or OS 11 devices and HTTPS clients land on the wrong listener.',
+    check({ topology: t }) {
+      const cluster = t.loadBalancing === 'external' && t.clusterAddress ? parseClusterAddress(t.clusterAddress) : undefined;
+      if (!cluster) return [];
+      const lb = carriage(t);
+      const clash = lb.passThrough.find((p) => p.port === cluster.port);
+      if (lb.httpsRows.length === 0 || !clash) return [];
+      return [
+        {
+          path: '/spec/clusterAddress',
+          message: `clusterAddress port ${cluster.port} is the port the external load balancer passes through for ${clash.rows.join(', ')} (${clash.purpose}): give the Cluster Address another port, e.g. ${cluster.host}:${UMS_WEB_PORT}`,
         },
       ];
     },

@@ -1,0 +1,54 @@
+/**
+ * The cdktf app writes the external load balancer's configuration beside the stack of every
+ * topology with `loadBalancing: external`, and only there; over time (v1 external, v2 IGEL load
+ * balancing) no stale file is left for an operator to deploy.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import { synthesize } from '../../main';
+import { EXTERNAL_LB_FILE, renderExternalLoadBalancer } from '../../topology/external-lb';
+import { resolveTopology } from '../../topology/resolve';
+import { repoRoot, tempDir } from '../helpers/cli';
+import { topology } from '../helpers/topology';
+
+const dir = tempDir('ums-ha-synth-extlb-');
+
+describe('the external load balancer beside the stack', () => {
+  it('the shipped examples: hamburg-external gets its HAProxy file, the IGEL ones none', () => {
+    const outdir = path.join(dir, 'examples');
+    const result = synthesize({ topologyDir: path.join(repoRoot, 'topologies'), outdir, log: () => {} });
+    expect(result.code).toBe(0);
+    expect(result.stacks).toEqual(expect.arrayContaining(['hamburg-external', 'berlin-small']));
+    for (const stack of result.stacks) {
+      const file = path.join(outdir, 'stacks', stack, EXTERNAL_LB_FILE);
+      const report = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'sizing-report.json'), 'utf8')) as { loadBalancing: string };
+      expect(fs.existsSync(file)).toBe(report.loadBalancing === 'external');
+    }
+    const cfg = fs.readFileSync(path.join(outdir, 'stacks', 'hamburg-external', EXTERNAL_LB_FILE), 'utf8');
+    expect(cfg).toContain('Cluster Address to ums.hamburg.example.internal:8443');
+    expect(cfg.match(/^\s+server ums\d /gm)?.length).toBeGreaterThanOrEqual(3 * 4);
+  });
+
+  it('v1 external, v2 IGEL load balancers: the file of v1 is removed; a refused v3 keeps nothing', () => {
+    const topologies = path.join(dir, 'site', 'topologies');
+    const outdir = path.join(dir, 'site', 'cdktf.out');
+    fs.mkdirSync(topologies, { recursive: true });
+    const file = path.join(topologies, 'site.yaml');
+    const lbFile = path.join(outdir, 'stacks', 'test-site', EXTERNAL_LB_FILE);
+    const v1 = topology({ loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443' });
+    fs.writeFileSync(file, stringify(v1));
+    expect(synthesize({ topologyDir: topologies, outdir, log: () => {} }).code).toBe(0);
+    expect(fs.readFileSync(lbFile, 'utf8')).toBe(renderExternalLoadBalancer(resolveTopology(v1))!.content);
+    fs.writeFileSync(file, stringify(topology()));
+    expect(synthesize({ topologyDir: topologies, outdir, log: () => {} }).code).toBe(0);
+    expect(fs.existsSync(path.join(outdir, 'stacks', 'test-site', 'cdk.tf.json'))).toBe(true);
+    expect(fs.existsSync(lbFile)).toBe(false);
+    fs.writeFileSync(file, stringify(v1));
+    synthesize({ topologyDir: topologies, outdir, log: () => {} });
+    expect(fs.existsSync(lbFile)).toBe(true);
+    fs.writeFileSync(file, stringify(topology({ loadBalancing: 'external' })));
+    expect(synthesize({ topologyDir: topologies, outdir, log: () => {} }).code).toBe(1);
+    expect(fs.existsSync(lbFile)).toBe(false);
+  });
+});
