@@ -1,4 +1,6 @@
 import { deviceAddresses, devicePaths, expectedUnits, firewallMatrix, inboundRows, listeningPorts } from '../../topology/firewall';
+import { renderFirewall } from '../../bootstrap/nftables';
+import { nodeSettings } from '../../bootstrap/node-env';
 import { resolveTopology } from '../../topology/resolve';
 import { topology } from '../helpers/topology';
 
@@ -68,6 +70,18 @@ describe('firewall matrix (docs/ports.md)', () => {
     expect(ext.filter((r) => r.broadcast)).toEqual([]);
     expect(ext.find((r) => r.id === 'ha-messaging')).toMatchObject({ protocol: 'tcp', port: 61616, from: ['server', 'loadBalancer'], to: ['server', 'loadBalancer'] });
     expect(rows({}).filter((r) => r.broadcast).map(key)).toEqual(['6155/udp ha-discovery', '61616/udp ha-messaging-broadcast']);
+  });
+
+  it('without IGEL load balancers the host firewalls accept no broadcast and the preflight sends none; TCP 61616 stays open between the servers', () => {
+    const t = resolveTopology(topology(external));
+    for (const node of t.nodes) {
+      const nft = renderFirewall(t, node);
+      expect(nft).not.toMatch(/dport 6155|udp dport 61616|255\.255\.255\.255 \}/);
+      expect(nft).toMatch(/ip saddr @ha_hosts ip daddr \S+ tcp dport 61616 accept/);
+      expect(nodeSettings(t, node).UMS_HA_BROADCAST_PORTS).toBe('');
+    }
+    const igel = resolveTopology(topology({}));
+    expect(nodeSettings(igel, igel.nodes[0]!).UMS_HA_BROADCAST_PORTS).toBe('6155 61616');
   });
 
   it('device paths: OS 12 to the servers on 8443 (never to the IGEL load balancers), OS 11 to the load balancers on 30001', () => {
