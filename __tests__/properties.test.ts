@@ -225,8 +225,10 @@ describe('determinism', () => {
   it('reordered keys, nodes (but the first server), CIDR lists and device OS lists give byte-identical output', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
-        const listed = ['ums1', 'ums2', 'ums3', 'lb1', 'lb2'].map((name) => ({ name, roles: [name.startsWith('ums') ? 'server' : 'loadBalancer'] }));
-        const base = topology({ devices: 100000, servers: 3, deviceOs: ['os11', 'os12'], nodes: listed }, { deviceCidrs: ['10.30.0.0/16', '172.16.0.0/12', '10.31.0.0/16'], adminCidrs: ['10.40.0.0/24', '10.41.0.0/24'] });
+        // External load balancing: a topology without findings (with IGEL load balancing and OS 12
+        // devices UMS-LAYOUT-004 warns, and a finding's line moves with the keys).
+        const listed = ['ums1', 'ums2', 'ums3', 'ums4', 'ums5'].map((name) => ({ name, roles: ['server'] }));
+        const base = topology({ devices: 120000, servers: 5, loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443', deviceOs: ['os11', 'os12'], nodes: listed }, { deviceCidrs: ['10.30.0.0/16', '172.16.0.0/12', '10.31.0.0/16'], adminCidrs: ['10.40.0.0/24', '10.41.0.0/24'] });
         const moved = reorderKeys(JSON.parse(JSON.stringify(base)), seed) as typeof base;
         // The first server keeps its place (it creates the token); every other node moves.
         (moved.spec as { nodes: unknown[] }).nodes = [listed[0], ...shuffle(listed.slice(1), seed + 3)];

@@ -9,7 +9,7 @@
  * up to 6 servers, up to 3 load balancers) is admitted from the first boot on, and any other address
  * of the VLAN (database, gateway, other machines) stays dropped.
  */
-import { inboundRows, type FirewallRow } from '../topology/firewall';
+import { inboundRows, outboundRows, type FirewallRow } from '../topology/firewall';
 import { toInt } from '../topology/ipv4';
 import type { ResolvedNode, ResolvedTopology } from '../topology/model';
 import { admittedAddresses } from '../topology/resolve';
@@ -20,6 +20,7 @@ export const FIREWALL_PATH = '/etc/ums-ha/firewall.nft';
 type SetName = 'ha_hosts' | 'servers' | 'load_balancers' | 'device_nets' | 'admin_nets';
 
 function sourceSet(row: FirewallRow): SetName {
+  if (row.direction !== 'inbound') throw new Error(`row ${row.id} is outbound: nothing is opened inbound for it`);
   const from = [...row.from].sort().join(',');
   switch (from) {
     case 'loadBalancer,server':
@@ -62,11 +63,18 @@ export function renderFirewall(t: ResolvedTopology, node: ResolvedNode): string 
     const dest = row.broadcast ? ` ip daddr ${broadcast}` : node.ip ? ` ip daddr ${node.ip}` : '';
     return `        ip saddr @${sourceSet(row)}${dest} ${row.protocol} dport ${row.port} accept comment "${row.id}"`;
   });
+  // Flows this host starts (the HA host talks, the other side listens, e.g. 30005 to OS 11 devices):
+  // outbound is open and the replies are established traffic, so nothing is accepted inbound for
+  // them; they are listed so a reader sees why no inbound rule exists.
+  const outbound = outboundRows(t, node)
+    .filter((row) => row.direction === 'outbound')
+    .map((row) => `# outbound, not opened inbound: ${row.id} ${row.protocol} ${row.port} to ${row.to.join(', ')}`);
   return [
     '#!/usr/sbin/nft -f',
     `# ums-ha host firewall of ${node.vmName} (${node.roles.join(' + ')}), generated from the firewall matrix`,
     '# of the topology (docs/ports.md). Inbound is denied except the rows below; outbound is open.',
     '# Do not edit on the host: change the topology and re-render.',
+    ...outbound,
     'table inet ums_ha',
     'delete table inet ums_ha',
     'table inet ums_ha {',

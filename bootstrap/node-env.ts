@@ -4,9 +4,10 @@
  * code; the scripts themselves contain no topology value. Secrets are not here: they stay in
  * guestinfo until the install script takes them.
  */
-import { expectedUnits, listeningPorts, outboundRows } from '../topology/firewall';
+import { MAX_NODE_CLOCK_ERROR_SECONDS } from '../topology/clock';
+import { expectedUnits, firewallMatrix, listeningPorts, outboundRows } from '../topology/firewall';
 import type { ResolvedNode, ResolvedTopology } from '../topology/model';
-import { MINIMUMS } from '../topology/rules/res';
+import { hostMinimum, installsWebApp } from '../topology/resolve';
 
 export const NODE_ENV_PATH = '/etc/ums-ha/node.env';
 
@@ -24,7 +25,6 @@ export function components(node: ResolvedNode): 'server-and-lb' | 'server' | 'lb
 
 export function nodeSettings(t: ResolvedTopology, node: ResolvedNode): Record<string, string> {
   const server = node.roles.includes('server');
-  const lb = node.roles.includes('loadBalancer');
   const first = node.index === 0;
   const creates = first && t.networkToken.mode === 'create';
   const peers = t.nodes.filter((n) => n !== node && n.ip);
@@ -33,8 +33,8 @@ export function nodeSettings(t: ResolvedTopology, node: ResolvedNode): Record<st
     if (row.broadcast || row.protocol !== 'tcp' || row.direction !== 'inbound') continue;
     for (const peer of peers) if (peer.roles.some((r) => row.to.includes(r))) peerChecks.push(`${peer.ip}:${row.port}`);
   }
-  const memoryGb = (server ? MINIMUMS.server.memoryGb : 0) + (lb ? MINIMUMS.loadBalancer.memoryGb : 0);
-  const diskGb = (server ? MINIMUMS.server.diskGb : 0) + (lb ? MINIMUMS.loadBalancer.diskGb : 0);
+  const { memoryGb, diskGb } = hostMinimum(node.roles);
+  const broadcastPorts = [...new Set(firewallMatrix(t).filter((r) => r.broadcast && r.direction === 'inbound' && node.roles.some((role) => r.from.includes(role))).map((r) => r.port))];
   const db = t.database;
   const aws = t.platform === 'aws' ? t.aws : undefined;
   return {
@@ -48,19 +48,19 @@ export function nodeSettings(t: ResolvedTopology, node: ResolvedNode): Record<st
     UMS_HA_INSTALLER_SHA256: (t.installer.sha256 ?? '').toLowerCase(),
     UMS_HA_TOKEN: creates ? 'create' : 'join',
     UMS_HA_TOKEN_VARIABLE: t.networkToken.variable,
-    UMS_HA_WEBAPP: server ? 'yes' : 'no', // OS 12 devices cannot be managed without the Web App (seed 004)
+    UMS_HA_WEBAPP: installsWebApp(node.roles) ? 'yes' : 'no', // OS 12 devices cannot be managed without the Web App (seed 004)
     UMS_HA_DB_ENGINE: server ? db.engine : '',
     UMS_HA_DB_HOST: server ? (db.host ?? '') : '',
     UMS_HA_DB_PORT: server && db.port !== undefined ? String(db.port) : '',
     UMS_HA_DB_NAME: server ? (db.name ?? '') : '',
     UMS_HA_DB_USER: server ? (db.user ?? '') : '',
-    UMS_HA_MAX_SKEW_SECONDS: '60',
+    UMS_HA_MAX_SKEW_SECONDS: String(MAX_NODE_CLOCK_ERROR_SECONDS),
     UMS_HA_MIN_MEMORY_MB: String(memoryGb * 1024),
     UMS_HA_MIN_DISK_GB: String(diskGb),
     UMS_HA_DATA_DIR: '/opt/IGEL',
     UMS_HA_PEER_CHECKS: peerChecks.join(' '),
     UMS_HA_BROADCAST: t.network.broadcastAddress,
-    UMS_HA_BROADCAST_PORTS: t.loadBalancing === 'igel' ? '6155 61616' : '61616',
+    UMS_HA_BROADCAST_PORTS: broadcastPorts.join(' '),
     UMS_HA_EXPECT_UNITS: expectedUnits(node).join(' '),
     UMS_HA_EXPECT_PORTS: listeningPorts(node).join(' '),
     // Where the install script takes the secrets from: guestinfo on vSphere, SSM on AWS (names only).

@@ -1,6 +1,7 @@
 import { Annotations, TerraformOutput, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { renderNodeBootstrap, type NodeBootstrap } from '../bootstrap/cloud-init';
+import { deviceAddresses } from '../topology/firewall';
 import type { UmsHaTopologyDocument } from '../topology/generated/topology-types';
 import type { ResolvedNode, ResolvedTopology } from '../topology/model';
 import { NO_SOURCE, type SourceMap } from '../topology/source';
@@ -152,9 +153,14 @@ export class UmsHaTopology extends Construct {
       built.map((n) => ({ name: n.name, vm: n.vmName, roles: n.roles.join(','), ip: n.ip })),
       'The HA hosts of this deploy phase, in install order',
     );
-    const deviceAddresses =
-      t.loadBalancing === 'external' ? [t.clusterAddress] : t.nodes.filter((n) => n.roles.includes('loadBalancer')).map((n) => n.ip);
-    output('device_addresses', deviceAddresses, 'Where devices connect: the IGEL load balancers (TCP 30001 for OS 11, 8443 for OS 12), or the external cluster address');
+    // OS 11: the IGEL load balancers (30001); OS 12: the servers on 8443, which the IGEL load
+    // balancers do not carry; with external load balancing both through the cluster address
+    // (topology/firewall.ts devicePaths, the same rows as the host firewalls and the report).
+    output(
+      'device_addresses',
+      deviceAddresses(t),
+      'Where devices connect, per OS generation (host:port): os11 to the IGEL load balancers on TCP 30001 (or the external load balancer), os12 to the UMS Servers on TCP 8443 /device-connector/* directly or through the external load balancer',
+    );
     output('deploy_phase', phase, 'first-server: only the first server exists yet; all: every node');
   }
 

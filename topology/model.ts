@@ -107,6 +107,11 @@ export interface ResolvedDatabase {
   readonly name?: string;
   readonly user?: string;
   readonly passwordVariable?: string;
+  /** mssql: sql (SQL Server authentication) or ad-native (Windows / AD native); undefined for other engines. */
+  readonly authentication?: 'sql' | 'ad-native';
+  /** How the database survives the loss of its host; undefined when the file does not say (UMS-DB-004). */
+  readonly redundancy?: 'cluster' | 'replicated' | 'single';
+  readonly singleHostReason?: string;
 }
 
 /** How a count was arrived at, for the sizing report and the messages. */

@@ -2,15 +2,23 @@
  * The sizing review of one topology (`ums-ha report`, and sizing-report.md/.json beside every
  * synthesized stack): the derived counts and why, per-VM sizes and totals, capacity headroom and
  * what one failed server or load balancer leaves, the firewall matrix, the findings and a Mermaid
- * diagram of hosts, roles, the VLAN and the flows. Sizing facts: seed 004 (004_f9c19963f33757ec.txt,
- * "Configuration Options"); flows: topology/firewall.ts.
+ * diagram of hosts, roles, the VLAN and the flows; where devices connect; the steps after
+ * installation. Sizing facts: seed 004 (004_f9c19963f33757ec.txt, "Configuration Options",
+ * "Minimum Requirements": a host's minimum is the sum of its components, the UMS Web App on every
+ * server included); flows and device paths: topology/firewall.ts. After installation: seed 004
+ * (register the UMS for OS 12 devices; SQL Server AD Native service logon on ALL UMS Server hosts;
+ * the Health Check results that may be ignored without IGEL load balancers), seed 003
+ * (003_a4f0301adabc394b.txt: "Synchronize downloaded Universal Firmware Updates within UMS WebDAV
+ * directories"), seed 000 (000_18dbf9d1c373b09f.txt: AD Native).
  */
 import { agree, num, plural, printable, type Finding } from './findings';
 import { loadBalancerPorts, nodeInstanceType, nodeSubnetIndex, securityGroupRules } from './aws';
 import { hideCredentials, withoutCredentials } from './credentials';
-import { firewallMatrix, sourceAddresses, type FirewallRow, type Party } from './firewall';
+import { IGEL_PORTS_PAGE, devicePaths, firewallMatrix, sourceAddresses, type DevicePath, type FirewallRow, type Party } from './firewall';
 import { DEVICES_PER_SERVER, SERVERS_PER_LOAD_BALANCER, type ResolvedNode, type ResolvedTopology, type Role } from './model';
 import { oneFailure } from './rules/size';
+import { SEEDS } from './seeds';
+import { hostMinimum, type MinimumPart } from './resolve';
 import type { ValidationResult } from './validate';
 import { EXTERNAL_LB_FILE, clusterAddressStep } from './external-lb';
 
@@ -39,6 +47,16 @@ export interface ReportVm {
   readonly cpus: number;
   readonly memoryGb: number;
   readonly diskGb: number;
+  /** The documented minimum of the host: the sum over its components (seed 004). */
+  readonly minimum: { readonly memoryGb: number; readonly diskGb: number; readonly parts: readonly MinimumPart[] };
+}
+
+/** A step in the UMS Console or on the hosts once the installation is done. */
+export interface PostInstallStep {
+  readonly id: string;
+  readonly title: string;
+  readonly details: readonly string[];
+  readonly seed: readonly string[];
 }
 
 export interface ReportFlow {
@@ -50,6 +68,8 @@ export interface ReportFlow {
   readonly sources: readonly string[];
   readonly purpose: string;
   readonly seed: readonly string[];
+  /** Listener and talker as IGEL's "UMS Communication Ports" page has them. */
+  readonly portsPage?: string;
 }
 
 export interface SizingReport {
@@ -68,6 +88,10 @@ export interface SizingReport {
   readonly vms: readonly ReportVm[];
   readonly totals: { readonly vms: number; readonly cpus: number; readonly memoryGb: number; readonly diskGb: number };
   readonly firewall: readonly ReportFlow[];
+  /** Where devices of each OS generation connect (the same as the stack's device_addresses output). */
+  readonly devicePaths: readonly DevicePath[];
+  readonly database: { readonly engine: string; readonly host?: string; readonly authentication?: string; readonly redundancy: string };
+  readonly postInstall: readonly PostInstallStep[];
   readonly findings: readonly Finding[];
   /** Warnings accepted by spec.exceptions, with the reviewers' reasons. */
   readonly exceptions: ReadonlyArray<Finding & { readonly reason: string }>;
@@ -194,6 +218,7 @@ function flows(t: ResolvedTopology): ReportFlow[] {
     sources: r.direction === 'outbound' ? [] : sourceAddresses(t, r),
     purpose: r.purpose,
     seed: [...r.seed],
+    ...(r.portsPage ? { portsPage: IGEL_PORTS_PAGE } : {}),
   }));
 }
 
@@ -211,18 +236,23 @@ export function mermaidDiagram(t: ResolvedTopology): string {
   if (t.loadBalancing === 'external') lines.push(`  ext["External load balancer<br/>${q(t.clusterAddress ?? '')}"]`);
   lines.push(`  subgraph vlan["HA VLAN ${t.network.vlanId} · ${q(t.network.cidr)}"]`);
   t.nodes.forEach((n, i) => lines.push(`    n${i}["${q(n.vmName)}<br/>${roleText(n)}<br/>${n.ip ?? 'no address'}"]`));
-  lines.push(`    bcast(("broadcast<br/>${t.network.broadcastAddress}"))`);
+  if (t.loadBalancing === 'igel') lines.push(`    bcast(("broadcast<br/>${t.network.broadcastAddress}"))`);
   lines.push('  end');
   const servers = t.nodes.map((n, i) => ({ n, id: `n${i}` })).filter((x) => x.n.roles.includes('server'));
   const lbs = t.nodes.map((n, i) => ({ n, id: `n${i}` })).filter((x) => x.n.roles.includes('loadBalancer'));
-  const bport = t.loadBalancing === 'igel' ? '6155 + 61616/udp' : '61616/udp';
-  t.nodes.forEach((_n, i) => lines.push(`  n${i} -. "${bport}" .- bcast`));
-  const deviceTargets = t.loadBalancing === 'external' ? [{ id: 'ext' }] : os11 ? lbs : [];
-  if (os11) for (const x of deviceTargets) lines.push(`  devices -- "30001/tcp (OS 11)" --> ${x.id}`);
-  if (t.loadBalancing === 'external') for (const s of servers) lines.push(`  ext -- "30001, 8443/tcp" --> ${s.id}`);
+  // Broadcast only with IGEL load balancers (topology/firewall.ts).
+  if (t.loadBalancing === 'igel') t.nodes.forEach((_n, i) => lines.push(`  n${i} -. "6155 + 61616/udp" .- bcast`));
+  if (t.loadBalancing === 'external') {
+    if (os11) lines.push('  devices -- "30001/tcp (OS 11)" --> ext');
+    if (os12) lines.push('  devices -- "8443/tcp (OS 12)" --> ext');
+    for (const s of servers) lines.push(`  ext -- "${[os11 ? '30001' : '', os12 ? '8443' : ''].filter(Boolean).join(', ')}/tcp" --> ${s.id}`);
+  } else if (os11) {
+    for (const x of lbs) lines.push(`  devices -- "30001/tcp (OS 11)" --> ${x.id}`);
+  }
   for (const s of servers) {
-    if (os12 && t.loadBalancing === 'igel') lines.push(`  devices -- "8443/tcp (OS 12)" --> ${s.id}`);
-    if (os11 && t.loadBalancing === 'igel') lines.push(`  devices -- "30005 tcp+udp (OS 11)" --> ${s.id}`);
+    if (os12 && t.loadBalancing === 'igel') lines.push(`  devices -- "8443/tcp (OS 12, unbalanced)" --> ${s.id}`);
+    if (os11) lines.push(`  devices -- "8443/tcp files, firmware (OS 11)" --> ${s.id}`);
+    if (os11) lines.push(`  ${s.id} -- "30005 tcp+udp (OS 11)" --> devices`);
     lines.push(`  admins -- "8443/tcp console" --> ${s.id}`);
     lines.push(`  ${s.id} -- "${t.database.port ?? ''}/tcp" --> db`);
   }
@@ -234,11 +264,96 @@ export function mermaidDiagram(t: ResolvedTopology): string {
   return `${lines.join('\n')}\n`;
 }
 
+function databaseText(t: ResolvedTopology): string {
+  const db = t.database;
+  switch (db.redundancy) {
+    case 'cluster':
+      return `cluster (${db.host ?? ''} is the cluster's listener or virtual name)`;
+    case 'replicated':
+      return 'replicated (a primary with a standby the DBA fails over to)';
+    case 'single':
+      return `single host, accepted: ${db.singleHostReason ?? '(no reason given: UMS-DB-004)'}`;
+    default:
+      return 'not named: one host without redundancy (UMS-DB-004)';
+  }
+}
+
+/**
+ * Health Check expectations (seed 004, "UMS HA Health Check"): with IGEL load balancers every tab
+ * must pass; without them the Port 30001 and Port 30002 checks have no load balancer to test, the
+ * Watchdog errors and, in different subnets or a cloud, the Messaging results may be ignored.
+ */
+export function healthCheckExpectations(t: ResolvedTopology): string[] {
+  if (t.loadBalancing === 'igel') {
+    return ['Messaging (ActiveMQ 61616, discovery 6155), WebDav (8443), Port 30001, Port 30002 and Certificates pass.'];
+  }
+  return [
+    'WebDav (8443) passes between every two servers.',
+    'Messaging: the servers reach each other over TCP 61616 on the HA VLAN; IGEL: the Messaging results may be ignored for HA without IGEL load balancers in different subnets or a cloud environment.',
+    'Watchdog error messages may be ignored: HA without IGEL load balancers (seed 004).',
+    'Port 30001, Port 30002 and Certificates test the IGEL load balancers: there are none, so they are not expected to pass.',
+  ];
+}
+
+/** Steps after the installation that the stack cannot do (UMS Console, or Windows service settings). */
+export function postInstallSteps(t: ResolvedTopology): PostInstallStep[] {
+  const steps: PostInstallStep[] = [];
+  const { extensions, fileSync, updateWithoutDowntime } = SEEDS;
+  if (t.loadBalancing === 'external' && t.clusterAddress) {
+    // The same text as the report's External load balancer section (topology/external-lb.ts).
+    steps.push({ id: 'cluster-address', title: 'Set the Cluster Address', details: [`${clusterAddressStep(t.clusterAddress)}.`], seed: [extensions] });
+  }
+  if (t.deviceOs.includes('os12')) {
+    steps.push({
+      id: 'register-ums',
+      title: 'Register the UMS for IGEL OS 12 devices',
+      details: ['For the management of IGEL OS 12 devices the UMS must be registered after the installation (IGEL: "Registering the IGEL UMS").'],
+      seed: [extensions],
+    });
+  }
+  if (t.firmware.syncViaWebdav) {
+    steps.push({
+      id: 'firmware-sync',
+      title: 'Enable the firmware synchronization between the servers',
+      details: [
+        'UMS Console > UMS Administration > Global Configuration > Universal Firmware Update: activate "Synchronize downloaded Universal Firmware Updates within UMS WebDAV directories".',
+        'When adding a firmware update (Universal Firmware Update > Check for new firmware updates), set a WebDAV directory as the target path and HTTPS (UMS WebDAV) as protocol: only then are updates synchronized, and OS 11 devices download them over 8443 from a server that has them.',
+        'Check: Synchronization Status lists every server once a download is complete.',
+      ],
+      seed: [fileSync],
+    });
+  } else {
+    steps.push({
+      id: 'firmware-sync',
+      title: 'Firmware updates are not synchronized between the servers',
+      details: ['firmware.syncViaWebdav is false: leave "Synchronize downloaded Universal Firmware Updates within UMS WebDAV directories" off and download every Universal Firmware Update on each server that should serve it; a device is sent the connection data of a server that has the update.'],
+      seed: [fileSync],
+    });
+  }
+  if (t.database.engine === 'mssql' && t.database.authentication === 'ad-native') {
+    steps.push({
+      id: 'ad-native-logon',
+      title: 'Set the service logon for SQL Server AD Native on every server',
+      details: [
+        `On ALL UMS Server hosts (${t.nodes.filter((n) => n.roles.includes('server')).map((n) => n.vmName).join(', ')}): set the correct startup type and logon settings (the AD account that has access to the database) for the "IGEL RMGUIServer" service and restart it (IGEL: "Configuring the UMS Server Windows Service" under "Setting Up the UMS for SQL Server AD Native").`,
+      ],
+      seed: [extensions, updateWithoutDowntime],
+    });
+  }
+  steps.push({
+    id: 'health-check',
+    title: 'Run the UMS HA Health Check',
+    details: ['UMS Console > Help > UMS HA Health Check.', ...healthCheckExpectations(t)],
+    seed: [extensions],
+  });
+  return steps;
+}
+
 /** The report model; undefined when the file did not pass the schema (nothing resolved to report). */
 export function buildReport(result: ValidationResult): SizingReport | undefined {
   const t = result.topology;
   if (!t) return undefined;
-  const vms: ReportVm[] = t.nodes.map((n) => ({ name: n.name, vm: n.vmName, roles: [...n.roles], ip: n.ip, ...n.size }));
+  const vms: ReportVm[] = t.nodes.map((n) => ({ name: n.name, vm: n.vmName, roles: [...n.roles], ip: n.ip, ...n.size, minimum: hostMinimum(n.roles) }));
   const total = (f: (v: ReportVm) => number) => vms.reduce((a, v) => a + f(v), 0);
   const capacity = headroom(t.servers, t.devices, '');
   const oneLoadBalancerDown = lbDown(t);
@@ -261,6 +376,14 @@ export function buildReport(result: ValidationResult): SizingReport | undefined 
     vms,
     totals: { vms: vms.length, cpus: total((v) => v.cpus), memoryGb: total((v) => v.memoryGb), diskGb: total((v) => v.diskGb) },
     firewall: flows(t),
+    devicePaths: devicePaths(t),
+    database: {
+      engine: t.database.engine,
+      ...(t.database.host !== undefined ? { host: t.database.host } : {}),
+      ...(t.database.authentication !== undefined ? { authentication: t.database.authentication } : {}),
+      redundancy: databaseText(t),
+    },
+    postInstall: postInstallSteps(t),
     findings: [...result.findings],
     exceptions: (result.suppressed ?? []).map((s) => ({ ...s.finding, reason: withoutCredentials(s.reason) })),
     mermaid: mermaidDiagram(t),
@@ -309,25 +432,38 @@ export function renderReportMarkdown(r: SizingReport): string {
   out.push(`- ${r.capacity.text.charAt(0).toUpperCase()}${r.capacity.text.slice(1)}.`);
   out.push(`- ${r.capacity.oneServerDown.text}.`);
   if (r.capacity.oneLoadBalancerDown) out.push(`- ${r.capacity.oneLoadBalancerDown.text}.`);
-  out.push('', '## Virtual machines', '', '| node | VM | roles | address | vCPUs | RAM (GB) | data disk (GB) |', '| --- | --- | --- | --- | --- | --- | --- |');
-  for (const v of r.vms) out.push(`| ${md(v.name)} | ${md(v.vm)} | ${v.roles.join(' + ')} | ${v.ip ?? '—'} | ${v.cpus} | ${v.memoryGb} | ${v.diskGb} |`);
-  out.push(`| **total** | ${r.totals.vms} VMs | | | ${r.totals.cpus} | ${r.totals.memoryGb} | ${r.totals.diskGb} |`, '');
-  out.push('Data disks hold the UMS installation and, on servers, 1 GB of program files plus about 10 GB per retained firmware update; each VM also has the template\'s system disk.', '');
+  out.push('', '## Virtual machines', '', '| node | VM | roles | address | vCPUs | RAM (GB) | data disk (GB) | documented minimum: RAM, disk (GB) |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
+  const minimumText = (m: ReportVm['minimum']) =>
+    `${m.parts.map((p) => `${p.component} ${p.memoryGb}`).join(' + ')} = ${m.memoryGb}; ${m.parts.map((p) => `${p.diskGb}`).join(' + ')} = ${m.diskGb}`;
+  for (const v of r.vms) out.push(`| ${md(v.name)} | ${md(v.vm)} | ${v.roles.join(' + ')} | ${v.ip ?? '—'} | ${v.cpus} | ${v.memoryGb} | ${v.diskGb} | ${minimumText(v.minimum)} |`);
+  out.push(`| **total** | ${r.totals.vms} VMs | | | ${r.totals.cpus} | ${r.totals.memoryGb} | ${r.totals.diskGb} | |`, '');
+  out.push('The minimum is the sum of the components on the host (seed 004): the UMS Web App is installed on every server host. Data disks hold the UMS installation and, on servers, 1 GB of program files plus about 10 GB per retained firmware update; each VM also has the template\'s system disk.', '');
+  out.push(`Database: ${r.database.engine}${r.database.host ? ` on ${r.database.host}` : ''}${r.database.authentication ? `, authentication ${r.database.authentication}` : ''}; redundancy: ${r.database.redundancy}.`, '');
   if (r.aws) {
     out.push('## AWS placement', '', `Region ${r.aws.region}; one EC2 instance per host, IMDSv2 required, encrypted EBS data volume of the size above.`, '');
     out.push('| node | instance type | availability zone |', '| --- | --- | --- |');
     for (const h of r.aws.hosts) out.push(`| ${h.name} | ${h.instanceType ?? '—'} | ${h.zone ?? '—'} |`);
     out.push('', `Network Load Balancer: TCP ${r.aws.loadBalancerPorts.join(', ')}, one target group with a health check per port. ${r.aws.securityGroupRules} security group rules generated from the firewall matrix below${r.aws.notOpened.length > 0 ? `; not opened on AWS (broadcast, which AWS drops): ${r.aws.notOpened.join(', ')}` : ''}.`, '');
   }
-  out.push('## Firewall matrix', '', '| port | protocol | from | to | sources | purpose | source |', '| --- | --- | --- | --- | --- | --- | --- |');
+  out.push('## Where devices connect', '');
+  for (const p of r.devicePaths) out.push(`- ${p.text}: ${p.addresses.join(', ') || '—'}${p.how === 'told' ? ' (sent by the server, not configured on the devices)' : ''}.`);
+  if (r.devicePaths.length === 0) out.push('- No device path.');
+  out.push('');
+  out.push('## Firewall matrix', '', '| port | protocol | talks (from) | listens (to) | sources | purpose | source |', '| --- | --- | --- | --- | --- | --- | --- |');
   for (const f of r.firewall) {
-    out.push(`| ${f.port} | ${f.protocol} | ${f.from} | ${f.to} | ${cell(f.sources.join(', ') || '—')} | ${cell(f.purpose)} | ${f.seed.map((s) => s.slice(0, 3)).join(', ') || '—'} |`);
+    out.push(`| ${f.port} | ${f.protocol} | ${f.from} | ${f.to} | ${cell(f.sources.join(', ') || '—')} | ${cell(f.purpose)} | ${[...f.seed.map((s) => s.slice(0, 3)), ...(f.portsPage ? ['ports page'] : [])].join(', ') || '—'} |`);
   }
-  out.push('', 'Every host denies inbound traffic except these rows, each from its sources only (docs/ports.md).', '');
+  out.push('', `Every host denies inbound traffic except the inbound rows, each from its sources only; outbound rows are flows an HA host starts, with nothing opened inbound (docs/ports.md). "ports page": IGEL's UMS Communication Ports, ${IGEL_PORTS_PAGE}.`, '');
   if (r.externalLoadBalancer) {
     const x = r.externalLoadBalancer;
     out.push('## External load balancer', '', `Synthesis writes its HAProxy configuration beside the stack: \`${x.file}\` (docs/external-load-balancer.md).`, '', `Post-install step: ${x.postInstall}.`, '', 'The servers see the load balancer as the source of device and Console traffic: its address must lie in network.deviceCidrs and network.adminCidrs, the only sources their firewalls open these ports to.', '');
   }
+  out.push('## After installation', '');
+  r.postInstall.forEach((step, i) => {
+    out.push(`${i + 1}. **${step.title}**`);
+    for (const d of step.details) out.push(`   - ${d}`);
+  });
+  out.push('');
   out.push('## Findings', '');
   if (r.findings.length === 0) out.push('None.');
   for (const f of r.findings) out.push(`- **${f.severity}** \`${f.ruleId}\` at ${code(f.path || '/')}${f.line > 0 ? ` (line ${f.line})` : ''}: ${md(f.message)}`);

@@ -42,6 +42,41 @@ export const PROGRAM_FILES_GB = 1;
 /** Per retained firmware update (seed 004: "Approx. 10 GB for each firmware update to be downloaded"). */
 export const FIRMWARE_UPDATE_GB = 10;
 
+/**
+ * Documented minimums per component (seed 004, "UMS High Availability Network: Minimum
+ * Requirements"): UMS Server 4 GB RAM, 2 GB disk; UMS Load Balancer 1 GB, 1 GB; UMS Web App 1 GB,
+ * 1 GB.
+ */
+export const COMPONENT_MINIMUMS = {
+  server: { memoryGb: 4, diskGb: 2 },
+  loadBalancer: { memoryGb: 1, diskGb: 1 },
+  webApp: { memoryGb: 1, diskGb: 1 },
+} as const;
+
+/**
+ * Every server host gets the UMS Web App: IGEL OS 12 devices cannot be managed without it (seed
+ * 004), and any server may be the one an admin or the external load balancer reaches
+ * (bootstrap/node-env.ts answers the installer's Web App question with this).
+ */
+export function installsWebApp(roles: readonly Role[]): boolean {
+  return roles.includes('server');
+}
+
+export interface MinimumPart {
+  readonly component: 'UMS Server' | 'UMS Web App' | 'UMS Load Balancer';
+  readonly memoryGb: number;
+  readonly diskGb: number;
+}
+
+/** The minimum of a host: the sum over the components it runs (seed 004), with the parts. */
+export function hostMinimum(roles: readonly Role[]): { readonly memoryGb: number; readonly diskGb: number; readonly parts: readonly MinimumPart[] } {
+  const parts: MinimumPart[] = [];
+  if (roles.includes('server')) parts.push({ component: 'UMS Server', ...COMPONENT_MINIMUMS.server });
+  if (installsWebApp(roles)) parts.push({ component: 'UMS Web App', ...COMPONENT_MINIMUMS.webApp });
+  if (roles.includes('loadBalancer')) parts.push({ component: 'UMS Load Balancer', ...COMPONENT_MINIMUMS.loadBalancer });
+  return { memoryGb: parts.reduce((a, p) => a + p.memoryGb, 0), diskGb: parts.reduce((a, p) => a + p.diskGb, 0), parts };
+}
+
 /** Smallest server data disk for `retained` firmware updates (UMS-RES-002). */
 export function requiredServerDiskGb(retained: number): number {
   return PROGRAM_FILES_GB + FIRMWARE_UPDATE_GB * retained;
@@ -386,6 +421,7 @@ export function resolveTopology(doc: UmsHaTopologyDocument): ResolvedTopology {
     database: {
       ...spec.database,
       port: spec.database.port ?? (engine === 'embedded' ? undefined : DEFAULT_DATABASE_PORTS[engine]),
+      authentication: engine === 'mssql' ? (spec.database.authentication ?? 'sql') : spec.database.authentication,
     },
     network: {
       vlanId: net.vlanId,

@@ -8,11 +8,22 @@
  * UMS HA Health Check); services (igel-ums-watchdog, igel-ums-broker, igel-ums-server). Seed 000
  * (000_18dbf9d1c373b09f.txt) and seed 001 (001_de5c957648566345.txt): update mode, downgrades only
  * within one major.minor. Seed 002 (002_c6ce0ee242701b9d.txt): further servers join with the same
- * token, database and VLAN, and the same UMS version.
+ * token, database and VLAN, and the same UMS version; the current network token, and when it was
+ * not saved: restart the IGEL RMGUIServer service and use the token it creates at startup,
+ * /root/IGEL-Network.token on Linux. Seed 000 and 004: distribute the installer "to all systems
+ * with UMS components (UMS Server, UMS Load Balancer, UMS Consoles)"; after the servers update the
+ * other components, the UMS Consoles too ("You cannot connect to the UMS Server with a console
+ * version that is older than the version of the UMS Server"), in every layout; with SQL Server AD
+ * Native set the logon of the IGEL RMGUIServer service on ALL UMS Server hosts. Seed 004: register
+ * the UMS for OS 12 devices after the installation; the Health Check results that may be ignored
+ * without IGEL load balancers. Seed 003 (003_a4f0301adabc394b.txt): the firmware synchronization
+ * setting and its Synchronization Status.
  */
 import { planTopologyChanges, renderChanges, type TopologyChange } from './change-plan';
 import { compareFindings, type Finding } from './findings';
+import { MAX_NODE_CLOCK_ERROR_SECONDS } from './clock';
 import { expectedUnits } from './firewall';
+import { healthCheckExpectations } from './report';
 import type { ResolvedNode, ResolvedTopology } from './model';
 import { updateRules, type UpdateMethod } from './rules';
 import { compareVersions } from './rules/upd';
@@ -96,11 +107,14 @@ export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopolog
   if (versionChange !== 0) {
     add({
       phase: 'prepare',
-      title: `Put the ${proposed.umsVersion} installer on every host`,
+      title: `Put the ${proposed.umsVersion} installer on every system with UMS components`,
       hosts: allKept,
-      details: [`Download ${proposed.installer.url} and verify it against installer.sha256 of the proposed topology.`],
+      details: [
+        `Download ${proposed.installer.url} and verify it against installer.sha256 of the proposed topology.`,
+        'Every system with UMS components gets it: the UMS Servers and Load Balancers listed here, and every machine with a UMS Console installed on its own (administrators\' workstations, a separate Console host; the topology does not list them).',
+      ],
       commands: [`curl -fsSLo ${installer} '${proposed.installer.url}'`, `echo '${proposed.installer.sha256 ?? '<sha256>'}  ${installer}' | sha256sum -c -`],
-      check: `${installer} is on every host and its checksum matches`,
+      check: `${installer} is on every host and on every UMS Console machine, and its checksum matches`,
     });
   }
   add({
@@ -118,9 +132,12 @@ export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopolog
     phase: 'prepare',
     title: 'Check the time on every server',
     hosts: names(kept.filter(isServer)),
-    details: ['The servers must not differ by more than one minute; after a manual time reset, restart the HA services of that host.'],
+    details: [
+      'The servers must not differ by more than one minute (between any two); after a manual time reset, restart the HA services of that host.',
+      `Each host must be within ${MAX_NODE_CLOCK_ERROR_SECONDS} s of NTP time (offset plus chrony's error bound), so any two are within the minute.`,
+    ],
     commands: ['sudo ums-ha-preflight --only=clock'],
-    check: 'every server reports an offset of at most 60 s',
+    check: `every server reports ok: within ${MAX_NODE_CLOCK_ERROR_SECONDS} s of NTP time`,
   });
   for (const st of change.removal) add(st);
 
@@ -181,14 +198,55 @@ export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopolog
       });
     }
   }
+  const adNative = proposed.database.engine === 'mssql' && proposed.database.authentication === 'ad-native';
+  const adNativeStep = (hosts: readonly ResolvedNode[]) =>
+    add({
+      phase: 'update',
+      title: 'Set the service logon for SQL Server AD Native',
+      hosts: names(hosts),
+      details: [
+        'SQL Server AD Native is used: set the correct startup type and logon settings (the AD account with access to the database) for the "IGEL RMGUIServer" service and restart it. This must be done on ALL UMS Server hosts (IGEL: "Configuring the UMS Server Windows Service" under "Setting Up the UMS for SQL Server AD Native").',
+      ],
+      commands: [],
+      check: 'the service runs with the AD account on every server and UMS Administrator > Datasource shows the database active',
+    });
+  if (versionChange !== 0 && adNative && servers.length > 0) adNativeStep(servers);
   if (versionChange !== 0 && lbOnly.length > 0) {
     add({
       phase: 'update',
       title: 'Update the separate UMS Load Balancers',
       hosts: names(lbOnly),
-      details: ['After all servers: load balancers work with newer servers, but should run the same version. Update the UMS Consoles too (an older console cannot connect).'],
+      details: ['After all servers: load balancers work with newer servers, but should run the same version.'],
       commands: [`sudo sh ./${installer}`],
       check: 'UMS Network shows every load balancer updated and running',
+    });
+  }
+  if (versionChange !== 0) {
+    add({
+      phase: 'update',
+      title: 'Update the UMS Consoles',
+      hosts: [],
+      details: [
+        `After the servers: a UMS Console older than the UMS Server cannot connect to it. Run the ${proposed.umsVersion} installer on every machine with a UMS Console installed on its own (administrators' workstations, a separate Console host); the Consoles on the server hosts were updated with them.`,
+      ],
+      commands: [],
+      check: `every UMS Console starts as ${proposed.umsVersion} and connects`,
+    });
+  }
+  if (added.length > 0) {
+    add({
+      phase: 'topology',
+      title: 'Get the current IGEL network token',
+      hosts: [],
+      details: [
+        'Joining hosts must use the current network token of the running HA network, not a new one (a different token splits the network).',
+        'If it was not saved: restart the IGEL RMGUIServer service on a running server and use the token it creates at startup, /root/IGEL-Network.token (Linux).',
+      ],
+      commands: [
+        `export TF_VAR_${proposed.networkToken.variable}="$(ssh root@<a running server> cat /root/IGEL-Network.token)"`,
+        '# not saved: ssh root@<a running server> systemctl restart igel-ums-server, then read /root/IGEL-Network.token as above',
+      ],
+      check: `TF_VAR_${proposed.networkToken.variable} holds the token of the running network`,
     });
   }
   for (const st of change.beforeDeploy) add(st);
@@ -203,10 +261,12 @@ export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopolog
           : []),
         ...(removed.length > 0 ? [`Destroys ${names(removed).join(', ')}.`] : []),
       ],
-      commands: [`export TF_VAR_${proposed.networkToken.variable}="$(ssh root@<a running server> cat /root/IGEL-Network.token)"`, `npx cdktf deploy ${proposed.name}`],
+      commands: [`npx cdktf deploy ${proposed.name}`],
       check: 'every new host reports "installed" in /var/log/ums-ha-install.log and appears in UMS Network',
     });
   }
+  const addedServers = added.filter(isServer);
+  if (adNative && addedServers.length > 0) adNativeStep(addedServers);
   add({
     phase: 'verify',
     title: 'Check the processes on every host',
@@ -227,15 +287,36 @@ export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopolog
     commands: [],
     check: 'all components in normal mode on the productive database',
   });
+  if (proposed.deviceOs.includes('os12')) {
+    add({
+      phase: 'verify',
+      title: 'Check the UMS registration for IGEL OS 12',
+      hosts: [],
+      details: ['IGEL OS 12 devices can only be managed by a registered UMS: register the UMS after the installation if it is not (IGEL: "Registering the IGEL UMS").'],
+      commands: [],
+      check: 'the UMS is registered and OS 12 devices connect',
+    });
+  }
+  if (proposed.firmware.syncViaWebdav && proposed.servers >= 2) {
+    add({
+      phase: 'verify',
+      title: 'Check the firmware synchronization',
+      hosts: [],
+      details: [
+        'UMS Console > UMS Administration > Global Configuration > Universal Firmware Update: "Synchronize downloaded Universal Firmware Updates within UMS WebDAV directories" is active.',
+        `Universal Firmware Update > Synchronization Status of each update lists every server${addedServers.length > 0 ? `, ${names(addedServers).join(', ')} too (a server that was unreachable is synchronized within 5 minutes)` : ''}.`,
+      ],
+      commands: [],
+      check: 'every server holds every firmware update',
+    });
+  }
   add({
     phase: 'verify',
     title: 'Run the UMS HA Health Check',
     hosts: [],
-    details: [
-      'UMS Console > Help > UMS HA Health Check: Messaging (61616, 6155), WebDAV (8443), Port 30001, Port 30002 and Certificates pass.',
-    ],
+    details: ['UMS Console > Help > UMS HA Health Check.', ...healthCheckExpectations(proposed)],
     commands: [],
-    check: 'no failed check',
+    check: proposed.loadBalancing === 'igel' ? 'no failed check' : 'WebDav passes; the checks named above as not expected to pass are the only failures',
   });
 
   const rollback =

@@ -83,14 +83,10 @@ beforeAll(async () => {
     sh('ip', '-n', ns(h), 'link', 'set', 'eth0', 'up');
     sh('ip', '-n', ns(h), 'link', 'set', 'lo', 'up');
   }
-  for (const h of HA) {
-    const node = t.nodes.find((n) => n.name === h) as ResolvedNode;
-    const file = path.join(dir, `${h}.nft`);
-    fs.writeFileSync(file, renderFirewall(t, node));
-    sh('ip', 'netns', 'exec', ns(h), 'nft', '-f', file);
+  const startListener = async (h: Host, tcp: number[], udp: number[]) => {
     const log = path.join(dir, `${h}.udp.log`);
     fs.writeFileSync(log, '');
-    const l = spawn('ip', ['netns', 'exec', ns(h), process.execPath, path.join(fixtures, 'netns-listener.js'), log, TCP_PORTS.join(','), UDP_PORTS.join(',')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const l = spawn('ip', ['netns', 'exec', ns(h), process.execPath, path.join(fixtures, 'netns-listener.js'), log, tcp.join(','), udp.join(',')], { stdio: ['ignore', 'pipe', 'inherit'] });
     listeners.push(l);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`listener in ${h} did not start`)), 10000);
@@ -101,7 +97,16 @@ beforeAll(async () => {
         }
       });
     });
+  };
+  for (const h of HA) {
+    const node = t.nodes.find((n) => n.name === h) as ResolvedNode;
+    const file = path.join(dir, `${h}.nft`);
+    fs.writeFileSync(file, renderFirewall(t, node));
+    sh('ip', 'netns', 'exec', ns(h), 'nft', '-f', file);
+    await startListener(h, TCP_PORTS, UDP_PORTS);
   }
+  // The OS 11 device listens on 30005 (the UMS Server talks to it).
+  await startListener('dev', [30005], [30005]);
 }, 60000);
 
 afterAll(teardown);
@@ -155,7 +160,7 @@ describe('host firewalls in network namespaces', () => {
     expect(opened).toBeGreaterThan(10);
   });
 
-  it('UDP unicast: only 30005 from devices reaches the servers; HA ports take no unicast UDP', async () => {
+  it('UDP unicast: no HA port takes unicast UDP (30005 is the device\'s port, not the servers\')', async () => {
     const sent: Array<{ id: string; dst: Host; expected: boolean }> = [];
     for (const src of Object.keys(hosts) as Host[]) {
       const probes = HA.filter((d) => d !== src).flatMap((dst) => UDP_PORTS.map((port) => ({ proto: 'udp' as const, host: hosts[dst], port, id: `u-${src}>${dst}:${port}` })));
@@ -169,7 +174,24 @@ describe('host firewalls in network namespaces', () => {
     const received = new Set(HA.flatMap((h) => fs.readFileSync(path.join(dir, `${h}.udp.log`), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { id: string }).id)));
     const mismatches = sent.filter((s) => received.has(s.id) !== s.expected).map((s) => `${s.id}: ${received.has(s.id) ? 'arrived' : 'dropped'}, expected ${s.expected ? 'arrived' : 'dropped'}`);
     expect(mismatches).toEqual([]);
-    expect(sent.filter((s) => s.expected).map((s) => s.id).sort()).toEqual(['u-dev>ums1:30005', 'u-dev>ums2:30005']);
+    expect(sent.filter((s) => s.expected).map((s) => s.id)).toEqual([]);
+    expect(sent.filter((s) => s.id.startsWith('u-dev>') && s.id.endsWith(':30005')).length).toBe(3);
+  });
+
+  it('30005: the servers reach the OS 11 device (TCP and UDP) through their own firewall; the device cannot open 30005 on them', async () => {
+    for (const src of ['ums1', 'ums2'] as const) {
+      const r = probe(src, [
+        { proto: 'tcp', host: hosts.dev, port: 30005, id: `${src}>dev:30005` },
+        { proto: 'udp', host: hosts.dev, port: 30005, id: `u-${src}>dev:30005` },
+      ]);
+      expect(r.map((x) => x.result)).toEqual(['open', 'sent']);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const got = fs.readFileSync(path.join(dir, 'dev.udp.log'), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { id: string }).id);
+    expect(got.sort()).toEqual(['u-ums1>dev:30005', 'u-ums2>dev:30005']);
+    const back = probe('dev', [{ proto: 'tcp', host: hosts.ums1, port: 30005, id: 'dev>ums1:30005' }]);
+    expect(back[0]!.result).toBe('timeout');
+    expect(renderFirewall(t, t.nodes[0]!)).toMatch(/# outbound, not opened inbound: os11-30005-tcp tcp 30005 to devices/);
   });
 
   it('UDP broadcast on 6155 and 61616 reaches every other HA host from HA hosts only', async () => {

@@ -204,7 +204,7 @@ describe('install driver against a fake installer', () => {
     expect(fs.existsSync(path.join(s.state, 'installed'))).toBe(false);
   });
 
-  it('stops when the clock is more than 60 s off', () => {
+  it('stops when the clock is more than 30 s off (any two servers within one minute)', () => {
     const s = sandbox(separate, 'ums1', { secrets: { 'guestinfo.ums.db_password': PASSWORD } });
     const r = install(s, { FAKE_OFFSET: '-61.5' });
     expect(r.code).toBe(1);
@@ -263,6 +263,24 @@ describe('ums-ha-preflight', () => {
     expect(db.code).toBe(1);
     expect(db.out).toMatch(/^database\s+127\.0\.0\.1:1\s+FAIL\s+refused/m);
     expect(preflight(s, ['--only=peers']).code).toBe(0);
+  });
+
+  it('the clock gate bounds any two servers to one minute: each node at most 30 s off, offset plus chrony\'s error bound', () => {
+    const s = sandbox(separate, 'ums1');
+    const clock = (extra: NodeJS.ProcessEnv) => preflight(s, ['--only=clock'], extra);
+    // Two nodes 31 s either side of NTP time would be 62 s apart: each must fail (60 s per node passed them before).
+    expect(clock({ FAKE_OFFSET: '31' }).code).toBe(1);
+    expect(clock({ FAKE_OFFSET: '-31' }).code).toBe(1);
+    expect(clock({ FAKE_OFFSET: '-31' }).out).toMatch(/two servers could differ by more than one minute/);
+    // 29.9 s off passes; the same offset with 0.4 s of root dispersion is up to 30.3 s off: it fails.
+    expect(clock({ FAKE_OFFSET: '29.9' }).code).toBe(0);
+    expect(clock({ FAKE_OFFSET: '29.9', FAKE_ROOT_DISPERSION: '0.4' }).code).toBe(1);
+    // Root delay counts half: 29 s + 1.8 s / 2 = 29.9 s passes; 29 s + 2.4 s / 2 = 30.2 s fails.
+    expect(clock({ FAKE_OFFSET: '29', FAKE_ROOT_DELAY: '1.8', FAKE_ROOT_DISPERSION: '0' }).code).toBe(0);
+    expect(clock({ FAKE_OFFSET: '29', FAKE_ROOT_DELAY: '2.4', FAKE_ROOT_DISPERSION: '0' }).code).toBe(1);
+    // A tracking line the gate cannot read fails instead of passing.
+    expect(clock({ FAKE_ROOT_DELAY: 'n/a' }).code).toBe(1);
+    expect(fs.readFileSync(path.join(s.dir, 'node.env'), 'utf8')).toContain("UMS_HA_MAX_SKEW_SECONDS='30'");
   });
 
   it('refuses unknown options', () => {

@@ -14,7 +14,8 @@ const write = (name: string, content: string | Buffer) => {
   return file;
 };
 
-const valid = write('ok/valid.yaml', stringify(topology()));
+// OS 11 devices only: no warning to except, so the file has no findings at all.
+const valid = write('ok/valid.yaml', stringify(topology({ deviceOs: ['os11'] })));
 const tooFewServers = write('bad/too-few.yaml', stringify(topology({ devices: 120000, servers: 2 })));
 // 7 servers behind an external load balancer: one warning, UMS-SIZE-005.
 const warningOnly = write('warn/many-servers.yaml', stringify(topology({ devices: 120000, servers: 7, loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443' })));
@@ -97,7 +98,9 @@ describe('ums-ha validate --format text', () => {
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(new RegExp(`^${tooFewServers.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+ error UMS-SIZE-001 120,000 devices need at least 3 servers`));
     expect(lines).toContainEqual(expect.stringMatching(/many-servers\.yaml:\d+:\d+ warning UMS-SIZE-005 /));
-    expect(lines[lines.length - 1]).toBe('2 files checked: 1 error, 2 warnings'); // UMS-SIZE-005, and UMS-SIZE-007 beside UMS-SIZE-001
+    // UMS-SIZE-001 with UMS-SIZE-007 beside it, UMS-SIZE-005; the IGEL-balanced file carries the base
+    // topology's accepted UMS-LAYOUT-004 (OS 12 behind IGEL load balancing).
+    expect(lines[lines.length - 1]).toBe('2 files checked: 1 error, 2 warnings, 1 excepted');
   });
 });
 
@@ -140,7 +143,7 @@ describe('ums-ha validate --format github', () => {
     const escaped = odd.replace(/:/g, '%3A').replace(/,/g, '%2C');
     expect(lines[0]).toMatch(new RegExp(`^::error file=${escaped.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')},line=\\d+,col=\\d+,title=UMS-SIZE-001::120,000 devices`));
     expect(lines).toContainEqual(expect.stringMatching(/^::warning file=.*,title=UMS-SIZE-005::/));
-    expect(lines[lines.length - 1]).toBe('ums-ha: 2 files checked: 1 error, 2 warnings');
+    expect(lines[lines.length - 1]).toBe('ums-ha: 2 files checked: 1 error, 2 warnings, 1 excepted');
   });
 });
 
@@ -184,7 +187,7 @@ describe('ums-ha validate and synthesis agree on a folder', () => {
     const r = await run('validate', folder);
     expect(r.code).toBe(1);
     const lines = r.stdout.trim().split('\n');
-    expect(lines).toEqual([`${b}:4:9 error UMS-NET-004 metadata.name same is also the name of ${a}:4:9: every topology needs its own name (it names the stack and every VM)`, '2 files checked: 1 error, 0 warnings']);
+    expect(lines).toEqual([`${b}:4:9 error UMS-NET-004 metadata.name same is also the name of ${a}:4:9: every topology needs its own name (it names the stack and every VM)`, '2 files checked: 1 error, 0 warnings, 2 excepted']);
     const json = JSON.parse((await run('validate', '--format', 'json', a, b)).stdout);
     expect(json.files.map((f: { valid: boolean }) => f.valid)).toEqual([true, false]);
     expect(json.files[1].findings).toEqual([expect.objectContaining({ ruleId: 'UMS-NET-004', path: '/metadata/name', line: 4, column: 9 })]);

@@ -17,7 +17,7 @@ export function baseTopology(): UmsHaTopologyDocument {
     spec: {
       umsVersion: '12.07.100',
       devices: 30000,
-      database: { engine: 'postgresql', host: 'db.example.internal', name: 'rmdb', user: 'igelums', passwordVariable: 'UMS_DB_PASSWORD' },
+      database: { engine: 'postgresql', host: 'db.example.internal', name: 'rmdb', user: 'igelums', passwordVariable: 'UMS_DB_PASSWORD', redundancy: 'cluster' },
       network: {
         vlanId: 120,
         portGroup: 'ums-vlan120',
@@ -32,9 +32,17 @@ export function baseTopology(): UmsHaTopologyDocument {
       installer: { url: 'https://artifacts.example.internal/igel/setup-igel-ums-linux_12.07.100.bin', sha256: SHA },
       networkToken: { mode: 'create', variable: 'UMS_NETWORK_TOKEN' },
       vsphere: { datacenter: 'DC1', cluster: 'Cluster1', datastore: 'vsanDatastore', template: 'ubuntu-22.04-ums-template' },
+      exceptions: [LAYOUT_004_ACCEPTED],
     },
   };
 }
+
+/**
+ * The base topology has OS 12 devices behind IGEL load balancing, which UMS-LAYOUT-004 warns about;
+ * it accepts that warning, so tests of other rules see only their own findings. {@link topology}
+ * drops the exception when a change makes it stale (external load balancing, no OS 12 devices).
+ */
+export const LAYOUT_004_ACCEPTED = { id: 'UMS-LAYOUT-004', reason: 'OS 12 devices reach the servers through round-robin DNS for 8443 (test base)' };
 
 type Spec = UmsHaTopologyDocument['spec'];
 
@@ -71,6 +79,9 @@ export function topology(spec: Partial<Record<keyof Spec, unknown>> = {}, networ
     if (v === undefined) delete t.spec.network[k];
     else t.spec.network[k] = v;
   }
+  const os = (t.spec.deviceOs as unknown[] | undefined) ?? ['os11', 'os12'];
+  const stale = t.spec.loadBalancing === 'external' || !Array.isArray(os) || !os.includes('os12');
+  if (!('exceptions' in spec) && stale) delete t.spec.exceptions;
   return t as unknown as UmsHaTopologyDocument;
 }
 

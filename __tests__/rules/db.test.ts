@@ -1,4 +1,5 @@
-import { check, expectFinding, expectNoFinding, ids, topology } from '../helpers/topology';
+import { buildReport, renderReportMarkdown } from '../../topology/report';
+import { check, expectFinding, expectNoFinding, ids, ruleTable as table, topology } from '../helpers/topology';
 
 const db = (database: Record<string, unknown>) => topology({ database: { ...topology().spec.database, ...database } });
 
@@ -60,5 +61,54 @@ describe('UMS-DB-003 (distinct secret variables)', () => {
     const result = check(doc);
     if (path === null) expectNoFinding(result, 'UMS-DB-003');
     else expectFinding(result, 'UMS-DB-003', path);
+  });
+});
+
+describe('UMS-DB-004 (a redundant database, or a single host accepted with a reason)', () => {
+  const dbSpec = (extra: Record<string, unknown>) => ({ database: { engine: 'postgresql', host: 'db.example.internal', name: 'rmdb', user: 'igelums', passwordVariable: 'UMS_DB_PASSWORD', ...extra } });
+  table('UMS-DB-004', [
+    ['no redundancy named', dbSpec({}), '/spec/database'],
+    ['redundancy single without a reason', dbSpec({ redundancy: 'single' }), '/spec/database/redundancy'],
+    ['redundancy single with a reason (the opt-out)', dbSpec({ redundancy: 'single', singleHostReason: 'test lab, rebuilt from backup within a day' }), null],
+    ['a cluster', dbSpec({ redundancy: 'cluster' }), null],
+    ['a primary with a standby', dbSpec({ redundancy: 'replicated' }), null],
+    ['embedded is UMS-DB-001, not this', { database: { engine: 'embedded' } }, null],
+  ]);
+
+  it('is a warning that names the host, the servers that stop and the fields', () => {
+    const f = expectFinding(check(topology({ devices: 120000, ...dbSpec({}) })), 'UMS-DB-004', '/spec/database');
+    expect(f.severity).toBe('warning');
+    expect(f.message).toContain('database db.example.internal is one host with no redundancy named: if it fails, all 3 UMS Servers stop serving');
+    expect(f.message).toContain('redundancy: cluster');
+    expect(f.message).toContain('singleHostReason');
+  });
+
+  it('the reason has at least 20 characters (schema) and is shown in the report', () => {
+    expectFinding(check(topology(dbSpec({ redundancy: 'single', singleHostReason: 'too short' }))), 'UMS-SCHEMA', '/spec/database/singleHostReason');
+    const md = renderReportMarkdown(buildReport(check(topology(dbSpec({ redundancy: 'single', singleHostReason: 'test lab, rebuilt from backup within a day' }))))!);
+    expect(md).toContain('redundancy: single host, accepted: test lab, rebuilt from backup within a day');
+  });
+});
+
+describe('UMS-DB-005 (database.authentication only with SQL Server)', () => {
+  const mssql = { engine: 'mssql', host: 'sql.example.internal', name: 'rmdb', user: 'igelums', passwordVariable: 'UMS_DB_PASSWORD', redundancy: 'cluster' };
+  table('UMS-DB-005', [
+    ['ad-native with postgresql', { database: { ...mssql, engine: 'postgresql', authentication: 'ad-native' } }, '/spec/database/authentication'],
+    ['sql with oracle', { database: { ...mssql, engine: 'oracle', authentication: 'sql' } }, '/spec/database/authentication'],
+    ['ad-native with mssql', { database: { ...mssql, authentication: 'ad-native' } }, null],
+    ['mssql without authentication (sql by default)', { database: mssql }, null],
+  ]);
+
+  it('an unknown mode is a schema error; mssql resolves to sql by default', () => {
+    expectFinding(check(topology({ database: { ...mssql, authentication: 'kerberos' } })), 'UMS-SCHEMA', '/spec/database/authentication');
+    expect(check(topology({ database: mssql })).topology!.database.authentication).toBe('sql');
+  });
+
+  it('ad-native puts the service logon on ALL UMS Server hosts into the report (seeds 000, 004)', () => {
+    const r = buildReport(check(topology({ devices: 120000, database: { ...mssql, authentication: 'ad-native' } })))!;
+    const step = r.postInstall.find((s) => s.id === 'ad-native-logon')!;
+    expect(step.details.join(' ')).toContain('On ALL UMS Server hosts (test-site-ums1, test-site-ums2, test-site-ums3)');
+    expect(step.details.join(' ')).toContain('"IGEL RMGUIServer" service');
+    expect(buildReport(check(topology({ database: mssql })))!.postInstall.map((s) => s.id)).not.toContain('ad-native-logon');
   });
 });

@@ -35,3 +35,27 @@ describe('UMS-LAYOUT-003 (no load balancer layout or count with external load ba
     ['igel with layout separate is not applicable', { devices: 60000, layout: 'separate' }, null],
   ]);
 });
+
+describe('UMS-LAYOUT-004 (OS 12 devices are not balanced by the IGEL load balancers)', () => {
+  // The base topology accepts this warning; these rows state exceptions: [] to see it.
+  const none = { exceptions: [] };
+  table('UMS-LAYOUT-004', [
+    ['OS 11 and OS 12 behind IGEL load balancers', { ...none, deviceOs: ['os11', 'os12'] }, '/spec/deviceOs'],
+    ['OS 12 only behind IGEL load balancers', { ...none, deviceOs: ['os12'] }, '/spec/deviceOs'],
+    ['deviceOs by default (both) points at loadBalancing when it is written', { ...none, deviceOs: undefined, loadBalancing: 'igel' }, '/spec/loadBalancing'],
+    ['OS 11 only: the IGEL load balancers carry all of it', { ...none, deviceOs: ['os11'] }, null],
+    ['external load balancing balances 8443', { ...none, ...external }, null],
+  ]);
+
+  it('gives the numbers: all devices on one server against the even split, and what to do', () => {
+    const f = expectFinding(check(topology({ exceptions: [], devices: 120000 })), 'UMS-LAYOUT-004', '/spec');
+    expect(f.severity).toBe('warning');
+    expect(f.message).toContain('if all 120,000 devices pick one server, it serves 120,000 (240 % of the 50,000 one server serves: overloaded) while the other 2 servers serve none; spread evenly it would be 40,000 each');
+    expect(f.message).toContain('external load balancer or reverse proxy');
+    expect(f.message).toContain('Cluster Address');
+    expect(f.message).toMatch(/round-robin in DNS/);
+    expect(f.message).toContain('10.20.0.11:8443, 10.20.0.12:8443, 10.20.0.13:8443');
+    const small = expectFinding(check(topology({ exceptions: [] })), 'UMS-LAYOUT-004', '/spec');
+    expect(small.message).toContain('it serves 30,000 (60 % of the 50,000 one server serves) while the other 1 server serves none; spread evenly it would be 15,000 each');
+  });
+});

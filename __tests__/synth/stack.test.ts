@@ -7,6 +7,8 @@ import { UmsHaValidationError } from '../../constructs/errors';
 import { UmsHaTopology } from '../../constructs/ums-ha-topology';
 import { UmsHaStack } from '../../stacks/ums-ha-stack';
 import { renderReportMarkdown } from '../../topology/report';
+import { renderFirewall } from '../../bootstrap/nftables';
+import { resolveTopology } from '../../topology/resolve';
 import { NO_SOURCE } from '../../topology/source';
 import { validateText, validateValue } from '../../topology/validate';
 import { baseTopology, nodes, topology } from '../helpers/topology';
@@ -164,9 +166,26 @@ describe('UmsHaStack: outputs', () => {
       { name: 'lb1', vm: 'test-site-lb1', roles: 'loadBalancer', ip: '10.20.0.17' },
       { name: 'lb2', vm: 'test-site-lb2', roles: 'loadBalancer', ip: '10.20.0.18' },
     ]);
-    expect(json.output.device_addresses.value).toEqual(['10.20.0.17', '10.20.0.18']);
-    expect(synthStack({ topology: topology({ devices: 120000, ...external }) }).json.output.device_addresses.value).toEqual(['ums.example.internal:8443']);
-    expect(synthStack({ topology: topology() }).json.output.device_addresses.value).toEqual(['10.20.0.11', '10.20.0.12']);
+    // OS 11 devices to the IGEL load balancers on 30001; OS 12 devices to the servers on 8443 (the
+    // load balancers' firewalls drop 8443, so sending OS 12 devices there would strand them).
+    expect(json.output.device_addresses.value).toEqual({
+      os11: ['10.20.0.17:30001', '10.20.0.18:30001'],
+      os12: ['10.20.0.11:8443', '10.20.0.12:8443', '10.20.0.13:8443'],
+    });
+    expect(synthStack({ topology: topology({ devices: 120000, ...external }) }).json.output.device_addresses.value).toEqual({
+      os11: ['ums.example.internal:30001'],
+      os12: ['ums.example.internal:8443'],
+    });
+    expect(synthStack({ topology: topology({ deviceOs: ['os12'] }) }).json.output.device_addresses.value).toEqual({ os12: ['10.20.0.11:8443', '10.20.0.12:8443'] });
+    // Every address is a host whose firewall opens that port for the device networks.
+    const t = resolveTopology(topology({ devices: 120000, nodes: nodes(3, 2) }));
+    for (const list of Object.values(json.output.device_addresses.value as Record<string, string[]>)) {
+      for (const a of list) {
+        const [ip, port] = a.split(':');
+        const node = t.nodes.find((n) => n.ip === ip)!;
+        expect(renderFirewall(t, node)).toMatch(new RegExp(`ip saddr @device_nets ip daddr ${ip} tcp dport ${port} accept`));
+      }
+    }
   });
 });
 

@@ -180,6 +180,11 @@ describe('the sizing report names the load balancer file and the Cluster Address
     expect(renderReportMarkdown(ext)).toContain('Post-install step: In the UMS Console, set UMS Administration > Global Configuration > Server Network Settings > Cluster Address to `lb.site.example:8443`');
     const igel = buildReport(check(topology()))!;
     expect(igel.externalLoadBalancer).toBeUndefined();
-    expect(renderReportMarkdown(igel)).not.toContain('Cluster Address');
+    // No step and no section; the accepted UMS-LAYOUT-004 advice may still name a Cluster Address as an option.
+    expect(renderReportMarkdown(igel)).not.toContain('Server Network Settings > Cluster Address to');
+    expect(renderReportMarkdown(igel)).not.toContain('## External load balancer');
+    expect(igel.postInstall.map((s) => s.id)).not.toContain('cluster-address');
+    // The After installation list carries the same step as the External load balancer section.
+    expect(ext.postInstall.find((s) => s.id === 'cluster-address')?.details).toEqual([`${clusterAddressStep('lb.site.example:8443')}.`]);
   });
 });

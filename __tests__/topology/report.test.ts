@@ -90,3 +90,56 @@ describe('sizing report', () => {
     expect(JSON.parse(r.stdout)[0].ok).toBe(false);
   });
 });
+
+describe('sizing report: as the seeds write it', () => {
+  it('the minimum of a host counts the UMS Web App installed on every server host, and the report shows the sum (seed 004)', () => {
+    const r = report({ devices: 120000 });
+    const server = r.vms.find((v) => v.name === 'ums1')!;
+    const lb = r.vms.find((v) => v.name === 'lb1')!;
+    expect(server.minimum).toMatchObject({ memoryGb: 5, diskGb: 3 });
+    expect(server.minimum.parts.map((p) => p.component)).toEqual(['UMS Server', 'UMS Web App']);
+    expect(lb.minimum).toMatchObject({ memoryGb: 1, diskGb: 1 });
+    const co = report({}).vms[0]!;
+    expect(co.minimum).toMatchObject({ memoryGb: 6, diskGb: 4 });
+    const md = renderReportMarkdown(r);
+    expect(md).toContain('| UMS Server 4 + UMS Web App 1 = 5; 2 + 1 = 3 |');
+    expect(renderReportMarkdown(report({}))).toContain('UMS Server 4 + UMS Web App 1 + UMS Load Balancer 1 = 6; 2 + 1 + 1 = 4');
+  });
+
+  it('says where devices connect, as the stack output does: OS 12 to the servers on 8443, OS 11 to the load balancers', () => {
+    const md = renderReportMarkdown(report({ devices: 120000 }));
+    expect(md).toContain('- OS 12 devices: the UMS Servers directly on TCP 8443 /device-connector/* (the IGEL load balancers carry OS 11 traffic only): 10.20.0.11:8443, 10.20.0.12:8443, 10.20.0.13:8443.');
+    expect(md).toContain('- OS 11 devices: the IGEL load balancers on TCP 30001: 10.20.0.17:30001, 10.20.0.18:30001.');
+    expect(renderReportMarkdown(report(external))).toContain('- OS 12 devices: the external load balancer (Cluster Address ums.example.internal:8443)');
+  });
+
+  it('30005: the server talks and the device listens, outbound, with no inbound sources', () => {
+    const r = report({});
+    for (const f of r.firewall.filter((x) => x.port === 30005)) {
+      expect(f).toMatchObject({ from: 'servers', to: 'devices', sources: [], portsPage: expect.stringContaining('igel-ums-communication-ports') });
+      expect(f.protocol).toMatch(/\(outbound\)$/);
+    }
+    expect(renderReportMarkdown(r)).toContain('| talks (from) | listens (to) |');
+    expect(r.mermaid).toContain('-- "30005 tcp+udp (OS 11)" --> devices');
+    expect(r.mermaid).not.toContain('devices -- "30005');
+  });
+
+  it('firmware.syncViaWebdav: the step to enable "Synchronize downloaded Universal Firmware Updates" (seed 003), or the step that says it is off', () => {
+    const on = report({ firmware: { syncViaWebdav: true } }).postInstall.find((s) => s.id === 'firmware-sync')!;
+    expect(on.details.join(' ')).toContain('activate "Synchronize downloaded Universal Firmware Updates within UMS WebDAV directories"');
+    expect(on.details.join(' ')).toContain('HTTPS (UMS WebDAV)');
+    const off = report({ firmware: { syncViaWebdav: false } }).postInstall.find((s) => s.id === 'firmware-sync')!;
+    expect(off.details.join(' ')).toContain('leave "Synchronize downloaded Universal Firmware Updates within UMS WebDAV directories" off');
+  });
+
+  it('after installation: register the UMS only where deviceOs includes os12; the Health Check per load-balancing mode', () => {
+    expect(report({}).postInstall.map((s) => s.id)).toContain('register-ums');
+    expect(report({ deviceOs: ['os11'] }).postInstall.map((s) => s.id)).not.toContain('register-ums');
+    const ext = report(external).postInstall.find((s) => s.id === 'health-check')!.details.join(' ');
+    expect(ext).toContain('Watchdog error messages may be ignored');
+    expect(ext).not.toContain('6155');
+    const md = renderReportMarkdown(report(external));
+    expect(md).toContain('## After installation');
+    expect(report(external).mermaid).not.toContain('bcast');
+  });
+});

@@ -88,7 +88,7 @@ describe('UMS-SCHEMA findings', () => {
     const f = expectFinding(result, 'UMS-SCHEMA', '/spec/network/vlanID');
     expect(f.message).toContain('unknown key "vlanID"');
     expect(f.message).toContain('did you mean "vlanId"');
-    expect([f.line, f.column]).toEqual([26, 5]);
+    expect([f.line, f.column]).toEqual([27, 5]);
   });
 
   it('lists the allowed keys when nothing is close', () => {

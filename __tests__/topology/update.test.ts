@@ -12,15 +12,18 @@ describe('update runbook: step order', () => {
     expect(p.kind).toBe('version-update');
     expect(titles(p)).toEqual([
       'Back up the database',
-      'Put the 12.07.100 installer on every host',
+      'Put the 12.07.100 installer on every system with UMS components',
       'Remove orphaned entries from the UMS Network list',
       'Check the time on every server',
       'Stop every UMS Server except test-site-ums1',
       'Update test-site-ums1',
       'Update the remaining UMS Servers',
       'Update the separate UMS Load Balancers',
+      'Update the UMS Consoles',
       'Check the processes on every host',
       'Check the data source and the UMS Network',
+      'Check the UMS registration for IGEL OS 12',
+      'Check the firmware synchronization',
       'Run the UMS HA Health Check',
     ]);
     expect(p.steps[4]?.hosts).toEqual(['test-site-ums2', 'test-site-ums3']);
@@ -48,7 +51,9 @@ describe('update runbook: step order', () => {
     const deploy = titles(p).indexOf('Deploy the proposed topology');
     expect(deploy).toBeGreaterThan(titles(p).indexOf('Update the separate UMS Load Balancers'));
     expect(p.steps[deploy]?.details[0]).toContain('UMS 12.07.100');
-    expect(p.steps[deploy]?.commands[0]).toContain('TF_VAR_UMS_NETWORK_TOKEN');
+    const token = p.steps[deploy - 1]!;
+    expect(token.title).toBe('Get the current IGEL network token');
+    expect(token.commands[0]).toContain('TF_VAR_UMS_NETWORK_TOKEN');
   });
 
   it('removing a load balancer: drained and stopped, deleted from the UMS Network list, then destroyed by the deploy', () => {
@@ -71,5 +76,83 @@ describe('update runbook: step order', () => {
   it('rollback names the backup and the major.minor limit', () => {
     const p = planUpdate(t({ umsVersion: '12.06.100' }), t({ umsVersion: '12.07.100' }), 'short-downtime');
     expect(p.rollback.join(' ')).toContain('restore the backup of step 1');
+  });
+});
+
+describe('update runbook: as seeds 000, 002 and 004 write it', () => {
+  const v = (spec: Record<string, unknown>) => [t({ ...spec, umsVersion: '12.06.100' }), t({ ...spec, umsVersion: '12.07.100' })] as const;
+
+  it('the installer goes to every system with UMS components, UMS Consoles included (seed 000)', () => {
+    const p = planUpdate(...v(separate), 'short-downtime');
+    const step = p.steps.find((s) => s.title.startsWith('Put the 12.07.100 installer'))!;
+    expect(step.title).toBe('Put the 12.07.100 installer on every system with UMS components');
+    expect(step.details.join(' ')).toMatch(/UMS Console installed on its own/);
+    expect(step.check).toContain('every UMS Console machine');
+  });
+
+  it.each([
+    ['co-located', {}],
+    ['separate', separate],
+    ['external', { loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443' }],
+  ])('%s: the UMS Consoles are updated after every server (an older Console cannot connect)', (_n, spec) => {
+    for (const method of ['short-downtime', 'no-downtime'] as const) {
+      const p = planUpdate(...v(spec), method);
+      const tt = titles(p);
+      const consoles = tt.indexOf('Update the UMS Consoles');
+      expect(consoles).toBeGreaterThan(-1);
+      const lastServerStep = Math.max(...p.steps.filter((s) => s.phase === 'update' && s.title !== 'Update the UMS Consoles' && s.title !== 'Update the separate UMS Load Balancers').map((s) => s.n - 1));
+      expect(consoles).toBeGreaterThan(lastServerStep);
+      expect(p.steps[consoles]!.details.join(' ')).toContain('cannot connect');
+    }
+  });
+
+  it('joining nodes use the current network token; if it was not saved, restart the service and read /root/IGEL-Network.token (seed 002)', () => {
+    const four = { devices: 120000, servers: 4, nodes: nodes(4, 2) };
+    const p = planUpdate(t(separate), t(four), 'short-downtime');
+    const step = p.steps.find((s) => s.title === 'Get the current IGEL network token')!;
+    const text = [...step.details, ...step.commands].join(' ');
+    expect(text).toContain('current network token');
+    expect(text).toMatch(/not saved: restart the IGEL RMGUIServer service .* \/root\/IGEL-Network\.token/);
+    expect(step.commands.join('\n')).toContain('systemctl restart igel-ums-server');
+    expect(titles(p).indexOf('Get the current IGEL network token')).toBeLessThan(titles(p).indexOf('Deploy the proposed topology'));
+  });
+
+  it('OS 12 registration after the installation only where deviceOs includes os12 (seed 004)', () => {
+    expect(titles(planUpdate(...v({ deviceOs: ['os11', 'os12'] }), 'short-downtime'))).toContain('Check the UMS registration for IGEL OS 12');
+    expect(titles(planUpdate(...v({ deviceOs: ['os12'] }), 'short-downtime'))).toContain('Check the UMS registration for IGEL OS 12');
+    expect(titles(planUpdate(...v({ deviceOs: ['os11'] }), 'short-downtime'))).not.toContain('Check the UMS registration for IGEL OS 12');
+  });
+
+  it('Health Check: without IGEL load balancers no 6155 / 30001 / 30002 check is required, Messaging and Watchdog results may be ignored (seed 004)', () => {
+    const ext = planUpdate(...v({ loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443' }), 'short-downtime');
+    const hc = ext.steps.find((s) => s.title === 'Run the UMS HA Health Check')!;
+    const text = hc.details.join(' ');
+    expect(text).not.toMatch(/6155/);
+    for (const sentence of text.split('. ').filter((x) => /Port 3000[12]/.test(x))) expect(sentence).toContain('not expected to pass');
+    expect(text).toMatch(/Port 30001, Port 30002 and Certificates .* not expected to pass/);
+    expect(text).toMatch(/Watchdog error messages may be ignored/);
+    expect(text).toMatch(/Messaging results may be ignored/);
+    expect(hc.check).not.toBe('no failed check');
+    const igel = planUpdate(...v(separate), 'short-downtime').steps.find((s) => s.title === 'Run the UMS HA Health Check')!;
+    expect(igel.details.join(' ')).toMatch(/Port 30001, Port 30002 and Certificates pass/);
+    expect(igel.check).toBe('no failed check');
+  });
+
+  it('SQL Server AD Native: the service logon on ALL UMS Server hosts after their update, and on added servers (seeds 000, 004)', () => {
+    const mssql = (auth?: string) => ({ ...separate, database: { engine: 'mssql', host: 'sql.example.internal', name: 'rmdb', user: 'igelums', passwordVariable: 'UMS_DB_PASSWORD', redundancy: 'cluster', ...(auth ? { authentication: auth } : {}) } });
+    const p = planUpdate(...v(mssql('ad-native')), 'no-downtime');
+    const step = p.steps.find((s) => s.title === 'Set the service logon for SQL Server AD Native')!;
+    expect(step.hosts).toEqual(['test-site-ums1', 'test-site-ums2', 'test-site-ums3']);
+    expect(step.details.join(' ')).toContain('ALL UMS Server hosts');
+    expect(p.steps.indexOf(step)).toBeGreaterThan(titles(p).indexOf('Update the last UMS Server, test-site-ums3'));
+    expect(titles(planUpdate(...v(mssql('sql')), 'no-downtime'))).not.toContain('Set the service logon for SQL Server AD Native');
+    expect(titles(planUpdate(...v(mssql()), 'no-downtime'))).not.toContain('Set the service logon for SQL Server AD Native');
+    const grow = planUpdate(t(mssql('ad-native')), t({ ...mssql('ad-native'), servers: 4, nodes: nodes(4, 2) }), 'short-downtime');
+    expect(grow.steps.find((s) => s.title === 'Set the service logon for SQL Server AD Native')?.hosts).toEqual(['test-site-ums4']);
+  });
+
+  it('the time check holds each server within 30 s of NTP, so any two are within one minute', () => {
+    const step = planUpdate(...v(separate), 'short-downtime').steps.find((s) => s.title === 'Check the time on every server')!;
+    expect(step.check).toContain('within 30 s of NTP time');
   });
 });

@@ -40,7 +40,10 @@ export const objectKeys: Readonly<Record<string, readonly string[]>> = {
     "port",
     "name",
     "user",
-    "passwordVariable"
+    "passwordVariable",
+    "authentication",
+    "redundancy",
+    "singleHostReason"
   ],
   "/spec/network": [
     "vlanId",

@@ -53,7 +53,7 @@ export interface TopologySpec {
    */
   devices: number;
   /**
-   * Which IGEL OS generations connect: os11 uses TCP 30001 and TCP/UDP 30005, os12 uses TCP 8443 (/device-connector/*). Default: both.
+   * Which IGEL OS generations connect. os11: devices connect to TCP 30001 (the IGEL load balancers, or the external load balancer) and fetch files and firmware from the servers over HTTPS 8443; the servers talk to the devices on TCP/UDP 30005, where the device listens. os12: devices open a WebSocket to a UMS Server on TCP 8443 /device-connector/*, which the IGEL load balancers do not carry (UMS-LAYOUT-004). Default: both.
    *
    * @default ["os11","os12"]
    *
@@ -215,6 +215,20 @@ export interface DatabaseSpec {
    * Name of the sensitive Terraform variable that holds the database password (pass it as TF_VAR_<name>). Never the password itself (UMS-DB-002).
    */
   passwordVariable?: string;
+  /**
+   * mssql only: how the UMS Servers log on to SQL Server. sql (default): SQL Server authentication with user and the password in passwordVariable. ad-native: Windows / Active Directory native authentication; the runbooks then carry the step seeds 000 and 004 require on ALL UMS Server hosts: set the startup type and logon settings of the IGEL RMGUIServer service and restart it. Another engine with authentication is refused (UMS-DB-005).
+   *
+   * @default "sql"
+   */
+  authentication?: "sql" | "ad-native";
+  /**
+   * How the database survives the loss of its host (seed 004: the database should be redundant, ideally a cluster). cluster: a DBMS cluster (SQL Server Always On, Oracle RAC, a PostgreSQL cluster) whose listener or virtual name is host. replicated: a primary with a standby the DBA fails over to. single: one host without redundancy, accepted with singleHostReason. Absent: UMS-DB-004 warns.
+   */
+  redundancy?: "cluster" | "replicated" | "single";
+  /**
+   * Why a database without redundancy is accepted (with redundancy: single), at least 20 characters, shown in the sizing report; without it UMS-DB-004 still warns.
+   */
+  singleHostReason?: string;
 }
 /**
  * The one VLAN that carries every UMS Server and Load Balancer, and where devices and administrators connect from.
@@ -342,7 +356,7 @@ export interface FirmwareSpec {
    */
   retainedUpdates?: number;
   /**
-   * Firmware files are synchronized between servers over UMS WebDAV (TCP 8443).
+   * Universal Firmware Updates are synchronized between the servers over UMS WebDAV (TCP 8443; seed 003). true: the sizing report (After installation) and the update runbooks carry the step to activate "Synchronize downloaded Universal Firmware Updates within UMS WebDAV directories" with a WebDAV target path and HTTPS (UMS WebDAV), and check the Synchronization Status. false: they say to leave it off and download each update on every server that should serve it.
    *
    * @default true
    */

@@ -1,9 +1,14 @@
 /**
  * Database and secret rules. Source for UMS-DB-001: seed 004 (004_f9c19963f33757ec.txt),
- * "Database Systems": "The embedded database cannot be used for an HA network". UMS-DB-002 has no
- * IGEL source: a topology file lives in a repository, so secrets must stay out of it.
+ * "Database Systems": "The embedded database cannot be used for an HA network". UMS-DB-004: seed
+ * 004, "To ensure maximum process reliability and high availability, IGEL also recommends that the
+ * UMS Load Balancer and the database have a redundant design" and "The database is ideally
+ * designed as a cluster". UMS-DB-005: seeds 000 and 004 name SQL Server AD Native as an option of
+ * SQL Server only. UMS-DB-002 has no IGEL source: a topology file lives in a repository, so
+ * secrets must stay out of it.
  */
 import { credentialShape } from '../credentials';
+import { plural } from '../findings';
 import { join, lastSegment } from '../pointer';
 import { SEEDS } from '../seeds';
 import type { DocumentRule, Report, TopologyRule } from './rule';
@@ -119,6 +124,50 @@ export const dbRules: readonly (TopologyRule | DocumentRule)[] = [
         });
       }
       return reports;
+    },
+  },
+  {
+    id: 'UMS-DB-004',
+    phase: 'topology',
+    severity: 'warning',
+    seed: [SEEDS.extensions],
+    title: 'The database is redundant, or its single host is accepted with a reason',
+    explanation:
+      'Every UMS Server of the HA network uses the one database: when its host fails, the whole network stops, however many servers and load balancers run. IGEL recommends a redundant database, ideally a cluster. Name the redundancy (database.redundancy: cluster or replicated), or accept a single host with redundancy: single and singleHostReason.',
+    check({ doc, topology: t }) {
+      const db = doc.spec.database;
+      if (t.database.engine === 'embedded') return [];
+      const host = db.host ?? '(no host)';
+      if (db.redundancy === undefined) {
+        return [
+          {
+            path: '/spec/database',
+            message: `database ${host} is one host with no redundancy named: if it fails, all ${plural(t.servers, 'UMS Server')} stop serving (IGEL recommends a redundant database, ideally a cluster): set database.redundancy: cluster (host is the cluster's listener or virtual name) or replicated, or redundancy: single with singleHostReason`,
+          },
+        ];
+      }
+      if (db.redundancy === 'single' && (db.singleHostReason === undefined || db.singleHostReason.trim().length < 20)) {
+        return [
+          {
+            path: '/spec/database/redundancy',
+            message: `redundancy: single accepts a database without redundancy, but singleHostReason is missing: say why one host is accepted (at least 20 characters), or set redundancy: cluster or replicated`,
+          },
+        ];
+      }
+      return [];
+    },
+  },
+  {
+    id: 'UMS-DB-005',
+    phase: 'topology',
+    severity: 'error',
+    seed: [SEEDS.extensions, SEEDS.updateWithoutDowntime],
+    title: 'database.authentication only with SQL Server',
+    explanation: 'SQL Server AD Native (Windows / Active Directory authentication) is an option of SQL Server; for another engine the field would promise a logon step that does not exist.',
+    check({ doc }) {
+      const db = doc.spec.database;
+      if (db.authentication === undefined || db.engine === 'mssql') return [];
+      return [{ path: '/spec/database/authentication', message: `authentication ${db.authentication} is an option of SQL Server (mssql) only, but engine is ${db.engine}: remove authentication, or set engine: mssql` }];
     },
   },
   {

@@ -2,10 +2,15 @@
  * Layout rules. Source: seed 004 (004_f9c19963f33757ec.txt), "Configuration Options": server and
  * load balancer on the same host for fewer than 50,000 devices; load balancers on separate hosts
  * "required if the number of devices > 50,000"; HA without IGEL UMS Load Balancers behind an
- * external load balancer.
+ * external load balancer. UMS-LAYOUT-004: the IGEL load balancers take device connections on TCP
+ * 30001 (OS 11; seed 004, "Port 30001", services); IGEL OS 12 devices open a WebSocket to a UMS
+ * Server on TCP 8443 /device-connector/* (seed 004, "UMS 12 Communication Ports"; IGEL's "UMS
+ * Communication Ports" page, IGEL_PORTS_PAGE in ../firewall), so the IGEL load balancers do not
+ * balance them; an external load balancer / reverse proxy does (seed 004, "If You Use an External
+ * Load Balancer / Reverse Proxy").
  */
 import { agree, num, plural } from '../findings';
-import { CO_LOCATED_MAX_DEVICES, type Role } from '../model';
+import { CO_LOCATED_MAX_DEVICES, DEVICES_PER_SERVER, type Role } from '../model';
 import { join } from '../pointer';
 import { SEEDS } from '../seeds';
 import type { Report, TopologyRule } from './rule';
@@ -115,6 +120,31 @@ export const layoutRules: readonly TopologyRule[] = [
         });
       }
       return reports;
+    },
+  },
+  {
+    id: 'UMS-LAYOUT-004',
+    phase: 'topology',
+    severity: 'warning',
+    seed: [SEEDS.extensions, SEEDS.updateWithoutDowntimeDe],
+    title: 'OS 12 devices are not balanced by the IGEL load balancers',
+    explanation:
+      'IGEL UMS Load Balancers forward OS 11 device traffic (TCP 30001) only; IGEL OS 12 devices connect to a UMS Server on TCP 8443 /device-connector/*. With IGEL load balancing, OS 12 devices that all pick one server load it alone: balance 8443 with an external load balancer or reverse proxy (its FQDN and port as Cluster Address), or spread the devices with DNS.',
+    check({ doc, topology: t }) {
+      if (t.loadBalancing !== 'igel' || !t.deviceOs.includes('os12')) return [];
+      const servers = t.nodes.filter((n) => has(n.roles, 'server'));
+      const count = Math.max(1, servers.length);
+      const each = Math.ceil(t.devices / count);
+      const share = Math.round((t.devices / DEVICES_PER_SERVER) * 100);
+      const one = `if ${t.devices === 1 ? 'the 1 device picks' : `all ${num(t.devices)} devices pick`} one server, it serves ${num(t.devices)} (${share} % of the ${num(DEVICES_PER_SERVER)} one server serves${t.devices > DEVICES_PER_SERVER ? ': overloaded' : ''}) while the other ${plural(count - 1, 'server')} ${count - 1 === 1 ? 'serves' : 'serve'} none; spread evenly it would be ${num(each)} each`;
+      const addresses = servers.map((n) => n.ip).filter((ip): ip is string => ip !== null);
+      const dns = addresses.length > 0 ? ` (${addresses.map((a) => `${a}:8443`).join(', ')})` : '';
+      return [
+        {
+          path: doc.spec.deviceOs !== undefined ? '/spec/deviceOs' : doc.spec.loadBalancing !== undefined ? '/spec/loadBalancing' : '/spec',
+          message: `deviceOs includes os12, but the IGEL load balancers carry OS 11 traffic only (TCP 30001): OS 12 devices open their WebSocket to a UMS Server on TCP 8443 /device-connector/* unbalanced; ${one}. Put an external load balancer or reverse proxy in front of the servers' 8443 and set its FQDN:port as Cluster Address (or use loadBalancing: external), or publish the servers${dns} round-robin in DNS for the OS 12 devices`,
+        },
+      ];
     },
   },
 ];

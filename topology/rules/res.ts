@@ -1,20 +1,18 @@
 /**
  * VM resource rules. Source: seed 004 (004_f9c19963f33757ec.txt), "HA: Installation Requirements":
  * UMS Server at least 4 GB RAM and 2 GB free disk; UMS Load Balancer at least 1 GB RAM and 1 GB
- * disk; file system: 1 GB for the program files and approx. 10 GB per firmware update. A co-located
- * host runs both ("the load balancer generates extra load along with the actual UMS Server"), so
- * it needs both minimums added up.
+ * disk; UMS Web App 1 GB RAM and 1 GB disk (installed on every server host); file system: 1 GB for
+ * the program files and approx. 10 GB per firmware update. A host needs the minimums of all the
+ * components it runs added up: a server host its UMS Server and Web App, a co-located host also
+ * its load balancer ("the load balancer generates extra load along with the actual UMS Server").
  */
 import { num } from '../findings';
-import { FIRMWARE_UPDATE_GB, PROGRAM_FILES_GB, requiredServerDiskGb } from '../resolve';
+import { COMPONENT_MINIMUMS, FIRMWARE_UPDATE_GB, PROGRAM_FILES_GB, hostMinimum, requiredServerDiskGb } from '../resolve';
 import { SEEDS } from '../seeds';
 import type { Report, TopologyRule } from './rule';
 
-/** Documented minimums per component (seed 004). */
-export const MINIMUMS = {
-  server: { memoryGb: 4, diskGb: 2 },
-  loadBalancer: { memoryGb: 1, diskGb: 1 },
-} as const;
+/** Documented minimums per component (seed 004); see COMPONENT_MINIMUMS in ../resolve. */
+export const MINIMUMS = COMPONENT_MINIMUMS;
 
 export const resRules: readonly TopologyRule[] = [
   {
@@ -23,18 +21,17 @@ export const resRules: readonly TopologyRule[] = [
     severity: 'error',
     seed: [SEEDS.extensions],
     title: 'VM sizes meet the documented minimums',
-    explanation: 'Below 4 GB RAM / 2 GB disk for a UMS Server or 1 GB RAM / 1 GB disk for a UMS Load Balancer the components are outside IGEL\'s installation requirements; a co-located host needs both.',
+    explanation: 'A host needs the documented minimums of every component it runs added up: UMS Server 4 GB RAM / 2 GB disk, UMS Web App (on every server host) 1 GB / 1 GB, UMS Load Balancer 1 GB / 1 GB; a server host therefore 5 GB / 3 GB, a co-located host 6 GB / 4 GB.',
     check({ doc, topology: t }) {
       const reports: Report[] = [];
       const coLocated = t.nodes.some((n) => n.roles.includes('server') && n.roles.includes('loadBalancer'));
       const lbOnly = t.nodes.some((n) => !n.roles.includes('server'));
-      const server = coLocated
-        ? {
-            memoryGb: MINIMUMS.server.memoryGb + MINIMUMS.loadBalancer.memoryGb,
-            diskGb: MINIMUMS.server.diskGb + MINIMUMS.loadBalancer.diskGb,
-            what: `co-located hosts run a UMS Server (${MINIMUMS.server.memoryGb} GB RAM, ${MINIMUMS.server.diskGb} GB disk) and a load balancer (${MINIMUMS.loadBalancer.memoryGb} GB, ${MINIMUMS.loadBalancer.diskGb} GB)`,
-          }
-        : { ...MINIMUMS.server, what: 'a UMS Server' };
+      const serverMin = hostMinimum(coLocated ? ['server', 'loadBalancer'] : ['server']);
+      const server = {
+        memoryGb: serverMin.memoryGb,
+        diskGb: serverMin.diskGb,
+        what: `${coLocated ? 'co-located hosts run' : 'server hosts run'} ${serverMin.parts.map((p) => `a ${p.component} (${p.memoryGb} GB RAM, ${p.diskGb} GB disk)`).join(' and ')}, which`,
+      };
       const checks = [
         { role: 'server' as const, min: server, given: doc.spec.resources?.server, size: t.resources.server, applies: t.servers > 0 },
         { role: 'loadBalancer' as const, min: { ...MINIMUMS.loadBalancer, what: 'a UMS Load Balancer' }, given: doc.spec.resources?.loadBalancer, size: t.resources.loadBalancer, applies: lbOnly },
