@@ -160,11 +160,12 @@ function synthesizeAll(options: SynthesizeOptions): SynthesizeResult {
     }
     app.synth();
     for (const stack of accepted) writeStackFolder(path.join(temp, 'stacks', stack.name), stack);
-    const { removed } = publishOutdir(temp, outdir, accepted.map((s) => s.name));
+    const { removed, kept } = publishOutdir(temp, outdir, accepted.map((s) => s.name));
     const shown = path.relative(process.cwd(), path.join(outdir, 'stacks')) || '.';
     for (const name of removed) {
       log(`ums-ha: removed ${path.join(shown, name)}: no topology of this run synthesizes it (its Terraform state, if it was deployed, is not touched)`);
     }
+    for (const name of kept) log(`ums-ha: left ${path.join(shown, name)} alone: it is no stack folder (no cdk.tf.json or cdk.tf), so no synthesis wrote it`);
   } finally {
     fs.rmSync(temp, { recursive: true, force: true });
   }

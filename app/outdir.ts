@@ -80,6 +80,8 @@ export function makeTempOutdir(outdir: string): string {
 export interface PublishResult {
   /** Stack folders removed because this run wrote no stack of that name. */
   readonly removed: readonly string[];
+  /** Entries of stacks/ that no synthesis wrote (no cdk.tf.json or cdk.tf in them): left alone. */
+  readonly kept: readonly string[];
 }
 
 /**
@@ -104,16 +106,29 @@ export function publishOutdir(temp: string, outdir: string, stacks: readonly str
     fs.renameSync(fresh, current);
   }
   const removed: string[] = [];
+  const kept: string[] = [];
   const written = new Set(stacks);
   for (const entry of fs.readdirSync(target).sort()) {
     if (written.has(entry)) continue;
-    fs.rmSync(path.join(target, entry), { recursive: true, force: true });
+    // Only what a synthesis wrote: a stack folder holds cdk.tf.json (or cdk.tf for --hcl). Anything
+    // else under stacks/ is not ours to delete and stays, said in one line.
+    const folder = path.join(target, entry);
+    if (!isStackFolder(folder)) {
+      kept.push(entry);
+      continue;
+    }
+    fs.rmSync(folder, { recursive: true, force: true });
     removed.push(entry);
   }
   const manifest = path.join(temp, 'manifest.json');
   if (fs.existsSync(manifest)) fs.renameSync(manifest, path.join(outdir, 'manifest.json'));
   fs.rmSync(temp, { recursive: true, force: true });
-  return { removed };
+  return { removed, kept };
+}
+
+/** A folder cdktf wrote for a stack: it holds cdk.tf.json or cdk.tf. */
+function isStackFolder(folder: string): boolean {
+  return ['cdk.tf.json', 'cdk.tf'].some((f) => fs.statSync(path.join(folder, f), { throwIfNoEntry: false })?.isFile() === true);
 }
 
 /** The lock's address: an abstract Unix socket on Linux (no file; gone with the process), a socket file elsewhere. */

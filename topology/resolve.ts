@@ -315,7 +315,7 @@ function computeAdmitted(t: ResolvedTopology, role: Role): string[] {
   const pools = addressPools({ platform: t.platform, aws: t.aws, network: t.network });
   if (range) {
     const others = new Set<number>();
-    for (const a of [t.network.gateway, ...t.network.dns, ...t.network.ntpServers]) {
+    for (const a of [t.network.gateway, ...t.network.dns, ...t.network.ntpServers, ...(t.database.host !== undefined ? [t.database.host] : [])]) {
       const n = toInt(a);
       if (n !== undefined) others.add(n);
     }

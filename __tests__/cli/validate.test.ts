@@ -164,6 +164,13 @@ describe('ums-ha validate --format sarif', () => {
     expect(run0.results.find((x: { ruleId: string }) => x.ruleId === 'UMS-SIZE-005').level).toBe('warning');
   });
 
+  it('an absolute path with URI characters becomes a file: URI that names exactly that file', async () => {
+    const odd = write('sarif/a #b%20?c.yaml', stringify({ ...topology({ devices: 120000, servers: 2 }), metadata: { name: 'odd-site' } }));
+    const log = JSON.parse((await run('validate', path.resolve(odd), '--format', 'sarif')).stdout);
+    const uri = log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri as string;
+    expect(require('node:url').fileURLToPath(uri)).toBe(path.resolve(odd));
+  });
+
   it('is valid with no results', async () => {
     const log = JSON.parse((await run('validate', valid, '--format', 'sarif')).stdout);
     expect(sarifErrors(log)).toEqual([]);

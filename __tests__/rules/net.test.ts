@@ -35,6 +35,15 @@ describe('UMS-NET-002 (addresses)', () => {
     ['pool of exactly two addresses (at the limit)', {}, { cidr: '10.20.0.0/29', gateway: '10.20.0.1', firstAddress: '10.20.0.5' }, null],
   ]);
 
+  it('refuses a database host on the address of an HA node (explicit ip or slot), at database.host', () => {
+    const db = (host: string) => ({ host, name: 'rmdb', user: 'igelums', passwordVariable: 'UMS_DB_PASSWORD', engine: 'postgresql', redundancy: 'cluster' });
+    // 4 co-located servers: ums4 takes the slot 10.20.0.14.
+    expectFinding(check(topology({ servers: 4, database: db('10.20.0.14') })), 'UMS-NET-002', '/spec/database/host');
+    expectFinding(check(topology({ database: db('10.20.0.11') })), 'UMS-NET-002', '/spec/database/host');
+    expectNoFinding(check(topology({ database: db('10.20.0.200') })), 'UMS-NET-002');
+    expectNoFinding(check(topology({ database: db('db.example.internal') })), 'UMS-NET-002');
+  });
+
   it('gives every node its slot address; an explicit ip stays as written', () => {
     const result = check(topology({ devices: 120000, nodes: [{ name: 'ums1', roles: ['server'], ip: '10.20.0.100' }, ...nodes(3, 2).slice(1)] }));
     expect(result.valid).toBe(true);

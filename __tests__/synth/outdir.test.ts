@@ -318,3 +318,21 @@ describe('cdktf.out/stacks holds exactly the stacks of this run', () => {
     expect(JSON.parse(fs.readFileSync(state, 'utf8')).resources[0].type).toBe('terraform_data');
   });
 });
+
+describe('what stacks/ holds that no synthesis wrote', () => {
+  it('is left alone with one line: only folders with cdk.tf.json or cdk.tf are removed', () => {
+    const root = project({ 'a.yaml': named('alpha') });
+    const foreign = path.join(root, 'cdktf.out', 'stacks', 'important');
+    fs.mkdirSync(foreign, { recursive: true });
+    fs.writeFileSync(path.join(foreign, 'data.txt'), 'keep');
+    const stale = path.join(root, 'cdktf.out', 'stacks', 'gone');
+    fs.mkdirSync(stale, { recursive: true });
+    fs.writeFileSync(path.join(stale, 'cdk.tf.json'), '{}');
+    const r = app(root);
+    expect(r.status).toBe(0);
+    expect(fs.readFileSync(path.join(foreign, 'data.txt'), 'utf8')).toBe('keep');
+    expect(fs.existsSync(stale)).toBe(false);
+    expect(r.stderr).toContain('ums-ha: left cdktf.out/stacks/important alone: it is no stack folder');
+    expect(r.stderr).toContain('ums-ha: removed cdktf.out/stacks/gone:');
+  });
+});

@@ -1,5 +1,6 @@
 /** SARIF 2.1.0: one run, every rule of the catalog with its metadata, results with physical locations. */
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { catalog } from '../../topology/rules';
 import { packageInfo } from '../package-info';
 import type { FileResult } from './file-result';
@@ -8,7 +9,7 @@ const SEVERITY_LEVEL = { error: 'error', warning: 'warning' } as const;
 
 /** A relative path becomes a relative URI reference (resolved against the repository root). */
 function artifactUri(file: string): string {
-  if (path.isAbsolute(file)) return new URL(`file://${path.resolve(file)}`).href;
+  if (path.isAbsolute(file)) return pathToFileURL(path.resolve(file)).href;
   return file.split(path.sep).map(encodeURIComponent).join('/');
 }
 

@@ -95,6 +95,19 @@ export const netRules: readonly TopologyRule[] = [
         }
         used.set(address, `node ${node.name}`);
       });
+      // The database host is no HA node (seed 004: one external database every server reaches): a
+      // node on its address, explicit or by its slot, would take over the database's address.
+      const dbHost = doc.spec.database.host;
+      const dbAddress = dbHost === undefined ? undefined : toInt(dbHost);
+      if (dbAddress !== undefined) {
+        const clash = t.nodes.find((n) => n.ip !== null && toInt(n.ip) === dbAddress);
+        if (clash) {
+          reports.push({
+            path: '/spec/database/host',
+            message: `database.host ${dbHost} is the address of node ${clash.name}: the database runs on a host of its own; give it its own address (or move the node with an ip or firstAddress)`,
+          });
+        }
+      }
       const pool = t.poolProblem;
       if (pool?.kind === 'no-first-address') {
         reports.push({
@@ -112,7 +125,7 @@ export const netRules: readonly TopologyRule[] = [
       } else if (pool?.kind === 'exhausted') {
         reports.push({
           path: '/spec/network/firstAddress',
-          message: `the address pool from ${pool.from} to ${pool.last} runs out: ${num(pool.nodes.length)} more ${pool.nodes.length === 1 ? 'node' : 'nodes'} (${pool.nodes.join(', ')}) need an address; start firstAddress lower or use a larger cidr`,
+          message: `the address pool from ${pool.from} to ${pool.last} runs out: ${num(pool.nodes.length)} more ${pool.nodes.length === 1 ? 'node' : 'nodes'} (${pool.nodes.join(', ')}) ${pool.nodes.length === 1 ? 'needs' : 'need'} an address; start firstAddress lower or use a larger cidr`,
         });
       }
       return reports;
