@@ -27,10 +27,10 @@ import type { RunbookStep } from './update';
 export type StepDraft = Omit<RunbookStep, 'n'>;
 
 /** How a change reaches the hosts. */
-export type Reach = 'deploy' | 'host-step' | 'rebuild';
+export type Reach = 'deploy' | 'host-step' | 'by-hand' | 'rebuild';
 
 export interface TopologyChange {
-  readonly kind: 'node-added' | 'node-removed' | 'resized' | 'firewall' | 'ntp' | 'dns' | 'gateway';
+  readonly kind: 'node-added' | 'node-removed' | 'resized' | 'firewall' | 'ntp' | 'dns' | 'gateway' | 'setting';
   /** What changes, with the values. */
   readonly what: string;
   readonly reaches: Reach;
@@ -273,12 +273,43 @@ export function planTopologyChanges(deployed: ResolvedTopology, proposed: Resolv
     });
   }
 
+  changes.push(...settingChanges(deployed, proposed, kept.length > 0));
   return { changes, removal, beforeDeploy: before };
+}
+
+/**
+ * Settings the running hosts took once, at first boot or install (cloud-init runs once; the VMs
+ * ignore later changes to their guestinfo): a change of one is never silent. Each says what
+ * carries it to the hosts: the deploy (Terraform changes the VMs, or only new and replaced hosts
+ * read it), or a change by hand on the running hosts.
+ */
+function settingChanges(deployed: ResolvedTopology, proposed: ResolvedTopology, running: boolean): TopologyChange[] {
+  const out: TopologyChange[] = [];
+  const text = (v: unknown) => (v === undefined ? '(none)' : Array.isArray(v) ? (v.length === 0 ? '(none)' : v.join(', ')) : String(v));
+  const diff = (what: string, a: unknown, b: unknown, reaches: Reach, how: string, show = true) => {
+    if (JSON.stringify(a) === JSON.stringify(b)) return;
+    out.push({ kind: 'setting', what: show ? `${what} ${text(a)} -> ${text(b)}` : `${what} changed`, reaches, how });
+  };
+  const db = (k: keyof ResolvedTopology['database']) => [deployed.database[k], proposed.database[k]] as const;
+  const onServers = running
+    ? 'not by the deploy: the running servers keep the data source they were installed with; change it on every running server (UMS Administrator, data source), one at a time, then new hosts install with the new value'
+    : 'by the deploy: every host installs with it';
+  for (const key of ['engine', 'host', 'port', 'name', 'user', 'authentication'] as const) diff(`database.${key}`, ...db(key), running ? 'by-hand' : 'deploy', onServers);
+  diff('database.passwordVariable', ...db('passwordVariable'), 'deploy', 'by the deploy: the Terraform variable the new hosts read the password from; running servers keep the password they were installed with');
+  const placement = (t: ResolvedTopology) => ({ vsphere: t.vsphere, aws: t.aws });
+  diff('placement (vsphere / aws block)', placement(deployed), placement(proposed), 'deploy', 'by the deploy, which migrates or replaces VMs for it: review `npx cdktf diff <stack>` first; a replaced HA host is a new install (roll one host at a time)', false);
+  diff('network.portGroup', deployed.network.portGroup, proposed.network.portGroup, 'deploy', 'by the deploy, which moves the VMs\' network adapter: review `npx cdktf diff <stack>` first; the VLAN must stay the same (UMS-UPD-005)');
+  diff('network.distributedSwitch', deployed.network.distributedSwitch, proposed.network.distributedSwitch, 'deploy', 'by the deploy (the port group is created on the other switch): review `npx cdktf diff <stack>` first');
+  diff('networkToken.variable', deployed.networkToken.variable, proposed.networkToken.variable, 'deploy', 'by the deploy: only joining hosts read the token');
+  diff('installer', deployed.installer, proposed.installer, 'deploy', 'new and replaced hosts download this installer; running hosts are updated by the version-update runbook (plan-update with a new umsVersion)', false);
+  diff('network.adminSshKeys', deployed.network.adminSshKeys, proposed.network.adminSshKeys, running ? 'by-hand' : 'deploy', running ? "new and replaced hosts get the keys; on running hosts edit /root/.ssh/authorized_keys by hand" : 'by the deploy', false);
+  diff('firmware.syncViaWebdav', deployed.firmware.syncViaWebdav, proposed.firmware.syncViaWebdav, 'by-hand', 'a UMS setting: UMS Administration > Global Configuration > Universal Firmware Update, "Synchronize downloaded Universal Firmware Updates within UMS WebDAV directories" (seed 003)');
+  return out;
 }
 
 /** The changes as Markdown lines (update.ts prints them under "Changes"). */
 export function renderChanges(changes: readonly TopologyChange[]): string[] {
   if (changes.length === 0) return [];
-  const reach: Record<Reach, string> = { deploy: 'by the deploy', 'host-step': 'a step on the hosts', rebuild: 'a rebuild' };
+  const reach: Record<Reach, string> = { deploy: 'by the deploy', 'host-step': 'a step on the hosts', 'by-hand': 'by hand on the running hosts', rebuild: 'a rebuild' };
   return ['## Changes', '', '| change | reaches the hosts | how |', '| --- | --- | --- |', ...changes.map((c) => `| ${c.what.replace(/\|/g, '\\|')} | ${reach[c.reaches]} | ${c.how} |`), ''];
 }

@@ -47,6 +47,26 @@ function script(step: RunbookStep, root: string): string {
 }
 
 describe('each topology change says how it reaches the hosts', () => {
+  // A setting the running hosts took once is never a silent "nothing to do".
+  it.each<[string, (d: Record<string, any>) => void, string]>([
+    ['database.host', (d) => (d.spec.database.host = 'db2.example.internal'), 'by-hand'],
+    ['database.name', (d) => (d.spec.database.name = 'rmdb2'), 'by-hand'],
+    ['database.user', (d) => (d.spec.database.user = 'ums2'), 'by-hand'],
+    ['database.passwordVariable', (d) => (d.spec.database.passwordVariable = 'UMS_DB_PASSWORD_2'), 'deploy'],
+    ['placement', (d) => (d.spec.vsphere.datastore = 'ds-2'), 'deploy'],
+    ['network.portGroup', (d) => (d.spec.network.portGroup = 'pg-2'), 'deploy'],
+    ['networkToken.variable', (d) => (d.spec.networkToken.variable = 'TOKEN_2'), 'deploy'],
+    ['installer', (d) => (d.spec.installer.sha256 = 'f'.repeat(64)), 'deploy'],
+    ['firmware.syncViaWebdav', (d) => (d.spec.firmware = { ...(d.spec.firmware ?? {}), syncViaWebdav: false }), 'by-hand'],
+  ])('%s: listed with how it reaches the hosts', (what, change, reaches) => {
+    const v1 = topology();
+    const v2 = JSON.parse(JSON.stringify(v1));
+    change(v2);
+    const p = plan(v1, v2);
+    expect(p.kind).not.toBe('no-change');
+    expect(p.changes.filter((c) => c.kind === 'setting').map((c) => [c.what.split(' ')[0], c.reaches])).toContainEqual([what.split(' ')[0], reaches]);
+  });
+
   it('growing within the address slots needs no step on a running host: only the deploy', () => {
     const p = plan(separate(), separate({ servers: 4, loadBalancers: 3, devices: 150000 }));
     expect(p.kind).toBe('topology-change');
