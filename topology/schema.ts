@@ -117,6 +117,12 @@ function message(e: AjvError, root: unknown, source: SourceMap): { path: string;
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = String(e.params.additionalProperty);
+      // A key that looks like a credential (a pasted "password=...", a token) is never printed:
+      // the finding names its mapping, not the key (issue 13.6, as for values).
+      const shape = credentialShape(key, key);
+      if (shape !== undefined) {
+        return { path: e.instancePath, message: `a key ${where(e.instancePath)} looks like ${shape} and is not shown: remove it, and rotate the secret if this file was ever committed` };
+      }
       const allowed = objectKeys[pattern(e.instancePath)] ?? [];
       const guess = closest(key, allowed);
       const hint = guess ? `did you mean "${guess}"?` : `allowed keys: ${allowed.join(', ')}`;

@@ -140,3 +140,14 @@ describe('credential shapes in any string field are never echoed (issue 13.6)', 
     expect((await run('validate', path.join(repoRoot, 'topologies'))).code).toBe(0);
   });
 });
+
+describe('a key that looks like a credential is never printed (issue 13.6)', () => {
+  it.each(FORMATS)('--format %s', async (format) => {
+    const secrets = ['password=HuntQ9z', 'ghp_abcdefghijklmnopqrstuvwxyz0123456789'];
+    const f = write(berlin.replace(/^( {4}engine: postgresql)$/m, `$1\n${secrets.map((k) => `    "${k}": x`).join('\n')}`));
+    const r = await run('validate', f, '--format', format);
+    expect(r.code).toBe(1);
+    for (const s of [...secrets, 'HuntQ9z', 'ghp_abc']) expect(r.stdout + r.stderr).not.toContain(s);
+    expect(r.stdout).toContain('looks like');
+  });
+});
