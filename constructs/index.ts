@@ -8,3 +8,4 @@ export * from './tags';
 export * from './errors';
 export * from './variable';
 export * from './terraform-literal';
+export * from './validated';

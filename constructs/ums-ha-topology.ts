@@ -1,20 +1,19 @@
-import { Annotations, TerraformOutput, TerraformVariable } from 'cdktf';
+import { TerraformOutput, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { renderNodeBootstrap, type NodeBootstrap } from '../bootstrap/cloud-init';
 import { deviceAddresses } from '../topology/firewall';
 import type { UmsHaTopologyDocument } from '../topology/generated/topology-types';
 import type { ResolvedNode, ResolvedTopology } from '../topology/model';
-import { NO_SOURCE, type SourceMap } from '../topology/source';
+import type { SourceMap } from '../topology/source';
 import type { Finding } from '../topology/findings';
-import { buildReport, type SizingReport } from '../topology/report';
-import { validateValue, type ValidationResult } from '../topology/validate';
+import type { SizingReport } from '../topology/report';
 import { UmsHaAntiAffinity } from './anti-affinity';
-import { formatConstructFinding, UmsHaValidationError } from './errors';
 import { UmsHaNetwork } from './network';
 import { UmsHaNodeVm } from './node-vm';
 import { UmsHaSite } from './site';
 import { UmsHaTags } from './tags';
 import { terraformLiteral, terraformLiterals } from './terraform-literal';
+import { validateForConstruct } from './validated';
 import { namedVariable } from './variable';
 
 /**
@@ -80,25 +79,15 @@ export class UmsHaTopology extends Construct {
   readonly antiAffinity: UmsHaAntiAffinity;
   /** Every finding of the validation (warnings only: an error refuses the topology). */
   readonly findings: readonly Finding[];
-  private readonly validation: ValidationResult;
-  private sizing?: SizingReport;
+  private readonly sizing: () => SizingReport;
 
   constructor(scope: Construct, id: string, props: UmsHaTopologyProps) {
     super(scope, id);
-    const file = props.sourceFile ?? this.node.path;
-    const result: ValidationResult = validateValue(props.topology, props.sourceMap ?? NO_SOURCE, { synthesis: true });
-    const errors = result.findings.filter((f) => f.severity === 'error');
-    if (errors.length > 0 || !result.topology) {
-      const error = new UmsHaValidationError(this.node.path, errors, errors.map((f) => formatConstructFinding(file, f)));
-      // A caller that catches the error synthesizes nothing of this topology.
-      scope.node.tryRemoveChild(id);
-      throw error;
-    }
-    this.findings = result.findings;
-    this.validation = result;
-    for (const warning of result.findings) Annotations.of(this).addWarning(formatConstructFinding(file, warning));
+    const validated = validateForConstruct(this, scope, id, props);
+    this.findings = validated.result.findings;
+    this.sizing = validated.report;
 
-    const t = result.topology;
+    const t = validated.topology;
     this.topology = t;
     const vsphere = t.vsphere!; // the schema requires it on vsphere, and UMS-PLAT-001 refuses other platforms
     const phase = props.deployPhase ?? 'all';
@@ -169,8 +158,7 @@ export class UmsHaTopology extends Construct {
    * renderReportMarkdown); UmsHaStack writes it beside the stack. Built on first use.
    */
   get report(): SizingReport {
-    this.sizing ??= buildReport(this.validation)!; // defined: the topology resolved
-    return this.sizing;
+    return this.sizing();
   }
 }
 

@@ -54,6 +54,23 @@ export function addBackend(stack: Construct, id: string, backend: BackendConfig 
 }
 
 /**
+ * Adds a stack's topology construct (`make`): if it refuses its topology, the stack removes itself
+ * from its scope before the error goes on (a caller that catches it synthesizes nothing of the
+ * stack); otherwise the stack writes the topology's sizing review beside its cdk.tf.json.
+ */
+export function addTopology<T extends { readonly report: SizingReport }>(stack: TerraformStack, scope: Construct, id: string, sourceFile: string | undefined, make: () => T): T {
+  let topology: T;
+  try {
+    topology = make();
+  } catch (err) {
+    scope.node.tryRemoveChild(id);
+    throw err;
+  }
+  writeReportWithStack(stack, () => topology.report, sourceFile);
+  return topology;
+}
+
+/**
  * Makes a stack write its sizing review (sizing-report.md and .json) beside its cdk.tf.json at
  * synthesis, in an app of one's own as in the ums-ha app.
  */

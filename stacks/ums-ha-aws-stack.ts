@@ -3,7 +3,7 @@ import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { UmsHaAwsTopology, type UmsHaAwsTopologyProps } from '../constructs/aws/ums-ha-aws-topology';
 import { terraformLiteral } from '../constructs/terraform-literal';
-import { addBackend, writeReportWithStack, type BackendConfig } from './backend';
+import { addBackend, addTopology, type BackendConfig } from './backend';
 
 /** Props of {@link UmsHaAwsStack}. */
 export interface UmsHaAwsStackProps extends UmsHaAwsTopologyProps {
@@ -36,14 +36,6 @@ export class UmsHaAwsStack extends TerraformStack {
       defaultTags: [{ tags: { 'ums-ha-topology': terraformLiteral(props.topology.metadata.name), 'managed-by': 'ums-ha' } }],
     });
     addBackend(this, id, props.backend, props.localStatePath);
-    try {
-      this.topology = new UmsHaAwsTopology(this, 'topology', props);
-    } catch (err) {
-      // A caller that catches the validation error synthesizes nothing of this stack.
-      scope.node.tryRemoveChild(id);
-      throw err;
-    }
-    const topology = this.topology;
-    writeReportWithStack(this, () => topology.report, props.sourceFile);
+    this.topology = addTopology(this, scope, id, props.sourceFile, () => new UmsHaAwsTopology(this, 'topology', props));
   }
 }

@@ -3,7 +3,7 @@ import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { UmsHaTopology, type UmsHaTopologyProps } from '../constructs/ums-ha-topology';
 import { namedVariable } from '../constructs/variable';
-import { addBackend, writeReportWithStack, type BackendConfig } from './backend';
+import { addBackend, addTopology, type BackendConfig } from './backend';
 
 // terraform-literal: no literal here: the provider gets variable references only, the variables' descriptions go through namedVariable and the backend through addBackend, which escape.
 export type { BackendConfig } from './backend';
@@ -50,13 +50,6 @@ export class UmsHaStack extends TerraformStack {
       allowUnverifiedSsl: false,
     });
     addBackend(this, id, props.backend, props.localStatePath);
-    try {
-      this.topology = new UmsHaTopology(this, 'topology', props);
-    } catch (err) {
-      scope.node.tryRemoveChild(id);
-      throw err;
-    }
-    const topology = this.topology;
-    writeReportWithStack(this, () => topology.report, props.sourceFile);
+    this.topology = addTopology(this, scope, id, props.sourceFile, () => new UmsHaTopology(this, 'topology', props));
   }
 }

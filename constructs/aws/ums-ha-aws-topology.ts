@@ -1,14 +1,11 @@
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { Annotations, TerraformOutput } from 'cdktf';
+import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { renderUserData } from '../../bootstrap/cloud-init';
 import { loadBalancerPorts, nodeInstanceType, nodeSubnetIndex, secretParameters } from '../../topology/aws';
 import type { ResolvedNode, ResolvedTopology } from '../../topology/model';
-import { NO_SOURCE } from '../../topology/source';
-import { validateValue, type ValidationResult } from '../../topology/validate';
-import { buildReport, type SizingReport } from '../../topology/report';
-import { formatConstructFinding } from '../errors';
-import { UmsHaValidationError } from '../errors';
+import type { SizingReport } from '../../topology/report';
+import { validateForConstruct } from '../validated';
 import type { UmsHaTopologyProps } from '../ums-ha-topology';
 import { terraformLiteral } from '../terraform-literal';
 import { UmsHaAwsInstanceProfile } from './instance-profile';
@@ -38,29 +35,18 @@ export class UmsHaAwsTopology extends Construct {
   readonly instanceProfile: UmsHaAwsInstanceProfile;
   readonly nodes: readonly UmsHaAwsNodeInstance[];
   readonly loadBalancer: UmsHaAwsLoadBalancer;
-  private readonly validation: ValidationResult;
-  private sizing?: SizingReport;
+  private readonly sizing: () => SizingReport;
 
   /** The sizing review of this topology, as `ums-ha report` gives it; UmsHaAwsStack writes it beside the stack. Built on first use. */
   get report(): SizingReport {
-    this.sizing ??= buildReport(this.validation)!; // defined: the topology resolved
-    return this.sizing;
+    return this.sizing();
   }
 
   constructor(scope: Construct, id: string, props: UmsHaAwsTopologyProps) {
     super(scope, id);
-    const file = props.sourceFile ?? this.node.path;
-    const result: ValidationResult = validateValue(props.topology, props.sourceMap ?? NO_SOURCE, { synthesis: true });
-    const errors = result.findings.filter((f) => f.severity === 'error');
-    if (errors.length > 0 || !result.topology) {
-      const error = new UmsHaValidationError(this.node.path, errors, errors.map((f) => formatConstructFinding(file, f)));
-      // A caller that catches the error synthesizes nothing of this topology.
-      scope.node.tryRemoveChild(id);
-      throw error;
-    }
-    this.validation = result;
-    for (const warning of result.findings) Annotations.of(this).addWarning(formatConstructFinding(file, warning));
-    const t = result.topology;
+    const validated = validateForConstruct(this, scope, id, props);
+    this.sizing = validated.report;
+    const t = validated.topology;
     this.topology = t;
     const aws = t.aws!; // UMS-AWS-001 refuses an aws topology without it
     const phase = props.deployPhase ?? 'all';

@@ -1,0 +1,41 @@
+import { Annotations } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { UmsHaTopologyDocument } from '../topology/generated/topology-types';
+import type { ResolvedTopology } from '../topology/model';
+import { buildReport, type SizingReport } from '../topology/report';
+import { NO_SOURCE, type SourceMap } from '../topology/source';
+import { validateValue, type ValidationResult } from '../topology/validate';
+import { formatConstructFinding, UmsHaValidationError } from './errors';
+
+/** A topology that passed validation, as every topology construct (vSphere, AWS) starts from it. */
+export interface ValidatedTopology {
+  readonly result: ValidationResult;
+  readonly topology: ResolvedTopology;
+  /** The sizing review, built on first use. */
+  readonly report: () => SizingReport;
+}
+
+/**
+ * The validation every topology construct runs first, with the same rules and messages as
+ * `ums-ha validate`: an error finding throws {@link UmsHaValidationError} before any resource
+ * exists, after removing the construct from its scope (a caller that catches the error synthesizes
+ * nothing of it); warnings become annotations of the construct.
+ */
+export function validateForConstruct(
+  construct: Construct,
+  scope: Construct,
+  id: string,
+  props: { readonly topology: UmsHaTopologyDocument; readonly sourceFile?: string; readonly sourceMap?: SourceMap },
+): ValidatedTopology {
+  const file = props.sourceFile ?? construct.node.path;
+  const result = validateValue(props.topology, props.sourceMap ?? NO_SOURCE, { synthesis: true });
+  const errors = result.findings.filter((f) => f.severity === 'error');
+  if (errors.length > 0 || !result.topology) {
+    const error = new UmsHaValidationError(construct.node.path, errors, errors.map((f) => formatConstructFinding(file, f)));
+    scope.node.tryRemoveChild(id);
+    throw error;
+  }
+  for (const warning of result.findings) Annotations.of(construct).addWarning(formatConstructFinding(file, warning));
+  let sizing: SizingReport | undefined;
+  return { result, topology: result.topology, report: () => (sizing ??= buildReport(result)!) }; // defined: the topology resolved
+}
