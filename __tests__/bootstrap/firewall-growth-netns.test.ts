@@ -7,7 +7,6 @@
  * into the new nodes, in network namespaces on one bridge, and probes every flow both ways.
  * Traffic stays inside the namespaces; probes are bounded; the namespaces are removed afterwards.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { renderFirewall } from '../../bootstrap/nftables';
@@ -15,6 +14,7 @@ import { firewallMatrix, type FirewallRow } from '../../topology/firewall';
 import type { ResolvedNode, ResolvedTopology } from '../../topology/model';
 import { validateValue } from '../../topology/validate';
 import { repoRoot, tempDir } from '../helpers/cli';
+import { netnsLan, sh } from '../helpers/netns';
 import { isRoot, requireTools } from '../helpers/system';
 import { topology } from '../helpers/topology';
 
@@ -57,50 +57,19 @@ const haRows = firewallMatrix(v2).filter((r) => r.direction === 'inbound' && r.f
 const TCP_PORTS = [...new Set(haRows.filter((r) => r.protocol === 'tcp').map((r) => r.port))];
 const UDP_PORTS = [...new Set(haRows.filter((r) => r.protocol === 'udp').map((r) => r.port))];
 
-const ns = (h: Host | 'hub') => `${prefix}-${h}`;
-function sh(...args: string[]) {
-  const r = spawnSync(args[0] as string, args.slice(1), { encoding: 'utf8', timeout: 20000 });
-  if (r.status !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
-const listeners: ChildProcess[] = [];
-function teardown() {
-  for (const l of listeners) l.kill('SIGKILL');
-  for (const h of [...ALL, 'hub'] as Array<Host | 'hub'>) spawnSync('ip', ['netns', 'del', ns(h)], { stdio: 'ignore' });
-}
+const lan = netnsLan<Host>(prefix, Object.fromEntries(ALL.map((h) => [h, address(h)])) as Record<Host, string>);
+const ns = lan.ns;
+const teardown = lan.teardown;
 
 beforeAll(async () => {
-  teardown();
-  process.once('exit', teardown);
-  sh('ip', 'netns', 'add', ns('hub'));
-  sh('ip', '-n', ns('hub'), 'link', 'add', 'br0', 'type', 'bridge');
-  sh('ip', '-n', ns('hub'), 'link', 'set', 'br0', 'up');
-  for (const h of ALL) {
-    sh('ip', 'netns', 'add', ns(h));
-    const veth = `g-${h}`.slice(0, 15);
-    sh('ip', '-n', ns('hub'), 'link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns(h));
-    sh('ip', '-n', ns('hub'), 'link', 'set', veth, 'master', 'br0', 'up');
-    sh('ip', '-n', ns(h), 'addr', 'add', `${address(h)}/24`, 'brd', '+', 'dev', 'eth0');
-    sh('ip', '-n', ns(h), 'link', 'set', 'eth0', 'up');
-    sh('ip', '-n', ns(h), 'link', 'set', 'lo', 'up');
-  }
+  lan.up();
   for (const h of HA) {
     const file = path.join(dir, `${h}.nft`);
     fs.writeFileSync(file, renderFirewall(ha[h].t, ha[h].node));
-    sh('ip', 'netns', 'exec', ns(h), 'nft', '-f', file);
+    lan.loadFirewall(h, file);
     const log = path.join(dir, `${h}.udp.log`);
     fs.writeFileSync(log, '');
-    const l = spawn('ip', ['netns', 'exec', ns(h), process.execPath, path.join(fixtures, 'netns-listener.js'), log, TCP_PORTS.join(','), UDP_PORTS.join(',')], { stdio: ['ignore', 'pipe', 'inherit'] });
-    listeners.push(l);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`listener in ${h} did not start`)), 10000);
-      l.stdout?.on('data', (d: Buffer) => {
-        if (d.toString().includes('ready')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
+    await lan.start(h, `listener-${h}`, [process.execPath, path.join(fixtures, 'netns-listener.js'), log, TCP_PORTS.join(','), UDP_PORTS.join(',')], 'ready');
   }
 }, 60000);
 

@@ -5,7 +5,7 @@
  * so. Traffic stays inside the namespaces; every probe is bounded in time; the namespaces are
  * removed afterwards, also when a test fails. Needs root, iproute2 and nftables (.ci/run).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NODE_SCRIPTS } from '../../bootstrap/generated/scripts';
@@ -16,6 +16,7 @@ import type { ResolvedNode, ResolvedTopology } from '../../topology/model';
 import { resolveTopology } from '../../topology/resolve';
 import { toInt, parseSubnet, contains } from '../../topology/ipv4';
 import { repoRoot, tempDir } from '../helpers/cli';
+import { netnsLan, sh } from '../helpers/netns';
 import { isRoot, requireTools } from '../helpers/system';
 import { topology } from '../helpers/topology';
 
@@ -56,53 +57,22 @@ const t: ResolvedTopology = resolveTopology(
   ),
 );
 
-const ns = (h: Host | 'hub') => `${prefix}-${h}`;
-function sh(...args: string[]) {
-  const r = spawnSync(args[0] as string, args.slice(1), { encoding: 'utf8', timeout: 20000 });
-  if (r.status !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
-const listeners: ChildProcess[] = [];
-
-function teardown() {
-  for (const l of listeners) l.kill('SIGKILL');
-  for (const h of [...Object.keys(hosts), 'hub'] as Array<Host | 'hub'>) spawnSync('ip', ['netns', 'del', ns(h)], { stdio: 'ignore' });
-}
+const lan = netnsLan<Host>(prefix, hosts);
+const ns = lan.ns;
+const teardown = lan.teardown;
+const startListener = async (h: Host, tcp: number[], udp: number[]) => {
+  const log = path.join(dir, `${h}.udp.log`);
+  fs.writeFileSync(log, '');
+  await lan.start(h, `listener-${h}`, [process.execPath, path.join(fixtures, 'netns-listener.js'), log, tcp.join(','), udp.join(',')], 'ready');
+};
 
 beforeAll(async () => {
-  teardown();
-  process.once('exit', teardown);
-  sh('ip', 'netns', 'add', ns('hub'));
-  sh('ip', '-n', ns('hub'), 'link', 'add', 'br0', 'type', 'bridge');
-  sh('ip', '-n', ns('hub'), 'link', 'set', 'br0', 'up');
-  for (const [h, ip] of Object.entries(hosts) as Array<[Host, string]>) {
-    sh('ip', 'netns', 'add', ns(h));
-    sh('ip', '-n', ns('hub'), 'link', 'add', `v-${h}`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns(h));
-    sh('ip', '-n', ns('hub'), 'link', 'set', `v-${h}`, 'master', 'br0', 'up');
-    sh('ip', '-n', ns(h), 'addr', 'add', `${ip}/24`, 'brd', '+', 'dev', 'eth0');
-    sh('ip', '-n', ns(h), 'link', 'set', 'eth0', 'up');
-    sh('ip', '-n', ns(h), 'link', 'set', 'lo', 'up');
-  }
-  const startListener = async (h: Host, tcp: number[], udp: number[]) => {
-    const log = path.join(dir, `${h}.udp.log`);
-    fs.writeFileSync(log, '');
-    const l = spawn('ip', ['netns', 'exec', ns(h), process.execPath, path.join(fixtures, 'netns-listener.js'), log, tcp.join(','), udp.join(',')], { stdio: ['ignore', 'pipe', 'inherit'] });
-    listeners.push(l);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`listener in ${h} did not start`)), 10000);
-      l.stdout?.on('data', (d: Buffer) => {
-        if (d.toString().includes('ready')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
-  };
+  lan.up();
   for (const h of HA) {
     const node = t.nodes.find((n) => n.name === h) as ResolvedNode;
     const file = path.join(dir, `${h}.nft`);
     fs.writeFileSync(file, renderFirewall(t, node));
-    sh('ip', 'netns', 'exec', ns(h), 'nft', '-f', file);
+    lan.loadFirewall(h, file);
     await startListener(h, TCP_PORTS, UDP_PORTS);
   }
   // The OS 11 device listens on 30005 (the UMS Server talks to it).

@@ -8,7 +8,6 @@
  * processes are removed afterwards, also when a test fails. Needs root, iproute2, nftables,
  * haproxy and openssl (.ci/run).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { renderFirewall } from '../../bootstrap/nftables';
@@ -16,6 +15,7 @@ import { UMS_WEB_PORT, externalLbPlan, renderExternalLoadBalancer } from '../../
 import type { ResolvedNode, ResolvedTopology } from '../../topology/model';
 import { resolveTopology } from '../../topology/resolve';
 import { repoRoot, tempDir } from '../helpers/cli';
+import { netnsLan, sh } from '../helpers/netns';
 import { isRoot, requireTools } from '../helpers/system';
 import { makeTlsDir } from '../helpers/tls';
 import { topology } from '../helpers/topology';
@@ -49,42 +49,13 @@ const t: ResolvedTopology = resolveTopology(
 const plan = externalLbPlan(t)!;
 const tcpPorts = plan.passThrough.map((p) => p.port);
 
-const ns = (h: Host | 'hub') => `${prefix}-${h}`;
-function sh(...args: string[]) {
-  const r = spawnSync(args[0] as string, args.slice(1), { encoding: 'utf8', timeout: 20000 });
-  if (r.status !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
-
-const procs = new Map<string, ChildProcess>();
+const lan = netnsLan<Host>(prefix, hosts);
+const ns = lan.ns;
+const procs = lan.procs;
+const teardown = lan.teardown;
 let tls: { dir: string; cert: string; key: string };
 
-function teardown() {
-  for (const p of procs.values()) p.kill('SIGKILL');
-  procs.clear();
-  for (const h of [...Object.keys(hosts), 'hub'] as Array<Host | 'hub'>) spawnSync('ip', ['netns', 'del', ns(h)], { stdio: 'ignore' });
-}
-
-/** Starts a process in a namespace; resolves once it prints `ready` (bounded). */
-function startIn(h: Host, key: string, args: string[], readyText?: string): Promise<void> {
-  const p = spawn('ip', ['netns', 'exec', ns(h), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  procs.set(key, p);
-  let err = '';
-  p.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  if (readyText === undefined) return Promise.resolve();
-  return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${key} in ${h} did not start: ${err}`)), 10000);
-    p.stdout?.on('data', (d: Buffer) => {
-      if (d.toString().includes(readyText)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    p.on('exit', (code) => reject(new Error(`${key} exited ${code}: ${err}`)));
-  });
-}
-
-const startFake = (s: Server) => startIn(s, `fake-${s}`, [process.execPath, path.join(fixtures, 'fake-ums-server.js'), s, tls.cert, tls.key, String(UMS_WEB_PORT), tcpPorts.join(',')], 'ready');
+const startFake = (s: Server) => lan.start(s, `fake-${s}`, [process.execPath, path.join(fixtures, 'fake-ums-server.js'), s, tls.cert, tls.key, String(UMS_WEB_PORT), tcpPorts.join(',')], 'ready');
 
 interface HttpsResult { status?: number; body?: { server: string; path: string; forwardedFor: string | null; forwardedProto: string | null }; error?: string }
 interface WsResult { status?: number; acceptOk?: boolean; frames?: string[]; error?: string }
@@ -111,30 +82,18 @@ async function until<T>(ms: number, f: () => T, ok: (v: T) => boolean): Promise<
 }
 
 beforeAll(async () => {
-  teardown();
-  process.once('exit', teardown);
   tls = makeTlsDir(path.join(dir, 'tls'), [`DNS:${CLUSTER_HOST}`, `IP:${hosts.ums1}`, `IP:${hosts.ums2}`]);
-  sh('ip', 'netns', 'add', ns('hub'));
-  sh('ip', '-n', ns('hub'), 'link', 'add', 'br0', 'type', 'bridge');
-  sh('ip', '-n', ns('hub'), 'link', 'set', 'br0', 'up');
-  for (const [h, ip] of Object.entries(hosts) as Array<[Host, string]>) {
-    sh('ip', 'netns', 'add', ns(h));
-    sh('ip', '-n', ns('hub'), 'link', 'add', `v-${h}`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns(h));
-    sh('ip', '-n', ns('hub'), 'link', 'set', `v-${h}`, 'master', 'br0', 'up');
-    sh('ip', '-n', ns(h), 'addr', 'add', `${ip}/24`, 'dev', 'eth0');
-    sh('ip', '-n', ns(h), 'link', 'set', 'eth0', 'up');
-    sh('ip', '-n', ns(h), 'link', 'set', 'lo', 'up');
-  }
+  lan.up();
   for (const s of ['ums1', 'ums2'] as Server[]) {
     const file = path.join(dir, `${s}.nft`);
     fs.writeFileSync(file, renderFirewall(t, t.nodes.find((n) => n.name === s) as ResolvedNode));
-    sh('ip', 'netns', 'exec', ns(s), 'nft', '-f', file);
+    lan.loadFirewall(s, file);
     await startFake(s);
   }
   const cfg = path.join(dir, 'haproxy.cfg');
   fs.writeFileSync(cfg, renderExternalLoadBalancer(t, { tlsDir: tls.dir })!.content);
   sh('haproxy', '-c', '-f', cfg);
-  await startIn('lb', 'haproxy', ['haproxy', '-db', '-f', cfg]);
+  await lan.start('lb', 'haproxy', ['haproxy', '-db', '-f', cfg]);
   const up = await until(10000, () => get('/'), (r) => r.status === 200);
   if (up.value.status !== 200) throw new Error(`the load balancer did not answer: ${JSON.stringify(up.value)}`);
 }, 60000);
