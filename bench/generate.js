@@ -33,7 +33,7 @@ function topologyObject(i, rand) {
     loadBalancing: external ? 'external' : 'igel',
     ...(external ? { clusterAddress: `ums${i}.example.internal:8443` } : {}),
     sharedWorkplace: rand() < 0.3,
-    database: { engine: ['postgresql', 'mssql', 'oracle'][i % 3], host: `db${i}.example.internal`, name: 'rmdb', user: 'igelums', passwordVariable: 'UMS_DB_PASSWORD' },
+    database: { engine: ['postgresql', 'mssql', 'oracle'][i % 3], host: `db${i}.example.internal`, name: 'rmdb', user: 'igelums', passwordVariable: 'UMS_DB_PASSWORD', redundancy: 'cluster' },
     network: {
       vlanId: 100 + (i % 3000),
       portGroup: `ums-vlan-${i}`,
@@ -50,6 +50,8 @@ function topologyObject(i, rand) {
     networkToken: { mode: 'create', variable: 'UMS_NETWORK_TOKEN' },
     vsphere: { datacenter: 'DC1', cluster: 'Cluster1', datastore: 'ds1', template: 'ubuntu-22.04-ums-template', folder: 'igel/ums' },
   };
+  // OS 12 devices behind IGEL load balancing: the reviewed answer to UMS-LAYOUT-004.
+  if (!external && spec.deviceOs.includes('os12')) spec.exceptions = [{ id: 'UMS-LAYOUT-004', reason: 'OS 12 devices reach the servers through the data center reverse proxy' }];
   if (rand() < 0.5) {
     const nodes = [];
     for (let s = 1; s <= servers; s++) nodes.push({ name: `ums${s}`, roles: separate || external ? ['server'] : ['server', 'loadBalancer'] });
@@ -69,8 +71,9 @@ function awsTopologyObject(i, rand) {
   spec.platform = 'aws';
   spec.loadBalancing = 'external';
   spec.clusterAddress = `ums${i}.example.internal:8443`;
-  spec.nodes = undefined;
   delete spec.nodes;
+  delete spec.loadBalancers;
+  delete spec.exceptions;
   spec.network = {
     ...spec.network,
     vlanId: 1,

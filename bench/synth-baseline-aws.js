@@ -12,6 +12,7 @@
  */
 const started = process.hrtime.bigint();
 const fs = require('node:fs');
+const { payloadOf } = require('./payload');
 const { App, TerraformStack, Fn } = require('cdktf');
 const { AwsProvider } = require('@cdktf/provider-aws/lib/provider');
 const { DataAwsVpc } = require('@cdktf/provider-aws/lib/data-aws-vpc');
@@ -33,16 +34,8 @@ const { LbTargetGroupAttachment } = require('@cdktf/provider-aws/lib/lb-target-g
 const [outdir, shapesFile, payloadChars = '0'] = process.argv.slice(2);
 const shapes = JSON.parse(fs.readFileSync(shapesFile, 'utf8'));
 const app = new App({ outdir });
-// A random-looking base64 payload as long as ums-ha's user data (see synth-baseline.js).
-let state = 0x9e3779b9;
-const nextByte = () => {
-  state ^= state << 13;
-  state ^= state >>> 17;
-  state ^= state << 5;
-  return state & 255;
-};
-const PAYLOAD = Buffer.from(Array.from({ length: Math.ceil((Number(payloadChars) * 3) / 4) }, nextByte)).toString('base64');
-const payload = (seed) => `${seed.toString(36).padStart(8, 'A')}${PAYLOAD.slice(8)}`;
+// A random-looking base64 payload per VM as long as ums-ha's encoded user data (bench/payload.js).
+const payload = payloadOf(payloadChars);
 shapes.forEach((shape, i) => {
   const stack = new TerraformStack(app, `baseline-${i}`);
   new AwsProvider(stack, 'aws', { region: 'eu-central-1', defaultTags: [{ tags: { 'ums-ha-topology': `site-${i}`, 'managed-by': 'ums-ha' } }] });

@@ -9,6 +9,7 @@
  * Prints {"ms": ..., "maxRssMb": ...} measured in this process.
  */
 const started = process.hrtime.bigint();
+const { payloadOf } = require('./payload');
 const { App, TerraformStack, TerraformVariable, Fn } = require('cdktf');
 const { VsphereProvider } = require('@cdktf/provider-vsphere/lib/provider');
 const { DataVsphereDatacenter } = require('@cdktf/provider-vsphere/lib/data-vsphere-datacenter');
@@ -20,19 +21,8 @@ const { VirtualMachine } = require('@cdktf/provider-vsphere/lib/virtual-machine'
 
 const [outdir, counts, payloadBytes = '0'] = process.argv.slice(2);
 const app = new App({ outdir });
-// A base64 payload per VM as long as ums-ha's encoded user-data, and like it random-looking (gzip
-// output; cdktf scans every string for token markers, and the cost depends on the characters):
-// built once from a xorshift sequence, then made distinct per VM by a short prefix, so making it
-// costs the baseline next to nothing.
-let state = 0x9e3779b9;
-const nextByte = () => {
-  state ^= state << 13;
-  state ^= state >>> 17;
-  state ^= state << 5;
-  return state & 255;
-};
-const PAYLOAD = Buffer.from(Array.from({ length: Math.ceil((Number(payloadBytes) * 3) / 4) }, nextByte)).toString('base64');
-const payload = (seed) => `${seed.toString(36).padStart(8, 'A')}${PAYLOAD.slice(8)}`;
+// A random-looking base64 payload per VM as long as ums-ha's encoded user data (bench/payload.js).
+const payload = payloadOf(payloadBytes);
 counts.split(',').map(Number).forEach((vmCount, i) => {
   const stack = new TerraformStack(app, `baseline-${i}`);
   const v = (name) => new TerraformVariable(stack, name, { type: 'string' }).stringValue;
