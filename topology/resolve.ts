@@ -229,16 +229,25 @@ export function slotNumbers(nodes: ReadonlyArray<{ name: string; roles: readonly
   return out;
 }
 
-/** Addresses on the VLAN that belong to something else, and the key that names them. */
-function fixedOwners(net: NetworkSpec, listed: ReadonlyArray<{ name: string; ip?: string }>): Map<number, string> {
+/**
+ * Addresses on the VLAN that belong to something else, and the key that names them: the gateway,
+ * the DNS and NTP servers, the database host (when given as an address) and the listed nodes'
+ * explicit ips. No node slot takes one of them, and no host firewall admits one as an HA node.
+ */
+function fixedOwners(
+  net: { readonly gateway: string; readonly dns: readonly string[]; readonly ntpServers?: readonly string[] },
+  databaseHost: string | undefined,
+  listed: ReadonlyArray<{ name: string; ip?: string | null }>,
+): Map<number, string> {
   const owners = new Map<number, string>();
-  const own = (a: string | undefined, who: string) => {
-    const n = a === undefined ? undefined : toInt(a);
+  const own = (a: string | undefined | null, who: string) => {
+    const n = a === undefined || a === null ? undefined : toInt(a);
     if (n !== undefined && !owners.has(n)) owners.set(n, who);
   };
   own(net.gateway, 'network.gateway');
   net.dns.forEach((a, i) => own(a, `network.dns[${i}]`));
   (net.ntpServers ?? []).forEach((a, i) => own(a, `network.ntpServers[${i}]`));
+  own(databaseHost, 'database.host');
   for (const n of listed) own(n.ip, `node ${n.name}`);
   return owners;
 }
@@ -246,11 +255,12 @@ function fixedOwners(net: NetworkSpec, listed: ReadonlyArray<{ name: string; ip?
 function planAddresses(
   listed: ReadonlyArray<{ name: string; roles: Role[]; ip?: string }>,
   net: NetworkSpec,
+  databaseHost: string | undefined,
   pools: readonly AddressPool[],
 ): { ips: Map<string, string>; problem?: PoolProblem } {
   const ips = new Map<string, string>();
   const slots = slotNumbers(listed);
-  const owners = fixedOwners(net, listed);
+  const owners = fixedOwners(net, databaseHost, listed);
   const unassigned: string[] = [];
   const conflicts: AddressConflict[] = [];
   let failed: AddressPool | undefined;
@@ -314,12 +324,7 @@ function computeAdmitted(t: ResolvedTopology, role: Role): string[] {
   const range: SlotKind | undefined = role === 'server' || t.layout === 'co-located' ? 'server' : t.layout === 'separate' ? 'loadBalancer' : undefined;
   const pools = addressPools({ platform: t.platform, aws: t.aws, network: t.network });
   if (range) {
-    const others = new Set<number>();
-    for (const a of [t.network.gateway, ...t.network.dns, ...t.network.ntpServers, ...(t.database.host !== undefined ? [t.database.host] : [])]) {
-      const n = toInt(a);
-      if (n !== undefined) others.add(n);
-    }
-    for (const n of t.nodes) if (n.ip !== null && !n.roles.includes(role)) others.add(toInt(n.ip) as number);
+    const others = fixedOwners(t.network, t.database.host, t.nodes.filter((n) => !n.roles.includes(role)));
     const count = range === 'server' ? SERVER_SLOTS : LOAD_BALANCER_SLOTS;
     for (let k = 1; k <= count; k++) {
       const { pool, address } = slotAddress(pools, range, k);
@@ -379,7 +384,7 @@ export function resolveTopology(doc: UmsHaTopologyDocument): ResolvedTopology {
   ];
 
   // Address plan: explicit ips stay; every other node takes the address of its slot (addressSlots).
-  const plan = planAddresses(listed, net, addressPools(spec));
+  const plan = planAddresses(listed, net, spec.database.host, addressPools(spec));
   const subnet = parseSubnet(net.cidr);
   const ips = ordered.map((n) => plan.ips.get(n.name) ?? null);
   const poolProblem = plan.problem;

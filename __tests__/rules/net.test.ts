@@ -1,3 +1,4 @@
+import { admittedAddresses } from '../../topology/resolve';
 import { check, expectFinding, expectNoFinding, nodes, ruleTableWithNetwork, topology } from '../helpers/topology';
 
 const table = ruleTableWithNetwork;
@@ -35,13 +36,17 @@ describe('UMS-NET-002 (addresses)', () => {
     ['pool of exactly two addresses (at the limit)', {}, { cidr: '10.20.0.0/29', gateway: '10.20.0.1', firstAddress: '10.20.0.5' }, null],
   ]);
 
-  it('refuses a database host on the address of an HA node (explicit ip or slot), at database.host', () => {
+  it('refuses a database host on the address of an HA node: a slot or an explicit ip; no firewall admits it', () => {
     const db = (host: string) => ({ host, name: 'rmdb', user: 'igelums', passwordVariable: 'UMS_DB_PASSWORD', engine: 'postgresql', redundancy: 'cluster' });
-    // 4 co-located servers: ums4 takes the slot 10.20.0.14.
-    expectFinding(check(topology({ servers: 4, database: db('10.20.0.14') })), 'UMS-NET-002', '/spec/database/host');
-    expectFinding(check(topology({ database: db('10.20.0.11') })), 'UMS-NET-002', '/spec/database/host');
+    // 4 co-located servers: ums4's slot 10.20.0.14 is the database's address.
+    expect(expectFinding(check(topology({ servers: 4, database: db('10.20.0.14') })), 'UMS-NET-002', '/spec/network/firstAddress').message).toContain('database.host');
+    expect(expectFinding(check(topology({ database: db('10.20.0.100'), ...twoHosts({ ip: '10.20.0.100' }) })), 'UMS-NET-002', '/spec/nodes/0/ip').message).toContain('database.host');
     expectNoFinding(check(topology({ database: db('10.20.0.200') })), 'UMS-NET-002');
     expectNoFinding(check(topology({ database: db('db.example.internal') })), 'UMS-NET-002');
+    // A free slot (server 5 of 6) that is the database's address is no HA node to the host firewalls.
+    const t = check(topology({ database: db('10.20.0.15') })).topology!;
+    expect(admittedAddresses(t, 'server')).not.toContain('10.20.0.15');
+    expect(admittedAddresses(t, 'server')).toContain('10.20.0.16');
   });
 
   it('gives every node its slot address; an explicit ip stays as written', () => {

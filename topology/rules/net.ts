@@ -79,6 +79,9 @@ export const netRules: readonly TopologyRule[] = [
         const n = toInt(a);
         if (n !== undefined && !used.has(n)) used.set(n, `network.ntpServers[${i}]`);
       });
+      // The database runs on a host of its own (seed 004: one external database every server reaches).
+      const dbAddress = doc.spec.database.host === undefined ? undefined : toInt(doc.spec.database.host);
+      if (dbAddress !== undefined && !used.has(dbAddress)) used.set(dbAddress, 'database.host');
       (doc.spec.nodes ?? []).forEach((node, i) => {
         if (node.ip === undefined) return;
         const path = join('/spec/nodes', i, 'ip');
@@ -95,19 +98,6 @@ export const netRules: readonly TopologyRule[] = [
         }
         used.set(address, `node ${node.name}`);
       });
-      // The database host is no HA node (seed 004: one external database every server reaches): a
-      // node on its address, explicit or by its slot, would take over the database's address.
-      const dbHost = doc.spec.database.host;
-      const dbAddress = dbHost === undefined ? undefined : toInt(dbHost);
-      if (dbAddress !== undefined) {
-        const clash = t.nodes.find((n) => n.ip !== null && toInt(n.ip) === dbAddress);
-        if (clash) {
-          reports.push({
-            path: '/spec/database/host',
-            message: `database.host ${dbHost} is the address of node ${clash.name}: the database runs on a host of its own; give it its own address (or move the node with an ip or firstAddress)`,
-          });
-        }
-      }
       const pool = t.poolProblem;
       if (pool?.kind === 'no-first-address') {
         reports.push({
