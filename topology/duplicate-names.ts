@@ -20,23 +20,25 @@ function nameOf(value: unknown): string | undefined {
  * version of one site, kept apart). Returns the results with the findings added.
  */
 export function withDuplicateNames<T extends { readonly file: string; readonly result: ValidationResult }>(results: readonly T[]): T[] {
-  const first = new Map<string, string>();
+  // Positions only for a name that is given twice: locating one makes a clean file's deferred
+  // source map read the file with the authoritative reader (source.ts), which the fast path avoids.
+  const at = (res: ValidationResult) => res.source?.locate('/metadata/name') ?? { line: 0, column: 0 };
+  const first = new Map<string, T>();
   return results.map((r) => {
     const name = nameOf(r.result.value);
     if (name === undefined) return r;
-    const at = (res: ValidationResult) => res.source?.locate('/metadata/name') ?? { line: 0, column: 0 };
     const key = `${path.dirname(path.resolve(r.file))}\0${name}`;
-    const other = first.get(key);
-    if (other === undefined) {
-      const pos = at(r.result);
-      first.set(key, `${r.file}:${pos.line}:${pos.column}`);
+    const earlier = first.get(key);
+    if (earlier === undefined) {
+      first.set(key, r);
       return r;
     }
+    const other = at(earlier.result);
     const pos = at(r.result);
     const finding: Finding = {
       ruleId: DUPLICATE_NAME_RULE_ID,
       severity: 'error',
-      message: `metadata.name ${name} is also the name of ${other}: every topology needs its own name (it names the stack and every VM)`,
+      message: `metadata.name ${name} is also the name of ${earlier.file}:${other.line}:${other.column}: every topology needs its own name (it names the stack and every VM)`,
       path: '/metadata/name',
       line: pos.line,
       column: pos.column,
