@@ -28,7 +28,8 @@ function topologyObject(i, rand) {
     devices,
     servers,
     ...(separate ? { loadBalancers: lbs } : {}),
-    deviceOs: rand() < 0.5 ? ['os11', 'os12'] : ['os12'],
+    // OS 12 devices behind IGEL load balancers are a warning (UMS-LAYOUT-004): those designs have OS 11 only.
+    deviceOs: external ? (rand() < 0.5 ? ['os11', 'os12'] : ['os12']) : ['os11'],
     platform: 'vsphere',
     loadBalancing: external ? 'external' : 'igel',
     ...(external ? { clusterAddress: `ums${i}.example.internal:8443` } : {}),
@@ -50,8 +51,6 @@ function topologyObject(i, rand) {
     networkToken: { mode: 'create', variable: 'UMS_NETWORK_TOKEN' },
     vsphere: { datacenter: 'DC1', cluster: 'Cluster1', datastore: 'ds1', template: 'ubuntu-22.04-ums-template', folder: 'igel/ums' },
   };
-  // OS 12 devices behind IGEL load balancing: the reviewed answer to UMS-LAYOUT-004.
-  if (!external && spec.deviceOs.includes('os12')) spec.exceptions = [{ id: 'UMS-LAYOUT-004', reason: 'OS 12 devices reach the servers through the data center reverse proxy' }];
   if (rand() < 0.5) {
     const nodes = [];
     for (let s = 1; s <= servers; s++) nodes.push({ name: `ums${s}`, roles: separate || external ? ['server'] : ['server', 'loadBalancer'] });
@@ -73,7 +72,7 @@ function awsTopologyObject(i, rand) {
   spec.clusterAddress = `ums${i}.example.internal:8443`;
   delete spec.nodes;
   delete spec.loadBalancers;
-  delete spec.exceptions;
+  spec.deviceOs = rand() < 0.5 ? ['os11', 'os12'] : ['os12'];
   spec.network = {
     ...spec.network,
     vlanId: 1,
