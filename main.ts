@@ -32,7 +32,6 @@ import { withoutTokenStackTraces } from './stacks/token-stack-traces';
 import { lockOutdir, makeTempOutdir, prepareOutdir, publishOutdir } from './app/outdir';
 import { readBackendFile } from './app/backend-file';
 import type { UmsHaTopologyDocument } from './topology/generated/topology-types';
-import { writeExternalLoadBalancer } from './topology/external-lb';
 import { formatFinding, type ValidationResult } from './topology/validate';
 
 export { readBackendFile } from './app/backend-file';
@@ -92,16 +91,6 @@ interface AcceptedTopology {
   readonly result: ValidationResult;
 }
 
-/**
- * Writes the files beside cdktf's cdk.tf.json (or cdk.tf) in a stack's folder of this run, into the
- * run's temporary folder, so that they move into place with the stack. (The stack itself writes its
- * sizing review, sizing-report.md and .json, as it does in a TypeScript app of one's own.)
- */
-function writeStackFolder(dir: string, stack: AcceptedTopology): void {
-  // loadBalancing external: the load balancer's HAProxy configuration (docs/external-load-balancer.md).
-  if (stack.result.topology) writeExternalLoadBalancer(dir, stack.result.topology);
-}
-
 /** Reads and validates every file; the topologies that get a stack, and how many were refused. */
 function acceptTopologies(files: readonly string[], log: (line: string) => void): { accepted: AcceptedTopology[]; refused: number } {
   let refused = 0;
@@ -159,7 +148,6 @@ function synthesizeAll(options: SynthesizeOptions): SynthesizeResult {
       });
     }
     app.synth();
-    for (const stack of accepted) writeStackFolder(path.join(temp, 'stacks', stack.name), stack);
     const { removed, kept } = publishOutdir(temp, outdir, accepted.map((s) => s.name));
     const shown = path.relative(process.cwd(), path.join(outdir, 'stacks')) || '.';
     for (const name of removed) {

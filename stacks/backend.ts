@@ -3,7 +3,8 @@ import { LocalBackend, TerraformBackend, type ISynthesisSession, type TerraformS
 import type { Construct } from 'constructs';
 import { terraformLiteral, terraformLiterals } from '../constructs/terraform-literal';
 import type { SizingReport } from '../topology/report';
-import { writeSizingReport } from '../topology/report-files';
+import type { ResolvedTopology } from '../topology/model';
+import { writeStackFiles } from '../topology/report-files';
 
 /** A Terraform backend block: `terraform { backend "<type>" { ...config } }`. */
 export interface BackendConfig {
@@ -58,7 +59,7 @@ export function addBackend(stack: Construct, id: string, backend: BackendConfig 
  * from its scope before the error goes on (a caller that catches it synthesizes nothing of the
  * stack); otherwise the stack writes the topology's sizing review beside its cdk.tf.json.
  */
-export function addTopology<T extends { readonly report: SizingReport }>(stack: TerraformStack, scope: Construct, id: string, sourceFile: string | undefined, make: () => T): T {
+export function addTopology<T extends { readonly report: SizingReport; readonly topology: ResolvedTopology }>(stack: TerraformStack, scope: Construct, id: string, sourceFile: string | undefined, make: () => T): T {
   let topology: T;
   try {
     topology = make();
@@ -66,20 +67,22 @@ export function addTopology<T extends { readonly report: SizingReport }>(stack: 
     scope.node.tryRemoveChild(id);
     throw err;
   }
-  writeReportWithStack(stack, () => topology.report, sourceFile);
+  writeFilesWithStack(stack, () => topology, sourceFile);
   return topology;
 }
 
 /**
- * Makes a stack write its sizing review (sizing-report.md and .json) beside its cdk.tf.json at
- * synthesis, in an app of one's own as in the ums-ha app.
+ * Makes a stack write the files beside its cdk.tf.json at synthesis (topology/report-files.ts:
+ * the sizing review, the external load balancer's configuration), in an app of one's own as in
+ * the ums-ha app.
  */
-export function writeReportWithStack(stack: TerraformStack, report: () => SizingReport, file: string | undefined): void {
+export function writeFilesWithStack(stack: TerraformStack, topology: () => { readonly report: SizingReport; readonly topology: ResolvedTopology }, file: string | undefined): void {
   const stackSynthesizer = stack.synthesizer;
   stack.synthesizer = {
     synthesize: (session: ISynthesisSession) => {
       stackSynthesizer.synthesize(session);
-      writeSizingReport(path.join(session.outdir, session.manifest.forStack(stack).workingDirectory), report(), file);
+      const t = topology();
+      writeStackFiles(path.join(session.outdir, session.manifest.forStack(stack).workingDirectory), t.topology, t.report, file);
     },
   };
 }

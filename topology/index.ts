@@ -11,6 +11,6 @@ export { loadTopologyText, loadTopologyBytes, NO_SOURCE, type SourceMap, type Po
 export { catalog, rules, ruleMeta, type RuleMeta, type Rule, type UpdateMethod } from './rules';
 export { firewallMatrix, inboundRows, outboundRows, sourceAddresses, listeningPorts, expectedUnits, type FirewallRow, type Party } from './firewall';
 export { buildReport, renderReportMarkdown, mermaidDiagram, type SizingReport } from './report';
-export { writeSizingReport, SIZING_REPORT_FILES } from './report-files';
+export { writeSizingReport, writeStackFiles, SIZING_REPORT_FILES } from './report-files';
 export { planUpdate, renderUpdateMarkdown, type UpdatePlan, type RunbookStep } from './update';
 export { SEEDS } from './seeds';

@@ -7,6 +7,7 @@ import { UmsHaValidationError } from '../../constructs/errors';
 import { UmsHaTopology } from '../../constructs/ums-ha-topology';
 import { UmsHaStack } from '../../stacks/ums-ha-stack';
 import { renderReportMarkdown } from '../../topology/report';
+import { EXTERNAL_LB_FILE, renderExternalLoadBalancer } from '../../topology/external-lb';
 import { renderFirewall } from '../../bootstrap/nftables';
 import { resolveTopology } from '../../topology/resolve';
 import { NO_SOURCE } from '../../topology/source';
@@ -260,6 +261,20 @@ describe('UmsHaTopology: validation before any resource', () => {
       expect(fs.readFileSync(path.join(dir, 'sizing-report.md'), 'utf8')).toBe(renderReportMarkdown(stack.topology.report));
       // From code there is no file: the JSON is the report itself.
       expect(JSON.parse(fs.readFileSync(path.join(dir, 'sizing-report.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(stack.topology.report)));
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes the external load balancer configuration beside a stack built in code, as the app does', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `ums-ha-extlb-${process.pid}-`));
+    try {
+      const app = new App({ outdir });
+      const stack = new UmsHaStack(app, 'in-code', { topology: topology({ devices: 120000, loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443' }) });
+      new UmsHaStack(app, 'igel', { topology: topology() });
+      app.synth();
+      expect(fs.readFileSync(path.join(outdir, 'stacks', 'in-code', EXTERNAL_LB_FILE), 'utf8')).toBe(renderExternalLoadBalancer(stack.topology.topology)!.content);
+      expect(fs.existsSync(path.join(outdir, 'stacks', 'igel', EXTERNAL_LB_FILE))).toBe(false);
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }
