@@ -129,7 +129,7 @@ function ensureBuilt() {
   return true;
 }
 
-module.exports = { loadApp, writeCache, ensureBuilt, CACHE };
+module.exports = { loadApp, writeCache, ensureBuilt, dropCdktfIsArrayWarning, CACHE };
 
 /**
  * cdktf 0.21's TerraformOutput calls util.isArray, which Node.js 22 deprecates at run time (DEP0044):
