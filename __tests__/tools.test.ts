@@ -157,21 +157,19 @@ describe('the Node.js versions: engines, CI and the README agree', () => {
     expect(semver.satisfies('26.0.0', engines)).toBe(false);
   });
 
-  it('needs no native build for the cdktf CLI on any of them: its pseudo-terminal module is an N-API prebuilt from npm', () => {
+  it('needs no native build for the cdktf CLI on any of them: its pseudo-terminal module is an N-API prebuilt from npm', async () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
     expect(pkg.overrides['@cdktf/node-pty-prebuilt-multiarch']).toBe(pkg.devDependencies['@cdktf/node-pty-prebuilt-multiarch']);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const pty = require('@cdktf/node-pty-prebuilt-multiarch') as { spawn(file: string, args: string[], options: object): { onData(f: (d: string) => void): void; onExit(f: (e: { exitCode: number }) => void): void } };
-    return new Promise<void>((resolve) => {
+    const { out, exitCode } = await new Promise<{ out: string; exitCode: number }>((resolve) => {
       const p = pty.spawn('/bin/sh', ['-c', 'echo pty-$((40+2)); exit 3'], { cols: 80, rows: 24, cwd: repoRoot, env: process.env });
-      let out = '';
-      p.onData((d) => (out += d));
-      p.onExit(({ exitCode }) => {
-        expect(out).toContain('pty-42');
-        expect(exitCode).toBe(3);
-        resolve();
-      });
+      let text = '';
+      p.onData((d) => (text += d));
+      p.onExit(({ exitCode: code }) => resolve({ out: text, exitCode: code }));
     });
+    expect(out).toContain('pty-42');
+    expect(exitCode).toBe(3);
   });
 });
 
