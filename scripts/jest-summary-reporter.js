@@ -28,8 +28,10 @@ class SummaryReporter {
     const skipped = results.numPendingTests + results.numTodoTests;
     let summary = `tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${skipped} skipped`;
     if (notLoaded.length > 0) summary += `; ${notLoaded.length} suite${notLoaded.length === 1 ? '' : 's'} failed to load`;
-    const text = `\n${[...lines, summary].join('\n')}\n`;
-    process.once('exit', () => fs.writeSync(process.stdout.fd, text));
+    // One line per process, the last run's (watch mode runs again in the same process).
+    const first = this.text === undefined;
+    this.text = `\n${[...lines, summary].join('\n')}\n`;
+    if (first) process.once('exit', () => fs.writeSync(process.stdout.fd, this.text));
   }
 }
 module.exports = SummaryReporter;
