@@ -8,5 +8,8 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 60000,
+  // One temporary folder per run, removed after it: tests leave nothing in the temp folder.
+  globalSetup: '<rootDir>/scripts/jest-temp-setup.js',
+  globalTeardown: '<rootDir>/scripts/jest-temp-teardown.js',
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
 };

