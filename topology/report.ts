@@ -422,6 +422,14 @@ export function inertMarkdown(s: string): string {
     .replace(/^(\s*\d+)([.)])/, '$1\\$2');
 }
 const md = inertMarkdown;
+/**
+ * The report's own sentences with names from the file in them (post-install steps): control
+ * characters escaped and no HTML can start (`<!--`, a tag), so nothing hides the rest of the
+ * report; the sentence's own Markdown (code spans, `>` between menu items) stays as written.
+ */
+function withoutHtml(s: string): string {
+  return printable(s).replace(/<(?=[!/?A-Za-z])/g, '&lt;');
+}
 /** A code span that no backtick in `s` can close early (CommonMark: a longer fence). */
 function code(s: string): string {
   const text = printable(s);
@@ -453,7 +461,7 @@ export function renderReportMarkdown(r: SizingReport): string {
   if (r.aws) {
     out.push('## AWS placement', '', `Region ${r.aws.region}; one EC2 instance per host, IMDSv2 required, encrypted EBS data volume of the size above.`, '');
     out.push('| node | instance type | availability zone |', '| --- | --- | --- |');
-    for (const h of r.aws.hosts) out.push(`| ${h.name} | ${h.instanceType ?? '—'} | ${h.zone ?? '—'} |`);
+    for (const h of r.aws.hosts) out.push(`| ${md(h.name)} | ${h.instanceType ?? '—'} | ${h.zone ?? '—'} |`);
     out.push('', `Network Load Balancer: TCP ${r.aws.loadBalancerPorts.join(', ')}, one target group with a health check per port. ${r.aws.securityGroupRules} security group rules generated from the firewall matrix below${r.aws.notOpened.length > 0 ? `; not opened on AWS (broadcast, which AWS drops): ${r.aws.notOpened.join(', ')}` : ''}.`, '');
   }
   out.push('## Where devices connect', '');
@@ -472,7 +480,7 @@ export function renderReportMarkdown(r: SizingReport): string {
   out.push('## After installation', '');
   r.postInstall.forEach((step, i) => {
     out.push(`${i + 1}. **${step.title}**`);
-    for (const d of step.details) out.push(`   - ${d}`);
+    for (const d of step.details) out.push(`   - ${withoutHtml(d)}`);
   });
   out.push('');
   out.push('## Findings', '');
