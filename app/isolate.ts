@@ -32,14 +32,27 @@ interface Session {
 }
 
 /**
- * Makes each stack of `app` synthesize on its own: a stack whose synthesis throws leaves no folder
- * and no manifest entry, and `onFail` is told its id; `app.synth()` goes on with the next stack.
+ * Makes each stack of `app` prepare and synthesize on its own: a stack whose preparation or
+ * synthesis throws leaves no folder and no manifest entry, and `onFail` is told its id (once);
+ * `app.synth()` goes on with the next stack.
  */
 export function isolateStackSynthesis(app: App, onFail: (id: string, err: unknown) => void): void {
   for (const stack of app.node.children.filter((c): c is TerraformStack => TerraformStack.isStack(c))) {
     const inner = stack.synthesizer;
+    // app.synth() prepares every stack (a first resolve of every element), then synthesizes each.
+    const prepare = stack.prepareStack.bind(stack);
+    let failed = false;
+    stack.prepareStack = () => {
+      try {
+        prepare();
+      } catch (err) {
+        failed = true;
+        onFail(stack.node.id, err);
+      }
+    };
     stack.synthesizer = {
       synthesize(session: Session) {
+        if (failed) return;
         try {
           inner.synthesize(session as Parameters<typeof inner.synthesize>[0]);
         } catch (err) {
