@@ -250,6 +250,27 @@ export function userDataOverLimit(t: ResolvedTopology, node: ResolvedNode): stri
   return size > GUESTINFO_MAX_BYTES ? `guestinfo.userdata of ${node.vmName} is ${size} bytes after gzip and base64; vSphere allows at most ${GUESTINFO_MAX_BYTES} per guestinfo value` : undefined;
 }
 
+/**
+ * Below these, no node's user data comes near a platform's limit, whatever the other fields hold
+ * within the schema's bounds (the worst case, every other string and list at its maximum, is
+ * measured in __tests__/rules/plat.test.ts): validate renders nothing for such a topology, so the
+ * check costs a clean file nothing. Past any of them, the user data is rendered and measured.
+ */
+export const USER_DATA_RENDER_FROM = { textCharacters: 4096, networks: 32, nodes: 12 } as const;
+
+/** The characters of every string of a value (names, addresses, keys, URLs...). */
+export function textCharacters(value: unknown): number {
+  if (typeof value === 'string') return value.length;
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + textCharacters(v), 0);
+  if (value !== null && typeof value === 'object') return Object.values(value).reduce((n: number, v) => n + textCharacters(v), 0);
+  return 0;
+}
+
+export function mayExceedUserDataLimit(t: ResolvedTopology): boolean {
+  const { textCharacters: text, networks, nodes } = USER_DATA_RENDER_FROM;
+  return t.nodes.length > nodes || t.network.deviceCidrs.length + t.network.adminCidrs.length > networks || textCharacters(t) > text;
+}
+
 /** The compressed size of the static tail, once. */
 let tailDeflated: number | undefined;
 function tailOf(tail: string): number {

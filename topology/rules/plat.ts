@@ -5,7 +5,7 @@
  * a topology that validates synthesizes (user data within the platform's limit, no string cdktf
  * would read as a token, names Terraform accepts).
  */
-import { userDataOverLimit } from '../../bootstrap/cloud-init';
+import { mayExceedUserDataLimit, userDataOverLimit } from '../../bootstrap/cloud-init';
 import type { Platform } from '../model';
 import { join } from '../pointer';
 import type { Report, SynthesisRule, TopologyRule } from './rule';
@@ -60,7 +60,7 @@ export const platRules: readonly (SynthesisRule | TopologyRule)[] = [
     explanation:
       'A node boots from its cloud-init user data, which the platform limits: EC2 takes at most 16,384 bytes (the stack sends it gzipped), a vSphere guestinfo value at most 65,536 bytes after encoding. Long SSH keys (nine RSA-4096 keys on AWS) or many device networks can pass it; synthesis would stop.',
     check({ topology: t }) {
-      if (t.platform !== 'aws' && t.platform !== 'vsphere') return [];
+      if ((t.platform !== 'aws' && t.platform !== 'vsphere') || !mayExceedUserDataLimit(t)) return [];
       const reports: Report[] = [];
       for (const node of t.nodes) {
         const problem = userDataOverLimit(t, node);
