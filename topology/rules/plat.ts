@@ -25,6 +25,14 @@ const TOKEN_MARKER = /[$#&]\{TfToken\[/;
 export const TERRAFORM_RESERVED_VARIABLES: readonly string[] = ['source', 'version', 'providers', 'count', 'for_each', 'lifecycle', 'depends_on', 'locals'];
 const TERRAFORM_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
+/** Whether any string of a value matches (no pointers built: most topologies hold none). */
+function anyString(value: unknown, test: (s: string) => boolean): boolean {
+  if (typeof value === 'string') return test(value);
+  if (Array.isArray(value)) return value.some((v) => anyString(v, test));
+  if (value !== null && typeof value === 'object') return Object.values(value).some((v) => anyString(v, test));
+  return false;
+}
+
 /** Every string of a value with its JSON pointer. */
 function strings(value: unknown, at: string, out: Array<{ path: string; text: string }>): Array<{ path: string; text: string }> {
   if (typeof value === 'string') out.push({ path: at, text: value });
@@ -83,8 +91,10 @@ export const platRules: readonly (SynthesisRule | TopologyRule)[] = [
     title: 'No string looks like a cdktf token',
     explanation: 'cdktf encodes references as strings such as ${TfToken[TOKEN.1]} and #{TfToken[TOKEN.1]}; a topology string holding one would be resolved as a reference (or refused), not written as the text it is.',
     check({ doc }) {
+      const marked = (text: string) => text.includes('{TfToken[') && TOKEN_MARKER.test(text);
+      if (!anyString(doc, marked)) return [];
       return strings(doc, '', [])
-        .filter((s) => TOKEN_MARKER.test(s.text))
+        .filter((s) => marked(s.text))
         .map((s) => ({ path: s.path, message: `${s.path.slice(1).replace(/\//g, '.')} holds a cdktf token marker ({TfToken[ after $, # or &), which synthesis would read as a reference: write the name without it` }));
     },
   },
