@@ -397,7 +397,8 @@ export function buildReport(result: ValidationResult): SizingReport | undefined 
     postInstall: postInstallSteps(t),
     findings: [...result.findings],
     exceptions: (result.suppressed ?? []).map((s) => ({ ...s.finding, reason: withoutCredentials(s.reason) })),
-    mermaid: mermaidDiagram(t),
+    // Credentials hidden before the labels are escaped (an escaped secret would no longer be found to hide).
+    mermaid: mermaidDiagram(hideCredentials(t, result.value)),
     ...(t.loadBalancing === 'external' && t.clusterAddress ? { externalLoadBalancer: { file: EXTERNAL_LB_FILE, clusterAddress: t.clusterAddress, postInstall: clusterAddressStep(t.clusterAddress) } } : {}),
     ...(aws ? { aws } : {}),
   }, result.value);

@@ -80,3 +80,14 @@ describe('names in the Mermaid diagram', () => {
     expect(mermaidText('a"b<c>d&e%f#g`h\n')).toBe('a#quot;b#60;c#62;d#38;e#37;f#35;g#96;h#92;n');
   });
 });
+
+describe('escaping never uncovers a hidden credential', () => {
+  it('a credential-shaped metadata.name is hidden in the Mermaid labels too (hidden first, then escaped)', async () => {
+    const file = write({ ...topology(), metadata: { name: 'Server=db;Pwd=Zqa000a0AA0a;' } });
+    for (const format of ['markdown', 'json']) {
+      const r = await run('report', file, '--format', format);
+      expect(r.stdout).toContain('(value hidden)');
+      expect(r.stdout + r.stderr).not.toContain('Zqa000a0AA0a');
+    }
+  });
+});
