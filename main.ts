@@ -32,6 +32,8 @@ import { withoutTokenStackTraces } from './stacks/token-stack-traces';
 import { lockOutdir, makeTempOutdir, prepareOutdir, publishOutdir } from './app/outdir';
 import { readBackendFile } from './app/backend-file';
 import { cdktfCliCommand, deployedStacks, isDeploy, localStateWarning, runByCdktfCli } from './app/cdktf-cli';
+import { constructIsolated, firstLine, isolateStackSynthesis } from './app/isolate';
+import { printable } from './topology/findings';
 import type { UmsHaTopologyDocument } from './topology/generated/topology-types';
 import { formatFinding, type ValidationResult } from './topology/validate';
 
@@ -144,8 +146,10 @@ function acceptTopologies(
 }
 
 function synthesizeAll(options: SynthesizeOptions): SynthesizeResult {
-  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const info = options.info ?? log;
+  // One escaping path for every line: file names and messages can neither end a line nor forge an annotation.
+  const write = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const log = (line: string) => write(printable(line));
+  const info = options.info ? (line: string) => options.info!(printable(line)) : log;
   const outdir = outdirOf(options);
   const outdirProblem = prepareOutdir(outdir, options.outdir !== undefined ? 'the output folder' : 'CDKTF_OUTDIR');
   if (outdirProblem !== undefined) {
@@ -157,25 +161,37 @@ function synthesizeAll(options: SynthesizeOptions): SynthesizeResult {
   if (problems.length > 0) return { code: 2, stacks: [], platforms: {}, outdir };
 
   const { accepted, refused } = acceptTopologies(files, log, info, options.warningsAsAnnotations === true);
+  let written: AcceptedTopology[] = [];
   const temp = makeTempOutdir(outdir);
   try {
     // Construct stack traces in metadata serve cdktf's own debugging; ums-ha's messages point at the
     // topology file instead, and recording them costs a large share of synthesis time.
     const app = new App({ stackTraces: process.env.UMS_HA_DEBUG !== undefined, outdir: temp });
+    // A stack that cannot be built or synthesized is left out with one line; the others are written.
+    const failed = new Set<string>();
+    const fail = (stack: AcceptedTopology, err: unknown) => {
+      failed.add(stack.name);
+      log(`ums-ha: ${stack.file}: not synthesized: ${firstLine(err)}`);
+      if (process.env.UMS_HA_DEBUG !== undefined && err instanceof Error) write(String(err.stack));
+    };
     for (const stack of accepted) {
       // Terraform runs in the stack's folder: local state in the working directory, named relative to
       // that folder, so the stack works from another checkout or a CI runner.
       const localStatePath = path.relative(path.resolve(outdir, 'stacks', stack.name), path.resolve(`terraform.${stack.name}.tfstate`));
-      new (stackClass(stack.result.document as UmsHaTopologyDocument))(app, stack.name, {
-        topology: stack.result.document as UmsHaTopologyDocument,
-        sourceFile: stack.file,
-        sourceMap: stack.result.source,
-        deployPhase: options.deployPhase,
-        ...(options.backend ? { backend: options.backend } : { localStatePath }),
-      });
+      const build = () =>
+        new (stackClass(stack.result.document as UmsHaTopologyDocument))(app, stack.name, {
+          topology: stack.result.document as UmsHaTopologyDocument,
+          sourceFile: stack.file,
+          sourceMap: stack.result.source,
+          deployPhase: options.deployPhase,
+          ...(options.backend ? { backend: options.backend } : { localStatePath }),
+        });
+      constructIsolated(app, stack.name, build, (err) => fail(stack, err));
     }
+    isolateStackSynthesis(app, (id, err) => fail(accepted.find((s) => s.name === id)!, err));
     app.synth();
-    const { removed, kept } = publishOutdir(temp, outdir, accepted.map((s) => s.name));
+    written = accepted.filter((s) => !failed.has(s.name));
+    const { removed, kept } = publishOutdir(temp, outdir, written.map((s) => s.name));
     const shown = path.relative(process.cwd(), path.join(outdir, 'stacks')) || '.';
     for (const name of removed) {
       info(`ums-ha: removed ${path.join(shown, name)}: no topology of this run synthesizes it (its Terraform state, if it was deployed, is not touched)`);
@@ -184,9 +200,9 @@ function synthesizeAll(options: SynthesizeOptions): SynthesizeResult {
   } finally {
     fs.rmSync(temp, { recursive: true, force: true });
   }
-  const stacks = accepted.map((s) => s.name);
-  const platforms = Object.fromEntries(accepted.map((s) => [s.name, (s.result.document as UmsHaTopologyDocument).spec.platform ?? 'vsphere']));
-  return { code: refused > 0 ? 1 : 0, stacks, platforms, outdir };
+  const stacks = written.map((s) => s.name);
+  const platforms = Object.fromEntries(written.map((s) => [s.name, (s.result.document as UmsHaTopologyDocument).spec.platform ?? 'vsphere']));
+  return { code: refused > 0 || written.length < accepted.length ? 1 : 0, stacks, platforms, outdir };
 }
 
 /**

@@ -43,8 +43,9 @@ function topologyObject(i, rand) {
       dns: [`10.${third}.0.2`],
       ntpServers: [`10.${third}.0.2`],
       firstAddress: `10.${third}.0.10`,
-      deviceCidrs: ['10.100.0.0/14'],
-      adminCidrs: ['10.99.0.0/24'],
+      // Outside every generated HA network (10.16-10.215.0.0/24), which UMS-NET-007 would name.
+      deviceCidrs: ['10.240.0.0/14'],
+      adminCidrs: ['10.250.0.0/24'],
     },
     firmware: { retainedUpdates: 1 + (i % 5), syncViaWebdav: true },
     installer: { url: 'https://artifacts.example.internal/igel/setup-igel-ums-linux_12.07.100.bin', sha256: 'ab'.repeat(32) },

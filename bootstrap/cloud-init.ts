@@ -244,3 +244,65 @@ export function encodeEc2UserData(key: string, text: string): string {
   }
   return bytes.toString('base64');
 }
+
+/** gzip's fixed header and trailer: what a gzip member adds around its deflate stream. */
+const GZIP_FRAME_BYTES = 18;
+/** What a deflate stream can add to incompressible input: 5 bytes per stored block of at most 65,535 bytes, and the final flush. */
+function deflateBound(n: number): number {
+  return n + 5 * Math.ceil((n + 1) / 16_383) + 16;
+}
+
+/**
+ * Why a node's user data would not fit its platform (EC2: 16,384 bytes gzipped; vSphere: 65,536
+ * bytes per guestinfo value after gzip and base64, and the metadata after base64), in the words
+ * synthesis would stop with; undefined when it fits. Exact where it matters: the text is
+ * compressed only when an upper bound of its compressed size is over the limit (most topologies
+ * are far below it, and validate stays fast).
+ */
+export function userDataOverLimit(t: ResolvedTopology, node: ResolvedNode): string | undefined {
+  if (node.ip === null) return undefined;
+  const text = renderUserData(t, node);
+  const tail = staticWriteFiles();
+  const headBytes = Buffer.byteLength(text, 'utf8') - (text.endsWith(tail) ? Buffer.byteLength(tail, 'utf8') : 0);
+  const tailBytes = text.endsWith(tail) ? tailOf(tail) : 0;
+  const bound = GZIP_FRAME_BYTES + deflateBound(headBytes) + tailBytes;
+  const base64 = (n: number) => 4 * Math.ceil(n / 3);
+  if (t.platform === 'aws') {
+    if (bound <= EC2_USER_DATA_MAX_BYTES) return undefined;
+    const size = gzipText(text, tail).length;
+    return size > EC2_USER_DATA_MAX_BYTES ? `the user data of ${node.vmName} is ${size} bytes gzipped; EC2 allows at most ${EC2_USER_DATA_MAX_BYTES}` : undefined;
+  }
+  const metadata = base64(Buffer.byteLength(renderMetadata(t, node), 'utf8'));
+  if (metadata > GUESTINFO_MAX_BYTES) return `guestinfo.metadata of ${node.vmName} is ${metadata} bytes after encoding; vSphere allows at most ${GUESTINFO_MAX_BYTES} per guestinfo value`;
+  if (base64(bound) <= GUESTINFO_MAX_BYTES) return undefined;
+  const size = base64(gzipText(text, tail).length);
+  return size > GUESTINFO_MAX_BYTES ? `guestinfo.userdata of ${node.vmName} is ${size} bytes after gzip and base64; vSphere allows at most ${GUESTINFO_MAX_BYTES} per guestinfo value` : undefined;
+}
+
+/**
+ * Below these, no node's user data comes near a platform's limit, whatever the other fields hold
+ * within the schema's bounds (the worst case, every other string and list at its maximum, is
+ * measured in __tests__/rules/plat.test.ts): validate renders nothing for such a topology, so the
+ * check costs a clean file nothing. Past any of them, the user data is rendered and measured.
+ */
+export const USER_DATA_RENDER_FROM = { textCharacters: 4096, networks: 32, nodes: 12 } as const;
+
+/** The characters of every string of a value (names, addresses, keys, URLs...). */
+export function textCharacters(value: unknown): number {
+  if (typeof value === 'string') return value.length;
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + textCharacters(v), 0);
+  if (value !== null && typeof value === 'object') return Object.values(value).reduce((n: number, v) => n + textCharacters(v), 0);
+  return 0;
+}
+
+export function mayExceedUserDataLimit(t: ResolvedTopology): boolean {
+  const { textCharacters: text, networks, nodes } = USER_DATA_RENDER_FROM;
+  return t.nodes.length > nodes || t.network.deviceCidrs.length + t.network.adminCidrs.length > networks || textCharacters(t) > text;
+}
+
+/** The compressed size of the static tail, once. */
+let tailDeflated: number | undefined;
+function tailOf(tail: string): number {
+  tailDeflated ??= gzipText(tail).length - GZIP_FRAME_BYTES;
+  return tailDeflated;
+}

@@ -4,7 +4,7 @@ import { planUpdate, renderUpdateMarkdown } from '../topology/update';
 import { formatFinding } from '../topology/validate';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type Io } from './io';
 import { printFindings, readTopology } from '../topology/read';
-import { printable } from '../topology/findings';
+import { printable, printableJson } from '../topology/findings';
 
 export interface PlanUpdateOptions {
   readonly from: string;
@@ -29,6 +29,6 @@ export function runPlanUpdate(o: PlanUpdateOptions, io: Io): number {
   if (invalid) return EXIT_FINDINGS;
   const plan = planUpdate(deployed.result.topology!, proposed.result.topology!, o.method, proposed.result.source);
   for (const f of plan.findings) io.stderr(`${formatFinding(o.to, f)}\n`);
-  io.stdout(o.format === 'json' ? `${JSON.stringify({ files: { from: o.from, to: o.to }, ...plan }, null, 2)}\n` : renderUpdateMarkdown(plan, { from: o.from, to: o.to }));
+  io.stdout(o.format === 'json' ? `${printableJson({ files: { from: o.from, to: o.to }, ...plan })}\n` : renderUpdateMarkdown(plan, { from: o.from, to: o.to }));
   return plan.kind === 'refused' ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -2,7 +2,7 @@
 import { buildReport, renderReportMarkdown } from '../topology/report';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type Io } from './io';
 import { printFindings, readTopology } from '../topology/read';
-import { printable } from '../topology/findings';
+import { printable, printableJson } from '../topology/findings';
 
 export function runReport(file: string, options: { format: 'markdown' | 'json' }, io: Io): number {
   const read = readTopology(file);
@@ -16,6 +16,6 @@ export function runReport(file: string, options: { format: 'markdown' | 'json' }
     io.stderr(`ums-ha: ${printable(file)} does not pass the schema: no sizing to report (fix the findings above)\n`);
     return EXIT_FINDINGS;
   }
-  io.stdout(options.format === 'json' ? `${JSON.stringify({ file, ...report }, null, 2)}\n` : renderReportMarkdown(report));
+  io.stdout(options.format === 'json' ? `${printableJson({ file, ...report })}\n` : renderReportMarkdown(report));
   return read.result.valid ? EXIT_OK : EXIT_FINDINGS;
 }

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { compareFindings, type Finding } from './findings';
 import type { ValidationResult } from './validate';
 
-/** The rule of a topology name given twice: its stack and its VMs would collide (UMS-NET-004). */
+/** The rule of a topology name, or a VM name, given twice: its stack and its VMs would collide (UMS-NET-004). */
 export const DUPLICATE_NAME_RULE_ID = 'UMS-NET-004';
 
 /** metadata.name as a file holds it, when it is a name at all (the schema checks the rest). */
@@ -22,16 +22,40 @@ function nameOf(value: unknown): string | undefined {
 export function withDuplicateNames<T extends { readonly file: string; readonly result: ValidationResult }>(results: readonly T[]): T[] {
   // Positions only for a name that is given twice: locating one makes a clean file's deferred
   // source map read the file with the authoritative reader (source.ts), which the fast path avoids.
-  const at = (res: ValidationResult) => res.source?.locate('/metadata/name') ?? { line: 0, column: 0 };
+  const at = (res: ValidationResult, pointer = '/metadata/name') => res.source?.locate(pointer) ?? { line: 0, column: 0 };
   const first = new Map<string, T>();
+  /** VM names (`<metadata.name>-<node>`) of the earlier files, by folder: `berlin` with node `small-ums1` is `berlin-small`'s ums1. */
+  const vms = new Map<string, { readonly file: T; readonly name: string; readonly pointer: string }>();
   return results.map((r) => {
     const name = nameOf(r.result.value);
     if (name === undefined) return r;
-    const key = `${path.dirname(path.resolve(r.file))}\0${name}`;
+    const folder = path.dirname(path.resolve(r.file));
+    const key = `${folder}\0${name}`;
     const earlier = first.get(key);
     if (earlier === undefined) {
       first.set(key, r);
-      return r;
+      const clashes: Finding[] = [];
+      for (const node of r.result.topology?.nodes ?? []) {
+        const pointer = node.pointer !== null ? `${node.pointer}/name` : '/metadata/name';
+        const vmKey = `${folder}\0${node.vmName}`;
+        const other = vms.get(vmKey);
+        if (other === undefined) {
+          vms.set(vmKey, { file: r, name: node.name, pointer });
+          continue;
+        }
+        const there = at(other.file.result, other.pointer);
+        const here = at(r.result, pointer);
+        clashes.push({
+          ruleId: DUPLICATE_NAME_RULE_ID,
+          severity: 'error',
+          message: `the VM name ${node.vmName} (metadata.name ${name}, node ${node.name}) is also a VM of ${other.file.file}:${there.line}:${there.column} (node ${other.name}): two VMs of one name collide in vCenter and in DNS; rename the node or the topology`,
+          path: pointer,
+          line: here.line,
+          column: here.column,
+        });
+      }
+      if (clashes.length === 0) return r;
+      return { ...r, result: { ...r.result, valid: false, findings: [...r.result.findings, ...clashes].sort(compareFindings) } };
     }
     const other = at(earlier.result);
     const pos = at(r.result);

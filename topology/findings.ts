@@ -53,3 +53,14 @@ const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': 
 export function printable(text: string): string {
   return text.replace(UNPRINTABLE, (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/**
+ * A value as JSON text that holds nothing unprintable: JSON.stringify escapes C0 controls, and
+ * here DEL, C1 controls, the line and paragraph separators and the bidirectional controls are
+ * written as `\uXXXX` escapes too (they can only occur inside strings, where the escape is the same
+ * value). The one path of every JSON output (validate's json and sarif, report and plan-update json).
+ */
+const UNPRINTABLE_IN_JSON = /[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+export function printableJson(value: unknown, space = 2): string {
+  return JSON.stringify(value, null, space).replace(UNPRINTABLE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -33,8 +33,19 @@ export function fromInt(n: number): string {
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }
 
+/** Parsed networks, as parsedAddresses: the rules read each device and admin network several times. */
+const parsedSubnets = new Map<string, Subnet | undefined>();
+
 /** Parses "a.b.c.d/len"; undefined when it is not IPv4 CIDR notation. */
 export function parseSubnet(cidr: string): Subnet | undefined {
+  if (parsedSubnets.has(cidr)) return parsedSubnets.get(cidr);
+  const subnet = parseSubnetOnce(cidr);
+  if (parsedSubnets.size >= 4096) parsedSubnets.clear();
+  parsedSubnets.set(cidr, subnet);
+  return subnet;
+}
+
+function parseSubnetOnce(cidr: string): Subnet | undefined {
   let parsed: [ipaddr.IPv4 | ipaddr.IPv6, number];
   try {
     parsed = ipaddr.IPv4.parseCIDR(cidr);

@@ -224,9 +224,20 @@ function flows(t: ResolvedTopology): ReportFlow[] {
 
 const roleText = (n: ResolvedNode) => (n.roles.length === 2 ? 'server + load balancer' : n.roles[0] === 'server' ? 'server' : 'load balancer');
 
+/**
+ * Text from the file inside a quoted Mermaid label: control, line-separator and bidirectional
+ * characters escaped (printable), and every character Mermaid or the HTML it renders gives a meaning
+ * (`#` entity starts, quotes, `<`, `>`, `&`, `%` of `%%` comments and directives, backticks of
+ * Markdown strings, braces and brackets of node shapes) written as Mermaid entity codes (`#35;`).
+ * The label shows the text as it is and cannot end the label, the line or the diagram.
+ */
+export function mermaidText(s: string): string {
+  return printable(s).replace(/[#"<>&%`{}[\]()|;\\]/g, (c) => (c === '"' ? '#quot;' : `#${c.charCodeAt(0)};`));
+}
+
 /** A Mermaid flowchart: the HA VLAN with its hosts, devices, admins, the database, the flows. */
 export function mermaidDiagram(t: ResolvedTopology): string {
-  const q = (s: string) => s.replace(/"/g, '#quot;');
+  const q = mermaidText;
   const lines = ['flowchart LR'];
   const os11 = t.deviceOs.includes('os11');
   const os12 = t.deviceOs.includes('os12');
@@ -386,7 +397,8 @@ export function buildReport(result: ValidationResult): SizingReport | undefined 
     postInstall: postInstallSteps(t),
     findings: [...result.findings],
     exceptions: (result.suppressed ?? []).map((s) => ({ ...s.finding, reason: withoutCredentials(s.reason) })),
-    mermaid: mermaidDiagram(t),
+    // Credentials hidden before the labels are escaped (an escaped secret would no longer be found to hide).
+    mermaid: mermaidDiagram(hideCredentials(t, result.value)),
     ...(t.loadBalancing === 'external' && t.clusterAddress ? { externalLoadBalancer: { file: EXTERNAL_LB_FILE, clusterAddress: t.clusterAddress, postInstall: clusterAddressStep(t.clusterAddress) } } : {}),
     ...(aws ? { aws } : {}),
   }, result.value);
@@ -411,6 +423,14 @@ export function inertMarkdown(s: string): string {
     .replace(/^(\s*\d+)([.)])/, '$1\\$2');
 }
 const md = inertMarkdown;
+/**
+ * The report's own sentences with names from the file in them (post-install steps): control
+ * characters escaped and no HTML can start (`<!--`, a tag), so nothing hides the rest of the
+ * report; the sentence's own Markdown (code spans, `>` between menu items) stays as written.
+ */
+function withoutHtml(s: string): string {
+  return printable(s).replace(/<(?=[!/?A-Za-z])/g, '&lt;');
+}
 /** A code span that no backtick in `s` can close early (CommonMark: a longer fence). */
 function code(s: string): string {
   const text = printable(s);
@@ -438,11 +458,11 @@ export function renderReportMarkdown(r: SizingReport): string {
   for (const v of r.vms) out.push(`| ${md(v.name)} | ${md(v.vm)} | ${v.roles.join(' + ')} | ${v.ip ?? '—'} | ${v.cpus} | ${v.memoryGb} | ${v.diskGb} | ${minimumText(v.minimum)} |`);
   out.push(`| **total** | ${r.totals.vms} VMs | | | ${r.totals.cpus} | ${r.totals.memoryGb} | ${r.totals.diskGb} | |`, '');
   out.push('The minimum is the sum of the components on the host (seed 004): the UMS Web App is installed on every server host. Data disks hold the UMS installation and, on servers, 1 GB of program files plus about 10 GB per retained firmware update; each VM also has the template\'s system disk.', '');
-  out.push(`Database: ${r.database.engine}${r.database.host ? ` on ${r.database.host}` : ''}${r.database.authentication ? `, authentication ${r.database.authentication}` : ''}; redundancy: ${r.database.redundancy}.`, '');
+  out.push(`Database: ${md(r.database.engine)}${r.database.host ? ` on ${md(r.database.host)}` : ''}${r.database.authentication ? `, authentication ${md(r.database.authentication)}` : ''}; redundancy: ${md(r.database.redundancy)}.`, '');
   if (r.aws) {
     out.push('## AWS placement', '', `Region ${r.aws.region}; one EC2 instance per host, IMDSv2 required, encrypted EBS data volume of the size above.`, '');
     out.push('| node | instance type | availability zone |', '| --- | --- | --- |');
-    for (const h of r.aws.hosts) out.push(`| ${h.name} | ${h.instanceType ?? '—'} | ${h.zone ?? '—'} |`);
+    for (const h of r.aws.hosts) out.push(`| ${md(h.name)} | ${h.instanceType ?? '—'} | ${h.zone ?? '—'} |`);
     out.push('', `Network Load Balancer: TCP ${r.aws.loadBalancerPorts.join(', ')}, one target group with a health check per port. ${r.aws.securityGroupRules} security group rules generated from the firewall matrix below${r.aws.notOpened.length > 0 ? `; not opened on AWS (broadcast, which AWS drops): ${r.aws.notOpened.join(', ')}` : ''}.`, '');
   }
   out.push('## Where devices connect', '');
@@ -461,7 +481,7 @@ export function renderReportMarkdown(r: SizingReport): string {
   out.push('## After installation', '');
   r.postInstall.forEach((step, i) => {
     out.push(`${i + 1}. **${step.title}**`);
-    for (const d of step.details) out.push(`   - ${d}`);
+    for (const d of step.details) out.push(`   - ${withoutHtml(d)}`);
   });
   out.push('');
   out.push('## Findings', '');

@@ -1,5 +1,7 @@
+import { securityGroupRules } from '../../topology/aws';
+import { SECURITY_GROUP_RULES_QUOTA } from '../../topology/rules/aws';
 import { validateValue } from '../../topology/validate';
-import { awsBlock, awsTopology, check, expectFinding, expectNoFinding } from '../helpers/topology';
+import { awsBlock, awsTopology, check, expectFinding, expectNoFinding, topology } from '../helpers/topology';
 
 const subnets = (...s: Array<Record<string, unknown>>) => ({ aws: { ...awsBlock(), subnets: s } });
 const a = { availabilityZone: 'eu-central-1a', cidr: '10.20.1.0/24' };
@@ -69,5 +71,30 @@ describe('the aws rules leave vsphere topologies alone', () => {
   it('a vsphere topology with an aws block gets none of them', () => {
     const r = check(awsTopology({ platform: 'vsphere', loadBalancing: 'igel', clusterAddress: undefined, vsphere: { datacenter: 'DC1', cluster: 'C1', datastore: 'ds', template: 't' }, aws: { ...awsBlock(), subnets: [a, { ...a }] } }, { firstAddress: '10.20.1.10' }));
     expect(r.findings.filter((f) => f.ruleId.startsWith('UMS-AWS-'))).toEqual([]);
+  });
+});
+
+describe('UMS-AWS-006 (security groups within the default quota of 60 rules)', () => {
+  // Each device network gets one rule per device port on the servers' group (and the NLB's), and the servers' egress to it.
+  const networks = (n: number) => Array.from({ length: n }, (_, i) => `10.${100 + Math.floor(i / 256)}.${i % 256}.0/24`);
+  const inbound = (n: number) => {
+    const t = check(awsTopology({}, { deviceCidrs: networks(n) })).topology!;
+    const counts = new Map<string, number>();
+    for (const r of securityGroupRules(t)) counts.set(`${r.group} ${r.direction}`, (counts.get(`${r.group} ${r.direction}`) ?? 0) + 1);
+    return Math.max(...counts.values());
+  };
+
+  it('warns past 60 rules of one direction in one group and not at 60 (the boundary, found by the rule count itself)', () => {
+    let n = 1;
+    while (inbound(n + 1) <= SECURITY_GROUP_RULES_QUOTA) n++;
+    expect(inbound(n)).toBeLessThanOrEqual(60);
+    expectNoFinding(check(awsTopology({}, { deviceCidrs: networks(n) })), 'UMS-AWS-006');
+    const over = check(awsTopology({}, { deviceCidrs: networks(n + 1) }));
+    expect(expectFinding(over, 'UMS-AWS-006', '/spec/network/deviceCidrs').severity).toBe('warning');
+    expect(expectFinding(over, 'UMS-AWS-006', '/spec/network/deviceCidrs').message).toMatch(/(inbound|outbound) rules, over AWS's default quota of 60/);
+  });
+
+  it('says nothing on vsphere, where there are no security groups', () => {
+    expectNoFinding(check(topology({}, { deviceCidrs: networks(40) })), 'UMS-AWS-006');
   });
 });

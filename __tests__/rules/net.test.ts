@@ -110,3 +110,57 @@ describe('UMS-NET-004 (names)', () => {
     expectNoFinding(at('b'.repeat(22)), 'UMS-NET-004');
   });
 });
+
+describe('UMS-NET-005 (device and admin networks: network addresses of unicast networks)', () => {
+  table('UMS-NET-005', [
+    ['an admin network with host bits (10.40.0.77/8 would admit 10.0.0.0/8)', {}, { adminCidrs: ['10.40.0.77/8'] }, '/spec/network/adminCidrs/0'],
+    ['a device network with one host bit', {}, { deviceCidrs: ['10.30.0.1/16'] }, '/spec/network/deviceCidrs/0'],
+    ['a host as a /32 (at the boundary: no host bits)', {}, { adminCidrs: ['10.40.0.77/32'] }, null],
+    ['a loopback device network', {}, { deviceCidrs: ['127.0.0.0/8'] }, '/spec/network/deviceCidrs/0'],
+    ['a multicast admin network', {}, { adminCidrs: ['10.40.0.0/24', '239.1.0.0/16'] }, '/spec/network/adminCidrs/1'],
+    ['the network below multicast (223.255.255.0/24)', {}, { adminCidrs: ['223.255.255.0/24'] }, null],
+  ]);
+});
+
+describe('UMS-NET-006 (device and admin networks not open to everyone)', () => {
+  table('UMS-NET-006', [
+    ['admins from 0.0.0.0/0', {}, { adminCidrs: ['0.0.0.0/0'] }, '/spec/network/adminCidrs/0'],
+    ['devices from the two /1 halves', {}, { deviceCidrs: ['0.0.0.0/1', '128.0.0.0/1'] }, '/spec/network/deviceCidrs/1'],
+    ['a /7 (just wider than a /8)', {}, { deviceCidrs: ['10.0.0.0/7'] }, '/spec/network/deviceCidrs/0'],
+    ['a /8 (the boundary)', {}, { deviceCidrs: ['11.0.0.0/8'] }, null],
+  ]);
+
+  it('names who is admitted, and an exception accepts it with its reason', () => {
+    const open = check(topology({}, { adminCidrs: ['0.0.0.0/0'] }));
+    expect(expectFinding(open, 'UMS-NET-006', '/spec/network/adminCidrs/0').message).toMatch(/SSH and the UMS Console.*spec\.exceptions \(id: UMS-NET-006\)/);
+    const accepted = check(topology({ exceptions: [{ id: 'UMS-LAYOUT-004', reason: 'round-robin DNS for 8443 (test base, kept)' }, { id: 'UMS-NET-006', reason: 'admins reach the hosts through a bastion only (ticket 42)' }] }, { adminCidrs: ['0.0.0.0/0'] }));
+    expectNoFinding(accepted, 'UMS-NET-006');
+    expect(accepted.suppressed?.map((s) => s.finding.ruleId)).toContain('UMS-NET-006');
+  });
+});
+
+describe('UMS-NET-007 (device and admin networks do not contain the HA network)', () => {
+  table('UMS-NET-007', [
+    ['devices on the HA network itself', {}, { deviceCidrs: ['10.20.0.0/24'] }, '/spec/network/deviceCidrs/0'],
+    ['admins from a network containing it', {}, { adminCidrs: ['10.20.0.0/16'] }, '/spec/network/adminCidrs/0'],
+    ['a device network inside the HA network (not containing it)', {}, { deviceCidrs: ['10.20.0.128/25'] }, null],
+    ['a network beside it', {}, { deviceCidrs: ['10.21.0.0/16'] }, null],
+  ]);
+});
+
+describe('UMS-NET-008 (the HA network is a unicast /8 or narrower)', () => {
+  table('UMS-NET-008', [
+    ['an HA network of /0', {}, { cidr: '0.0.0.0/0', gateway: '10.20.0.1' }, '/spec/network/cidr'],
+    ['an HA network of /1', {}, { cidr: '0.0.0.0/1' }, '/spec/network/cidr'],
+    ['an HA network of /8 (the boundary)', {}, { cidr: '10.0.0.0/8' }, null],
+    ['a loopback HA network', {}, { cidr: '127.0.0.0/24', gateway: '127.0.0.1', dns: ['127.0.0.10'], ntpServers: ['127.0.0.10'], firstAddress: '127.0.0.11' }, '/spec/network/cidr'],
+  ]);
+});
+
+describe('UMS-NET-009 (no device or admin network twice)', () => {
+  table('UMS-NET-009', [
+    ['a device network twice', {}, { deviceCidrs: ['10.30.0.0/16', '10.30.0.0/16'] }, '/spec/network/deviceCidrs/1'],
+    ['an admin network inside another', {}, { adminCidrs: ['10.40.1.0/24', '10.40.0.0/16'] }, '/spec/network/adminCidrs/0'],
+    ['one network in both lists (admins among the devices)', {}, { deviceCidrs: ['10.40.0.0/24'], adminCidrs: ['10.40.0.0/24'] }, null],
+  ]);
+});

@@ -1,4 +1,5 @@
 import { hideCredentials } from '../../topology/credentials';
+import { printableJson } from '../../topology/findings';
 import { summarize } from '../../topology/model';
 import type { FileResult } from './file-result';
 
@@ -18,5 +19,5 @@ export function formatJson(results: readonly FileResult[]): string {
     ...(result.suppressed ? { suppressed: result.suppressed.map((s) => ({ ...s.finding, reason: s.reason })) } : {}),
     ...(result.topology ? { resolved: hideCredentials(summarize(result.topology), result.value) } : {}),
   }));
-  return `${JSON.stringify({ files }, null, 2)}\n`;
+  return `${printableJson({ files })}\n`;
 }

@@ -1,6 +1,7 @@
 /** SARIF 2.1.0: one run, every rule of the catalog with its metadata, results with physical locations. */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { printableJson } from '../../topology/findings';
 import { catalog } from '../../topology/rules';
 import { packageInfo } from '../package-info';
 import type { FileResult } from './file-result';
@@ -64,5 +65,5 @@ export function formatSarif(results: readonly FileResult[]): string {
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return `${printableJson(log)}\n`;
 }

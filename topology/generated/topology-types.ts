@@ -180,7 +180,7 @@ export interface RuleException {
    */
   id: string;
   /**
-   * Why the design is right anyway, and who decided (at least 20 characters).
+   * Why the design is right anyway, and who decided (at least 20 characters, one line of text: no control, line-separator or bidirectional-control characters).
    */
   reason: string;
 }
@@ -226,7 +226,7 @@ export interface DatabaseSpec {
    */
   redundancy?: "cluster" | "replicated" | "single";
   /**
-   * Why a database without redundancy is accepted (with redundancy: single), at least 20 characters, shown in the sizing report; without it UMS-DB-004 still warns.
+   * Why a database without redundancy is accepted (with redundancy: single), at least 20 characters, shown in the sizing report; without it UMS-DB-004 still warns. One line of text: no control, line-separator or bidirectional-control characters.
    */
   singleHostReason?: string;
 }

@@ -5,11 +5,15 @@
  * availability zone, the anti-affinity of this platform. The subnet arithmetic (AWS reserves the
  * first four and the last address of a subnet) has no IGEL source.
  */
-import { AWS_RESERVED_LEADING_ADDRESSES, instanceTypeFor, nodeSubnetIndex } from '../aws';
+import { AWS_RESERVED_LEADING_ADDRESSES, instanceTypeFor, nodeSubnetIndex, securityGroupRules } from '../aws';
 import { contains, fromInt, parseSubnet, toInt } from '../ipv4';
 import { join } from '../pointer';
 import { SEEDS } from '../seeds';
 import type { Report, SynthesisRule, TopologyRule } from './rule';
+
+/** Inbound (and, apart, outbound) rules per security group that AWS allows by default (Amazon VPC quotas). */
+export const SECURITY_GROUP_RULES_QUOTA = 60;
+const GROUP_NAMES: Record<string, string> = { server: 'servers\'', loadBalancer: 'load balancers\'', nlb: 'Network Load Balancer\'s' };
 
 export const awsRules: readonly (TopologyRule | SynthesisRule)[] = [
   {
@@ -122,6 +126,29 @@ export const awsRules: readonly (TopologyRule | SynthesisRule)[] = [
       const size = t.resources.server;
       if (instanceTypeFor(size)) return [];
       return [{ path: '/spec/resources/server', message: `no c6i, m6i or r6i instance type has ${size.cpus} vCPUs and ${size.memoryGb} GiB: set aws.instanceTypes.server` }];
+    },
+  },
+  {
+    id: 'UMS-AWS-006',
+    phase: 'topology',
+    severity: 'warning',
+    seed: [],
+    title: 'Every security group stays within the default rule quota',
+    explanation: `AWS allows ${SECURITY_GROUP_RULES_QUOTA} inbound and ${SECURITY_GROUP_RULES_QUOTA} outbound rules per security group by default (Amazon VPC quotas, "Inbound or outbound rules per security group"); the stack writes one rule per port and device or admin network, and a group over the quota fails at deploy time, after other resources were created.`,
+    check({ topology: t }) {
+      if (t.platform !== 'aws' || !t.aws) return [];
+      const counts = new Map<string, number>();
+      for (const r of securityGroupRules(t)) counts.set(`${r.group} ${r.direction}`, (counts.get(`${r.group} ${r.direction}`) ?? 0) + 1);
+      const reports: Report[] = [];
+      for (const [key, n] of [...counts].sort()) {
+        if (n <= SECURITY_GROUP_RULES_QUOTA) continue;
+        const [group, direction] = key.split(' ') as [string, string];
+        reports.push({
+          path: '/spec/network/deviceCidrs',
+          message: `the ${GROUP_NAMES[group] ?? group} security group gets ${n} ${direction === 'ingress' ? 'inbound' : 'outbound'} rules, over AWS's default quota of ${SECURITY_GROUP_RULES_QUOTA} per group (one rule per port and device or admin network): merge the networks into fewer, wider ones; if the quota of the account is raised, accept it in spec.exceptions (id: UMS-AWS-006) with the reason`,
+        });
+      }
+      return reports;
     },
   },
 ];

@@ -8,7 +8,7 @@ import { cloudRules } from './cloud';
 import { dbRules } from './db';
 import { instRules } from './inst';
 import { layoutRules } from './layout';
-import { netRules } from './net';
+import { netRules, openingRules } from './net';
 import { resRules } from './res';
 import { platRules } from './plat';
 import { updRules } from './upd';
@@ -18,7 +18,7 @@ import { sizeRules } from './size';
 export type { DocumentRule, Report, Rule, RuleMeta, SynthesisRule, TopologyContext, TopologyRule, UpdateContext, UpdateMethod, UpdateRule } from './rule';
 
 /** All design rules, in catalog order. */
-export const rules: readonly Rule[] = [...sizeRules, ...layoutRules, ...resRules, ...netRules, ...cloudRules, ...awsRules, ...dbRules, ...instRules, ...platRules, ...updRules];
+export const rules: readonly Rule[] = [...sizeRules, ...layoutRules, ...resRules, ...netRules, ...openingRules, ...cloudRules, ...awsRules, ...dbRules, ...instRules, ...platRules, ...updRules];
 
 export const documentRules: readonly DocumentRule[] = rules.filter((r): r is DocumentRule => r.phase === 'document');
 export const topologyRules: readonly TopologyRule[] = rules.filter((r): r is TopologyRule => r.phase === 'topology');

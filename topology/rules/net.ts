@@ -185,3 +185,124 @@ export const netRules: readonly TopologyRule[] = [
     },
   },
 ];
+
+/** The largest private range (10.0.0.0/8, RFC 1918): a source network wider than it is open to everyone. */
+export const WIDEST_SOURCE_PREFIX = 8;
+/** Networks that are never the source of a device or an operator (RFC 1122 loopback, RFC 5771 multicast). */
+const NON_SOURCE_NETWORKS: ReadonlyArray<{ readonly subnet: Subnet; readonly what: string }> = [
+  { subnet: parseSubnet('127.0.0.0/8')!, what: 'the loopback network 127.0.0.0/8' },
+  { subnet: parseSubnet('224.0.0.0/4')!, what: 'the multicast range 224.0.0.0/4' },
+];
+
+function inside(inner: Subnet, outer: Subnet): boolean {
+  return inner.network >= outer.network && inner.broadcast <= outer.broadcast;
+}
+
+/** deviceCidrs and adminCidrs as written, each with its pointer, its list's name and who it admits. */
+function sourceNetworks(doc: TopologyRuleContextDoc): Array<{ readonly cidr: string; readonly path: string; readonly list: 'deviceCidrs' | 'adminCidrs'; readonly subnet: Subnet | undefined }> {
+  const net = doc.spec.network;
+  return (['deviceCidrs', 'adminCidrs'] as const).flatMap((list) =>
+    (net[list] ?? []).map((cidr, i) => ({ cidr, path: join('/spec/network', list, i), list, subnet: parseSubnet(cidr) })),
+  );
+}
+type TopologyRuleContextDoc = Parameters<TopologyRule['check']>[0]['doc'];
+
+const ADMITS = { deviceCidrs: 'devices (30001, 8443 and the other device ports)', adminCidrs: 'admins (SSH and the UMS Console on 8443)' } as const;
+const except = (id: string) => `if it is deliberate, accept it in spec.exceptions (id: ${id}) with the reason`;
+
+export const openingRules: readonly TopologyRule[] = [
+  {
+    id: 'UMS-NET-005',
+    phase: 'topology',
+    severity: 'error',
+    seed: [],
+    title: 'Device and admin networks are network addresses of unicast networks',
+    explanation:
+      'A deviceCidrs or adminCidrs entry with host bits set (10.40.0.77/8) is read as another network than the one meant (10.0.0.0/8) and AWS refuses it at terraform validate; loopback (127.0.0.0/8) and multicast (224.0.0.0/4) are never the source of a device or an operator.',
+    check({ doc }) {
+      const reports: Report[] = [];
+      for (const s of sourceNetworks(doc)) {
+        if (!s.subnet) continue;
+        if (s.subnet.hostBits) {
+          reports.push({ path: s.path, message: `network.${s.list} entry ${s.cidr} has host bits set, so it admits ${fromInt(s.subnet.network)}/${s.subnet.prefixLength}: write the network address, or the host as ${s.cidr.split('/')[0]}/32` });
+          continue;
+        }
+        const bad = NON_SOURCE_NETWORKS.find((n) => inside(s.subnet!, n.subnet));
+        if (bad) reports.push({ path: s.path, message: `network.${s.list} entry ${s.cidr} lies in ${bad.what}, which is never the source of ${s.list === 'deviceCidrs' ? 'a device' : 'an operator'}: name the networks the ${s.list === 'deviceCidrs' ? 'devices' : 'admins'} connect from` });
+      }
+      return reports;
+    },
+  },
+  {
+    id: 'UMS-NET-006',
+    phase: 'topology',
+    severity: 'warning',
+    seed: [],
+    title: 'Device and admin networks are not open to everyone',
+    explanation: `A deviceCidrs or adminCidrs entry wider than a /${WIDEST_SOURCE_PREFIX} (the largest private range, 10.0.0.0/8) opens the ports to most of the Internet: 0.0.0.0/0 or its halves 0.0.0.0/1 and 128.0.0.0/1 admit anyone; for adminCidrs that is SSH and the UMS Console for everyone.`,
+    check({ doc }) {
+      return sourceNetworks(doc)
+        .filter((s) => s.subnet !== undefined && !s.subnet.hostBits && s.subnet.prefixLength < WIDEST_SOURCE_PREFIX)
+        .map((s) => ({
+          path: s.path,
+          message: `network.${s.list} entry ${s.cidr} is wider than a /${WIDEST_SOURCE_PREFIX} and opens the ports of ${ADMITS[s.list]} to most of the Internet: name the networks they connect from; ${except('UMS-NET-006')}`,
+        }));
+    },
+  },
+  {
+    id: 'UMS-NET-007',
+    phase: 'topology',
+    severity: 'warning',
+    seed: [],
+    title: 'Device and admin networks do not contain the HA network',
+    explanation:
+      'The host firewalls admit devices and admins by source network; an entry equal to or containing network.cidr admits every address of the HA VLAN as a device or an admin, the gateway and any other host there included, so what the matrix keeps apart (the database and gateway ports stay dropped to devices) is no longer apart.',
+    check({ doc, topology: t }) {
+      const ha = parseSubnet(t.network.cidr);
+      if (!ha) return [];
+      return sourceNetworks(doc)
+        .filter((s) => s.subnet !== undefined && !s.subnet.hostBits && s.subnet.prefixLength >= WIDEST_SOURCE_PREFIX && inside(ha, s.subnet))
+        .map((s) => ({
+          path: s.path,
+          message: `network.${s.list} entry ${s.cidr} ${s.subnet!.prefixLength === ha.prefixLength ? 'is' : 'contains'} the HA network ${t.network.cidr}: every host of the HA VLAN counts as one of the ${s.list === 'deviceCidrs' ? 'devices' : 'admins'}; name the networks they connect from, without the HA network; ${except('UMS-NET-007')}`,
+        }));
+    },
+  },
+  {
+    id: 'UMS-NET-008',
+    phase: 'topology',
+    severity: 'error',
+    seed: [],
+    title: `The HA network is a unicast network of a /${WIDEST_SOURCE_PREFIX} or narrower`,
+    explanation: `network.cidr is the one VLAN of the HA hosts (their broadcast domain, or the VPC block on AWS); a network wider than a /${WIDEST_SOURCE_PREFIX} (0.0.0.0/0, a /1) is no VLAN, and loopback or multicast addresses cannot be host addresses.`,
+    check({ topology: t }) {
+      const ha = parseSubnet(t.network.cidr);
+      if (!ha) return [];
+      if (ha.prefixLength < WIDEST_SOURCE_PREFIX) {
+        return [{ path: '/spec/network/cidr', message: `network.cidr ${t.network.cidr} is wider than a /${WIDEST_SOURCE_PREFIX}: an HA VLAN holds a few hosts; give the subnet of the HA VLAN (e.g. a /24)` }];
+      }
+      const bad = NON_SOURCE_NETWORKS.find((n) => inside(ha, n.subnet) || inside(n.subnet, ha));
+      return bad ? [{ path: '/spec/network/cidr', message: `network.cidr ${t.network.cidr} overlaps ${bad.what}, whose addresses no host can have: give the subnet of the HA VLAN` }] : [];
+    },
+  },
+  {
+    id: 'UMS-NET-009',
+    phase: 'topology',
+    severity: 'warning',
+    seed: [],
+    title: 'No device or admin network is listed twice',
+    explanation: 'An entry equal to, or inside, another entry of the same list adds nothing and is often a typo for the network that was meant (10.30.0.0/16 twice instead of 10.31.0.0/16).',
+    check({ doc }) {
+      const reports: Report[] = [];
+      const all = sourceNetworks(doc);
+      all.forEach((s, i) => {
+        if (!s.subnet || s.subnet.hostBits) return;
+        const other = all.find((o, j) => j !== i && o.list === s.list && o.subnet !== undefined && !o.subnet.hostBits && inside(s.subnet!, o.subnet) && (j < i || o.subnet.prefixLength < s.subnet!.prefixLength));
+        if (other) {
+          reports.push({ path: s.path, message: `network.${s.list} entry ${s.cidr} ${other.cidr === s.cidr || other.subnet!.prefixLength === s.subnet.prefixLength ? 'is listed twice' : `lies inside ${other.cidr}, listed too`}: remove it, or write the network that was meant; ${except('UMS-NET-009')}` });
+        }
+      });
+      return reports;
+    },
+  },
+];
