@@ -23,7 +23,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
-import { expandInputs } from './topology/files';
+import { expandInputs, folderProblem } from './topology/files';
 import { readTopology } from './topology/read';
 import { withDuplicateNames } from './topology/duplicate-names';
 import type { DeployPhase } from './constructs/ums-ha-topology';
@@ -125,6 +125,11 @@ function synthesizeAll(options: SynthesizeOptions): SynthesizeResult {
     log(`ums-ha: ${outdirProblem}`);
     return { code: 2, stacks: [], outdir };
   }
+  const dirProblem = folderProblem(options.topologyDir, 'the topology folder');
+  if (dirProblem !== undefined) {
+    log(`ums-ha: ${dirProblem}`);
+    return { code: 2, stacks: [], outdir };
+  }
   const { files, problems } = expandInputs([options.topologyDir]);
   for (const p of problems) log(`ums-ha: ${p}`);
   if (problems.length > 0) return { code: 2, stacks: [], outdir };
@@ -165,7 +170,8 @@ function synthesizeAll(options: SynthesizeOptions): SynthesizeResult {
 function lockWait(): number | string {
   const raw = process.env.UMS_HA_LOCK_WAIT;
   if (raw === undefined) return 300;
-  return /^\d{1,6}$/.test(raw) ? Number(raw) : `UMS_HA_LOCK_WAIT must be a number of seconds, not ${JSON.stringify(raw.slice(0, 40))}`;
+  // The value is not repeated: a value that fails a check is never echoed (it may be anything).
+  return /^\d{1,6}$/.test(raw) ? Number(raw) : 'UMS_HA_LOCK_WAIT must be a whole number of seconds (0 to 999999)';
 }
 
 /** Runs the app as cdktf runs it: settings from the environment, the exit code in process.exitCode. */
@@ -177,9 +183,12 @@ export async function runApp(): Promise<void> {
   const phase = (process.env.UMS_HA_DEPLOY_PHASE ?? 'all') as DeployPhase;
   const backend = process.env.UMS_HA_BACKEND_FILE ? readBackendFile(process.env.UMS_HA_BACKEND_FILE) : undefined;
   const wait = lockWait();
-  if (!DEPLOY_PHASES.includes(phase)) return fail(`UMS_HA_DEPLOY_PHASE must be first-server or all, not ${JSON.stringify(phase)}`);
+  if (!DEPLOY_PHASES.includes(phase)) return fail('UMS_HA_DEPLOY_PHASE must be first-server or all');
   if (typeof backend === 'string') return fail(backend);
   if (typeof wait === 'string') return fail(wait);
+  const topologyDir = process.env.UMS_TOPOLOGY_DIR ?? 'topologies';
+  const dirProblem = folderProblem(topologyDir, 'UMS_TOPOLOGY_DIR');
+  if (dirProblem !== undefined) return fail(dirProblem);
   const outdir = outdirOf({});
   const problem = prepareOutdir(outdir);
   if (problem !== undefined) return fail(problem);
@@ -191,7 +200,7 @@ export async function runApp(): Promise<void> {
   }
   if (typeof lock === 'string') return fail(lock);
   try {
-    const result = synthesize({ topologyDir: process.env.UMS_TOPOLOGY_DIR ?? 'topologies', deployPhase: phase, backend, outdir });
+    const result = synthesize({ topologyDir, deployPhase: phase, backend, outdir });
     if (result.stacks.length > 0) process.stdout.write(`ums-ha: synthesized ${result.stacks.join(', ')} into ${path.relative(process.cwd(), result.outdir) || '.'}\n`);
     process.exitCode = result.code;
   } finally {

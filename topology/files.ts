@@ -37,7 +37,7 @@ export function describeFsError(err: unknown): string {
 }
 
 /** What a file that is not a regular file is, for a message ("a FIFO"). */
-function kind(stat: fs.Stats): string {
+export function kind(stat: fs.Stats): string {
   if (stat.isDirectory()) return 'a directory';
   if (stat.isFIFO()) return 'a FIFO (named pipe)';
   if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
@@ -51,19 +51,19 @@ function kind(stat: fs.Stats): string {
  * non-blocking, so a FIFO without a writer cannot hang the run; `size` is the file's size as
  * stat gives it (the bytes read may be fewer, when the file is over the limit).
  */
-export function readBounded(file: string, limit: number): { bytes: Buffer; size: number } | { problem: string } {
+export function readBounded(file: string, limit: number, noun = 'topology file'): { bytes: Buffer; size: number } | { problem: string } {
   const name = printable(file);
   let fd: number;
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EISDIR') return { problem: `${name} is a directory: give one topology file` };
+    if ((err as NodeJS.ErrnoException).code === 'EISDIR') return { problem: `${name} is a directory: give one ${noun}` };
     return { problem: `cannot read ${name}: ${describeFsError(err)}` };
   }
   try {
     const stat = fs.fstatSync(fd);
-    if (stat.isDirectory()) return { problem: `${name} is a directory: give one topology file` };
-    if (!stat.isFile()) return { problem: `${name} is ${kind(stat)}, not a regular file: give a topology file` };
+    if (stat.isDirectory()) return { problem: `${name} is a directory: give one ${noun}` };
+    if (!stat.isFile()) return { problem: `${name} is ${kind(stat)}, not a regular file: give a ${noun}` };
     // Room for the stated size and one byte more: a file that grows while it is read (or a /proc
     // file, which says 0) gets more room, up to the limit plus one byte.
     let buffer = Buffer.allocUnsafe(Math.min(limit, stat.size) + 1);
@@ -85,6 +85,21 @@ export function readBounded(file: string, limit: number): { bytes: Buffer; size:
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * A folder of topology files as the app takes it (UMS_TOPOLOGY_DIR): a problem line when `dir` is
+ * missing, unreadable, or anything but a folder (a plain file, a FIFO, a device, a socket).
+ */
+export function folderProblem(dir: string, label: string): string | undefined {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dir);
+  } catch (err) {
+    return `${label} ${printable(dir)}: ${describeFsError(err)}`;
+  }
+  if (!stat.isDirectory()) return `${label} ${printable(dir)} is ${stat.isFile() ? 'a file' : kind(stat)}, not a folder: name the folder of topology files`;
+  return undefined;
 }
 
 export function expandInputs(paths: readonly string[]): Inputs {
