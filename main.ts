@@ -29,10 +29,11 @@ import { withDuplicateNames } from './topology/duplicate-names';
 import type { DeployPhase } from './constructs/ums-ha-topology';
 import { UmsHaStack, type BackendConfig, type UmsHaStackProps } from './stacks/ums-ha-stack';
 import { withoutTokenStackTraces } from './stacks/token-stack-traces';
-import { lockOutdir, makeTempOutdir, prepareOutdir, publishOutdir } from './app/outdir';
+import { lockOutdir, makeTempOutdir, prepareOutdir, publishOutdir, RETIRED, type LeftOver } from './app/outdir';
 import { readBackendFile } from './app/backend-file';
 import type { UmsHaTopologyDocument } from './topology/generated/topology-types';
 import { formatFinding, type ValidationResult } from './topology/validate';
+import { printable } from './topology/findings';
 
 export { readBackendFile } from './app/backend-file';
 
@@ -91,15 +92,21 @@ interface AcceptedTopology {
   readonly result: ValidationResult;
 }
 
-/** Reads and validates every file; the topologies that get a stack, and how many were refused. */
-function acceptTopologies(files: readonly string[], log: (line: string) => void): { accepted: AcceptedTopology[]; refused: number } {
-  let refused = 0;
+/** A refused topology: its file, and its stack name when the file names one. */
+interface RefusedTopology {
+  readonly file: string;
+  readonly name?: string;
+}
+
+/** Reads and validates every file; the topologies that get a stack, and those refused. */
+function acceptTopologies(files: readonly string[], log: (line: string) => void): { accepted: AcceptedTopology[]; refused: RefusedTopology[] } {
+  const refused: RefusedTopology[] = [];
   const read: Array<{ file: string; result: ValidationResult }> = [];
   for (const file of files) {
     const r = readTopology(file, { synthesis: true });
     if ('problem' in r) {
       log(`ums-ha: ${r.problem}`);
-      refused++;
+      refused.push({ file });
     } else read.push({ file, result: r.result });
   }
   const accepted: AcceptedTopology[] = [];
@@ -108,13 +115,41 @@ function acceptTopologies(files: readonly string[], log: (line: string) => void)
     for (const f of result.findings) log(formatFinding(file, f));
     const name = nameOf(result.value);
     if (!result.valid || !result.document || !result.source || !name) {
-      log(`ums-ha: ${file}: not synthesized (fix the errors above)`);
-      refused++;
+      log(`ums-ha: ${printable(file)}: not synthesized (fix the errors above)`);
+      refused.push({ file, ...(name !== undefined ? { name } : {}) });
       continue;
     }
     accepted.push({ name, file, result });
   }
   return { accepted, refused };
+}
+
+/**
+ * Run by the cdktf CLI (`cdktf synth`, `deploy`, `diff`; CDK Terrain's `cdktn` alike), which sets
+ * CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS for the app it runs. The CLI lists the folders of
+ * stacks/ before the run and removes afterwards those the manifest does not name.
+ */
+function underCdktfCli(): boolean {
+  return process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined;
+}
+
+/** One line per entry of stacks/ this run did not write. */
+function leftOverLine(item: LeftOver, stacksShown: string, outdirShown: string): string {
+  const at = path.join(stacksShown, item.name);
+  switch (item.what) {
+    case 'removed':
+      return `ums-ha: removed ${at}: no topology of this run synthesizes it (its Terraform state, if it was deployed, is not touched)`;
+    case 'left-to-cli':
+      return `ums-ha: ${at}: no topology of this run synthesizes it; the cdktf CLI removes it after this run`;
+    case 'retired':
+      return `ums-ha: moved ${at} to ${path.join(outdirShown, RETIRED, item.to)}, not deleted: no topology of this run synthesizes it, and ${item.stateLike !== undefined ? `it holds Terraform state or working files (${item.stateLike})` : 'it is no stack folder (no cdk.tf.json or cdk.tf), so no synthesis wrote it'}`;
+    case 'kept':
+      return `ums-ha: kept ${at} as the last good output${item.source !== undefined ? ` of ${printable(item.source)}` : ''}: its topology is refused in this run`;
+    case 'kept-refused-run':
+      return `ums-ha: left ${at} in place: no topology of this run synthesizes it, but this run refused a topology, so no stack folder is removed`;
+    default:
+      return `ums-ha: left ${at} alone: it is no folder, so no synthesis wrote it`;
+  }
 }
 
 function synthesizeAll(options: SynthesizeOptions): SynthesizeResult {
@@ -153,17 +188,20 @@ function synthesizeAll(options: SynthesizeOptions): SynthesizeResult {
       });
     }
     app.synth();
-    const { removed, kept } = publishOutdir(temp, outdir, accepted.map((s) => s.name));
-    const shown = path.relative(process.cwd(), path.join(outdir, 'stacks')) || '.';
-    for (const name of removed) {
-      log(`ums-ha: removed ${path.join(shown, name)}: no topology of this run synthesizes it (its Terraform state, if it was deployed, is not touched)`);
-    }
-    for (const name of kept) log(`ums-ha: left ${path.join(shown, name)} alone: it is no stack folder (no cdk.tf.json or cdk.tf), so no synthesis wrote it`);
+    const leftOver = publishOutdir(temp, outdir, {
+      stacks: accepted.map((s) => ({ name: s.name, file: s.file })),
+      refused,
+      anyRefused: refused.length > 0,
+      underCdktfCli: underCdktfCli(),
+    });
+    const outdirShown = path.relative(process.cwd(), outdir) || '.';
+    const shown = path.join(outdirShown, 'stacks');
+    for (const item of leftOver) log(leftOverLine(item, printable(shown), printable(outdirShown)));
   } finally {
     fs.rmSync(temp, { recursive: true, force: true });
   }
   const stacks = accepted.map((s) => s.name);
-  return { code: refused > 0 ? 1 : 0, stacks, outdir };
+  return { code: refused.length > 0 ? 1 : 0, stacks, outdir };
 }
 
 /** Seconds to wait for another synthesis writing the same output folder (UMS_HA_LOCK_WAIT). */
