@@ -3,7 +3,7 @@
  * this file bundled with the core as dist/ums-ha-app.js): one stack per topology file in
  * UMS_TOPOLOGY_DIR (default topologies/), named after metadata.name. Every file is validated first
  * with the CLI's rules and messages (and, as `validate`, two files with one metadata.name are
- * UMS-NET-004); a topology with an error finding gets no stack, its stale output is removed, and
+ * UMS-NET-004); a topology with an error finding gets no stack, its last good output stays, and
  * the run exits non-zero. The other topologies are still synthesized.
  *
  * Environment:
@@ -12,13 +12,14 @@
  *   UMS_HA_BACKEND_FILE  JSON file {"type": "s3", "config": {...}} for every stack's backend;
  *                        "{stack}" in a value becomes the stack name (default: local state)
  *   CDKTF_OUTDIR         output folder (set by the cdktf CLI; default cdktf.out); ums-ha creates
- *                        it, not its parents
+ *                        it, not its parents; an existing one must be empty or ums-ha's output
  *   UMS_HA_LOCK_WAIT     seconds a synthesis waits for another one writing the same output folder
  *                        (default 300), then gives up
  *
  * Output (app/outdir.ts): every run writes into a temporary folder and renames each finished
- * stack folder into place, so each stack folder is from one run; afterwards stacks/ holds exactly
- * this run's stacks. One process at a time writes an output folder (runApp holds a lock).
+ * stack folder into place, so each stack folder is from one run; after a run without errors
+ * stacks/ holds exactly this run's stacks, and no folder with Terraform state is ever deleted (it
+ * moves to retired/). One process at a time writes an output folder (runApp holds a flock lock).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
