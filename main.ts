@@ -136,14 +136,15 @@ function underCdktfCli(): boolean {
 
 /** One line per entry of stacks/ this run did not write. */
 function leftOverLine(item: LeftOver, stacksShown: string, outdirShown: string): string {
-  const at = path.join(stacksShown, item.name);
+  // Entry names under stacks/ may be anyone's: printed escaped, as file names are.
+  const at = path.join(stacksShown, printable(item.name));
   switch (item.what) {
     case 'removed':
       return `ums-ha: removed ${at}: no topology of this run synthesizes it (its Terraform state, if it was deployed, is not touched)`;
     case 'left-to-cli':
       return `ums-ha: ${at}: no topology of this run synthesizes it; the cdktf CLI removes it after this run`;
     case 'retired':
-      return `ums-ha: moved ${at} to ${path.join(outdirShown, RETIRED, item.to)}, not deleted: no topology of this run synthesizes it, and ${item.stateLike !== undefined ? `it holds Terraform state or working files (${item.stateLike})` : 'it is no stack folder (no cdk.tf.json or cdk.tf), so no synthesis wrote it'}`;
+      return `ums-ha: moved ${at} to ${path.join(outdirShown, RETIRED, printable(item.to))}, not deleted: no topology of this run synthesizes it, and ${item.stateLike !== undefined ? `it holds Terraform state or working files (${item.stateLike})` : 'it is no stack folder (no cdk.tf.json or cdk.tf), so no synthesis wrote it'}`;
     case 'kept':
       return `ums-ha: kept ${at} as the last good output${item.source !== undefined ? ` of ${printable(item.source)}` : ''}: its topology is refused in this run`;
     case 'kept-refused-run':
