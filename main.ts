@@ -3,7 +3,7 @@
  * this file bundled with the core as dist/ums-ha-app.js): one stack per topology file in
  * UMS_TOPOLOGY_DIR (default topologies/), named after metadata.name. Every file is validated first
  * with the CLI's rules and messages (and, as `validate`, two files with one metadata.name are
- * UMS-NET-004); a topology with an error finding gets no stack, its stale output is removed, and
+ * UMS-NET-004); a topology with an error finding gets no stack, its last good output stays, and
  * the run exits non-zero. The other topologies are still synthesized.
  *
  * Environment:
@@ -12,24 +12,25 @@
  *   UMS_HA_BACKEND_FILE  JSON file {"type": "s3", "config": {...}} for every stack's backend;
  *                        "{stack}" in a value becomes the stack name (default: local state)
  *   CDKTF_OUTDIR         output folder (set by the cdktf CLI; default cdktf.out); ums-ha creates
- *                        it, not its parents
+ *                        it, not its parents; an existing one must be empty or ums-ha's output
  *   UMS_HA_LOCK_WAIT     seconds a synthesis waits for another one writing the same output folder
  *                        (default 300), then gives up
  *
  * Output (app/outdir.ts): every run writes into a temporary folder and renames each finished
- * stack folder into place, so each stack folder is from one run; afterwards stacks/ holds exactly
- * this run's stacks. One process at a time writes an output folder (runApp holds a lock).
+ * stack folder into place, so each stack folder is from one run; after a run without errors
+ * stacks/ holds exactly this run's stacks, and no folder with Terraform state is ever deleted (it
+ * moves to retired/). One process at a time writes an output folder (runApp holds a flock lock).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
-import { expandInputs } from './topology/files';
+import { expandInputs, folderProblem } from './topology/files';
 import { readTopology } from './topology/read';
 import { withDuplicateNames } from './topology/duplicate-names';
 import type { DeployPhase } from './constructs/ums-ha-topology';
 import { UmsHaStack, type BackendConfig, type UmsHaStackProps } from './stacks/ums-ha-stack';
 import { withoutTokenStackTraces } from './stacks/token-stack-traces';
-import { lockOutdir, makeTempOutdir, prepareOutdir, publishOutdir } from './app/outdir';
+import { lockOutdir, makeTempOutdir, prepareOutdir, publishOutdir, RETIRED, type LeftOver } from './app/outdir';
 import { readBackendFile } from './app/backend-file';
 import { cdktfCliCommand, deployedStacks, isDeploy, localStateWarning, runByCdktfCli } from './app/cdktf-cli';
 import { constructIsolated, firstLine, isolateStackSynthesis } from './app/isolate';
@@ -106,8 +107,14 @@ interface AcceptedTopology {
   readonly result: ValidationResult;
 }
 
+/** A refused topology: its file, and its stack name when the file names one. */
+interface RefusedTopology {
+  readonly file: string;
+  readonly name?: string;
+}
+
 /**
- * Reads and validates every file; the topologies that get a stack, and how many were refused.
+ * Reads and validates every file; the topologies that get a stack, and those refused.
  * Findings go to `log`; with `warningsAsAnnotations` a synthesized topology's warnings are left to
  * its stack's annotations, and a refused one's go to `info` (only its errors are errors).
  */
@@ -116,14 +123,14 @@ function acceptTopologies(
   log: (line: string) => void,
   info: (line: string) => void,
   warningsAsAnnotations: boolean,
-): { accepted: AcceptedTopology[]; refused: number } {
-  let refused = 0;
+): { accepted: AcceptedTopology[]; refused: RefusedTopology[] } {
+  const refused: RefusedTopology[] = [];
   const read: Array<{ file: string; result: ValidationResult }> = [];
   for (const file of files) {
     const r = readTopology(file, { synthesis: true });
     if ('problem' in r) {
       log(`ums-ha: ${r.problem}`);
-      refused++;
+      refused.push({ file });
     } else read.push({ file, result: r.result });
   }
   const accepted: AcceptedTopology[] = [];
@@ -136,13 +143,42 @@ function acceptTopologies(
       else if (refuse) info(formatFinding(file, f));
     }
     if (refuse) {
-      log(`ums-ha: ${file}: not synthesized (fix the errors above)`);
-      refused++;
+      log(`ums-ha: ${printable(file)}: not synthesized (fix the errors above)`);
+      refused.push({ file, ...(name !== undefined ? { name } : {}) });
       continue;
     }
     accepted.push({ name, file, result });
   }
   return { accepted, refused };
+}
+
+/**
+ * Run by the cdktf CLI (`cdktf synth`, `deploy`, `diff`; CDK Terrain's `cdktn` alike), which sets
+ * CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS for the app it runs. The CLI lists the folders of
+ * stacks/ before the run and removes afterwards those the manifest does not name.
+ */
+function underCdktfCli(): boolean {
+  return process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined;
+}
+
+/** One line per entry of stacks/ this run did not write. */
+function leftOverLine(item: LeftOver, stacksShown: string, outdirShown: string): string {
+  // Entry names under stacks/ may be anyone's: printed escaped, as file names are.
+  const at = path.join(stacksShown, printable(item.name));
+  switch (item.what) {
+    case 'removed':
+      return `ums-ha: removed ${at}: no topology of this run synthesizes it (its Terraform state, if it was deployed, is not touched)`;
+    case 'left-to-cli':
+      return `ums-ha: ${at}: no topology of this run synthesizes it; the cdktf CLI removes it after this run`;
+    case 'retired':
+      return `ums-ha: moved ${at} to ${path.join(outdirShown, RETIRED, printable(item.to))}, not deleted: no topology of this run synthesizes it, and ${item.stateLike !== undefined ? `it holds Terraform state or working files (${item.stateLike})` : 'it is no stack folder (no cdk.tf.json or cdk.tf), so no synthesis wrote it'}`;
+    case 'kept':
+      return `ums-ha: kept ${at} as the last good output${item.source !== undefined ? ` of ${printable(item.source)}` : ''}: its topology is refused in this run`;
+    case 'kept-refused-run':
+      return `ums-ha: left ${at} in place: no topology of this run synthesizes it, but this run refused a topology, so no stack folder is removed`;
+    default:
+      return `ums-ha: left ${at} alone: it is no folder, so no synthesis wrote it`;
+  }
 }
 
 function synthesizeAll(options: SynthesizeOptions): SynthesizeResult {
@@ -154,6 +190,11 @@ function synthesizeAll(options: SynthesizeOptions): SynthesizeResult {
   const outdirProblem = prepareOutdir(outdir, options.outdir !== undefined ? 'the output folder' : 'CDKTF_OUTDIR');
   if (outdirProblem !== undefined) {
     log(`ums-ha: ${outdirProblem}`);
+    return { code: 2, stacks: [], platforms: {}, outdir };
+  }
+  const dirProblem = folderProblem(options.topologyDir, 'the topology folder');
+  if (dirProblem !== undefined) {
+    log(`ums-ha: ${dirProblem}`);
     return { code: 2, stacks: [], platforms: {}, outdir };
   }
   const { files, problems } = expandInputs([options.topologyDir]);
@@ -191,18 +232,23 @@ function synthesizeAll(options: SynthesizeOptions): SynthesizeResult {
     isolateStackSynthesis(app, (id, err) => fail(accepted.find((s) => s.name === id)!, err));
     app.synth();
     written = accepted.filter((s) => !failed.has(s.name));
-    const { removed, kept } = publishOutdir(temp, outdir, written.map((s) => s.name));
-    const shown = path.relative(process.cwd(), path.join(outdir, 'stacks')) || '.';
-    for (const name of removed) {
-      info(`ums-ha: removed ${path.join(shown, name)}: no topology of this run synthesizes it (its Terraform state, if it was deployed, is not touched)`);
-    }
-    for (const name of kept) info(`ums-ha: left ${path.join(shown, name)} alone: it is no stack folder (no cdk.tf.json or cdk.tf), so no synthesis wrote it`);
+    // A stack that failed to build keeps its last good output, as a refused topology's does.
+    const notWritten: RefusedTopology[] = [...refused, ...accepted.filter((s) => failed.has(s.name)).map((s) => ({ file: s.file, name: s.name }))];
+    const leftOver = publishOutdir(temp, outdir, {
+      stacks: written.map((s) => ({ name: s.name, file: s.file })),
+      refused: notWritten,
+      anyRefused: notWritten.length > 0,
+      underCdktfCli: underCdktfCli(),
+    });
+    const outdirShown = path.relative(process.cwd(), outdir) || '.';
+    const shown = path.join(outdirShown, 'stacks');
+    for (const item of leftOver) info(leftOverLine(item, printable(shown), printable(outdirShown)));
   } finally {
     fs.rmSync(temp, { recursive: true, force: true });
   }
   const stacks = written.map((s) => s.name);
   const platforms = Object.fromEntries(written.map((s) => [s.name, (s.result.document as UmsHaTopologyDocument).spec.platform ?? 'vsphere']));
-  return { code: refused > 0 || written.length < accepted.length ? 1 : 0, stacks, platforms, outdir };
+  return { code: refused.length > 0 || written.length < accepted.length ? 1 : 0, stacks, platforms, outdir };
 }
 
 /**
@@ -219,7 +265,8 @@ function localStateFile(stack: string, outdir: string, backend: BackendConfig | 
 function lockWait(): number | string {
   const raw = process.env.UMS_HA_LOCK_WAIT;
   if (raw === undefined) return 300;
-  return /^\d{1,6}$/.test(raw) ? Number(raw) : `UMS_HA_LOCK_WAIT must be a number of seconds, not ${JSON.stringify(raw.slice(0, 40))}`;
+  // The value is not repeated: a value that fails a check is never echoed (it may be anything).
+  return /^\d{1,6}$/.test(raw) ? Number(raw) : 'UMS_HA_LOCK_WAIT must be a whole number of seconds (0 to 999999)';
 }
 
 /**
@@ -237,9 +284,12 @@ export async function runApp(): Promise<void> {
   const phase = (process.env.UMS_HA_DEPLOY_PHASE ?? 'all') as DeployPhase;
   const backend = process.env.UMS_HA_BACKEND_FILE ? readBackendFile(process.env.UMS_HA_BACKEND_FILE) : undefined;
   const wait = lockWait();
-  if (!DEPLOY_PHASES.includes(phase)) return fail(`UMS_HA_DEPLOY_PHASE must be first-server or all, not ${JSON.stringify(phase)}`);
+  if (!DEPLOY_PHASES.includes(phase)) return fail('UMS_HA_DEPLOY_PHASE must be first-server or all');
   if (typeof backend === 'string') return fail(backend);
   if (typeof wait === 'string') return fail(wait);
+  const topologyDir = process.env.UMS_TOPOLOGY_DIR ?? 'topologies';
+  const dirProblem = folderProblem(topologyDir, 'UMS_TOPOLOGY_DIR');
+  if (dirProblem !== undefined) return fail(dirProblem);
   const outdir = outdirOf({});
   const problem = prepareOutdir(outdir);
   if (problem !== undefined) return fail(problem);
@@ -251,7 +301,7 @@ export async function runApp(): Promise<void> {
   }
   if (typeof lock === 'string') return fail(lock);
   try {
-    const result = synthesize({ topologyDir: process.env.UMS_TOPOLOGY_DIR ?? 'topologies', deployPhase: phase, backend, outdir, info, warningsAsAnnotations: cli });
+    const result = synthesize({ topologyDir, deployPhase: phase, backend, outdir, info, warningsAsAnnotations: cli });
     if (result.stacks.length > 0) process.stdout.write(`ums-ha: synthesized ${result.stacks.join(', ')} into ${path.relative(process.cwd(), result.outdir) || '.'}\n`);
     // `cdktf deploy` with local state (no backend file, or one of type local): Terraform writes the
     // vSphere stacks' secrets into a file on this machine (the AWS stacks read theirs from SSM at

@@ -6,8 +6,8 @@
  * a password (`conn_str: postgres://u:SECRET@db/...`) is refused, pointing to the environment
  * variables the backend reads them from. No message quotes a value or a fragment of the file.
  */
-import * as fs from 'node:fs';
-import { describeFsError } from '../topology/files';
+import { printable } from '../topology/findings';
+import { readBounded } from '../topology/files';
 import type { BackendConfig } from '../stacks/ums-ha-stack';
 
 /** Setting names that hold credentials in Terraform's backends. */
@@ -66,15 +66,20 @@ function syntaxPosition(text: string, err: SyntaxError): string {
   return `a JSON syntax error at line ${line}, column ${column}`;
 }
 
-/** Reads UMS_HA_BACKEND_FILE; a problem is one line for the user. */
+/** The largest backend file read (a backend block is a few hundred bytes). */
+export const MAX_BACKEND_FILE_BYTES = 64 * 1024;
+
+/**
+ * Reads UMS_HA_BACKEND_FILE; a problem is one line for the user. Read as a topology file is: a
+ * regular file only (a FIFO, a device such as /dev/zero or a socket is refused without reading it,
+ * never waited on) and at most MAX_BACKEND_FILE_BYTES.
+ */
 export function readBackendFile(file: string): BackendConfig | string {
-  const what = `UMS_HA_BACKEND_FILE ${file}`;
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    return `${what}: ${describeFsError(err)}`;
-  }
+  const what = `UMS_HA_BACKEND_FILE ${printable(file)}`;
+  const read = readBounded(file, MAX_BACKEND_FILE_BYTES, 'backend file');
+  if ('problem' in read) return `UMS_HA_BACKEND_FILE: ${read.problem}`;
+  if (read.size > MAX_BACKEND_FILE_BYTES) return `${what}: the file is ${read.size.toLocaleString('en-US')} bytes; a backend file may be at most ${MAX_BACKEND_FILE_BYTES.toLocaleString('en-US')} bytes`;
+  const text = read.bytes.toString('utf8');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -3,7 +3,8 @@
 # Terrain (cdktn 0.24.0, the community continuation of cdktf with the same API) and constructs
 # raised to what cdktn needs, synthesizes every example topology with the same bundle, and compares
 # each file with the cdktf 0.21 output of this checkout: they must be equal apart from the
-# framework's version string (JSON files as JSON values). docs/framework.md describes the switch.
+# framework's version string (JSON files as JSON values); then `cdktn synth` of a second site must
+# exit 0 with exactly that site's stack. docs/framework.md describes the switch.
 #
 #   scripts/check-cdktn.sh [NODE22]   NODE22: a Node.js 22 binary; with it the app also runs on
 #                                      Node.js 22 (cdktn declares engines >= 22.19), and
@@ -139,5 +140,26 @@ if (stacks === 0) {
 if (same) console.log(`check-cdktn: ${framework} on Node.js ${node}: ${stacks} stacks, ${left.length} files equal to cdktf 0.21's apart from the framework version`);
 process.exit(same ? 0 : 1);
 EOF
+  if [ "$bin" = cli ]; then
+    # A stack that goes away (the second site): cdktn-cli lists stacks/ before it runs the app and
+    # removes afterwards the folders the manifest does not name, as cdktf-cli does; the app leaves
+    # them to it, so the CLI exits 0 and the output holds exactly the second site's stack.
+    second=$work/second-site
+    mkdir -p "$second"
+    cp "$app/topologies/berlin-small.yaml" "$second/"
+    (cd "$app" && env -u UMS_HA_DEBUG PATH="$(dirname "$node22"):$PATH" CHECKPOINT_DISABLE=1 DISABLE_VERSION_CHECK=1 CI=1 UMS_TOPOLOGY_DIR="$second" \
+      node_modules/.bin/cdktn synth >"$work/cdktn-second.log" 2>&1) || {
+      echo "check-cdktn: cdktn synth of a second site on Node.js $version failed:" >&2
+      cat "$work/cdktn-second.log" >&2
+      exit 1
+    }
+    left=$(ls "$out/stacks")
+    if [ "$left" = berlin-small ]; then
+      echo "check-cdktn: cdktn synth of a second site on Node.js $version: exit 0, stacks/ holds exactly berlin-small"
+    else
+      echo "check-cdktn: after cdktn synth of a second site, stacks/ holds: $left" >&2
+      status=1
+    fi
+  fi
 done
 exit $status

@@ -3,6 +3,11 @@
  * and *.yml files (sorted, not recursive). What cannot be used is a problem line, never a throw:
  * an entry of a directory that is not a regular file (a dangling or looping symbolic link, a
  * directory or a device named x.yaml) is one line each, never skipped in silence.
+ *
+ * Symbolic links never lead out of the folder (issue 23.1): a topology file that is a link is read
+ * only when its target, every link of the chain resolved, is inside the folder that holds the link
+ * (the folder given, for an entry of it); a folder given that is itself a link must resolve inside
+ * the working directory. Anything else is one line, and nothing of the target is read or printed.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -37,7 +42,7 @@ export function describeFsError(err: unknown): string {
 }
 
 /** What a file that is not a regular file is, for a message ("a FIFO"). */
-function kind(stat: fs.Stats): string {
+export function kind(stat: fs.Stats): string {
   if (stat.isDirectory()) return 'a directory';
   if (stat.isFIFO()) return 'a FIFO (named pipe)';
   if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
@@ -51,19 +56,19 @@ function kind(stat: fs.Stats): string {
  * non-blocking, so a FIFO without a writer cannot hang the run; `size` is the file's size as
  * stat gives it (the bytes read may be fewer, when the file is over the limit).
  */
-export function readBounded(file: string, limit: number): { bytes: Buffer; size: number } | { problem: string } {
+export function readBounded(file: string, limit: number, noun = 'topology file'): { bytes: Buffer; size: number } | { problem: string } {
   const name = printable(file);
   let fd: number;
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EISDIR') return { problem: `${name} is a directory: give one topology file` };
+    if ((err as NodeJS.ErrnoException).code === 'EISDIR') return { problem: `${name} is a directory: give one ${noun}` };
     return { problem: `cannot read ${name}: ${describeFsError(err)}` };
   }
   try {
     const stat = fs.fstatSync(fd);
-    if (stat.isDirectory()) return { problem: `${name} is a directory: give one topology file` };
-    if (!stat.isFile()) return { problem: `${name} is ${kind(stat)}, not a regular file: give a topology file` };
+    if (stat.isDirectory()) return { problem: `${name} is a directory: give one ${noun}` };
+    if (!stat.isFile()) return { problem: `${name} is ${kind(stat)}, not a regular file: give a ${noun}` };
     // Room for the stated size and one byte more: a file that grows while it is read (or a /proc
     // file, which says 0) gets more room, up to the limit plus one byte.
     let buffer = Buffer.allocUnsafe(Math.min(limit, stat.size) + 1);
@@ -87,6 +92,64 @@ export function readBounded(file: string, limit: number): { bytes: Buffer; size:
   }
 }
 
+/** `inner` is `outer` or below it (both absolute, real paths). */
+function inside(inner: string, outer: string): boolean {
+  return inner === outer || inner.startsWith(outer.endsWith(path.sep) ? outer : outer + path.sep);
+}
+
+/** The real path, or undefined when it cannot be resolved (missing, a loop: reported by the reader). */
+function real(p: string): string | undefined {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A topology file that is a symbolic link whose target (through any chain of links) lies outside
+ * the folder that holds it: one line, without the target. Undefined for a file that is no link, a
+ * link inside its folder, and a link that cannot be resolved (the reader reports it as missing or a
+ * loop, without reading anything).
+ */
+export function linkProblem(file: string): string | undefined {
+  if (fs.lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink() !== true) return undefined;
+  const target = real(file);
+  const folder = real(path.dirname(file));
+  if (target === undefined || folder === undefined) return undefined;
+  if (inside(target, folder)) return undefined;
+  return `${printable(file)} is a symbolic link that leads outside ${printable(path.dirname(file))}: not read (a link must stay inside the folder it is in)`;
+}
+
+/**
+ * A folder given that is itself a symbolic link (`topologies -> /etc`) and resolves outside the
+ * working directory: one line. A folder named by its real path is read wherever it is.
+ */
+export function folderLinkProblem(dir: string): string | undefined {
+  const bare = dir.length > 1 ? dir.replace(/\/+$/, '') || dir : dir;
+  if (fs.lstatSync(bare, { throwIfNoEntry: false })?.isSymbolicLink() !== true) return undefined;
+  const target = real(bare);
+  const cwd = real(process.cwd());
+  if (target === undefined || cwd === undefined || inside(target, cwd)) return undefined;
+  return `${printable(dir)} is a symbolic link to a folder outside the working directory: not read (name the folder itself)`;
+}
+
+/**
+ * A folder of topology files as the app takes it (UMS_TOPOLOGY_DIR): a problem line when `dir` is
+ * missing, unreadable, or anything but a folder (a plain file, a FIFO, a device, a socket).
+ */
+export function folderProblem(dir: string, label: string): string | undefined {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dir);
+  } catch (err) {
+    return `${label} ${printable(dir)}: ${describeFsError(err)}`;
+  }
+  if (!stat.isDirectory()) return `${label} ${printable(dir)} is ${stat.isFile() ? 'a file' : kind(stat)}, not a folder: name the folder of topology files`;
+  const link = folderLinkProblem(dir);
+  return link === undefined ? undefined : `${label} ${link}`;
+}
+
 export function expandInputs(paths: readonly string[]): Inputs {
   const files: string[] = [];
   const problems: string[] = [];
@@ -106,8 +169,13 @@ export function expandInputs(paths: readonly string[]): Inputs {
       continue;
     }
     if (!stat.isDirectory()) {
-      // Read (or refused, when it is not a regular file) by readTopology.
+      // Read (or refused, when it is not a regular file or a link out of its folder) by readTopology.
       add(p);
+      continue;
+    }
+    const folderLink = folderLinkProblem(p);
+    if (folderLink !== undefined) {
+      problems.push(folderLink);
       continue;
     }
     let names: string[];
@@ -121,6 +189,11 @@ export function expandInputs(paths: readonly string[]): Inputs {
     if (found.length === 0) problems.push(`no *.yaml or *.yml files in ${printable(p)}`);
     for (const name of found) {
       const file = path.join(p, name);
+      const link = linkProblem(file);
+      if (link !== undefined) {
+        problems.push(link);
+        continue;
+      }
       let entry: fs.Stats;
       try {
         entry = fs.statSync(file);

@@ -50,16 +50,17 @@ describe('the cdktf app (main.ts)', () => {
     }
   });
 
-  it('refuses a topology with an error: the CLI line, nothing written for it, the others still synthesized', () => {
-    const w = workspace({ 'a-good.yaml': named('good'), 'b-bad.yaml': named('bad', { devices: 120000, servers: 2 }) });
-    const stale = path.join(w.outdir, 'stacks', 'bad');
-    fs.mkdirSync(stale, { recursive: true });
-    fs.writeFileSync(path.join(stale, 'cdk.tf.json'), '{}');
+  it('refuses a topology with an error: the CLI line, its stack keeps its last good output, the others still synthesized', () => {
+    const w = workspace({ 'a-good.yaml': named('good'), 'b-bad.yaml': named('bad') });
+    expect(run(w).code).toBe(0);
+    const last = fs.readFileSync(path.join(w.outdir, 'stacks', 'bad', 'cdk.tf.json'), 'utf8');
+    fs.writeFileSync(path.join(w.topologies, 'b-bad.yaml'), stringify(named('bad', { devices: 120000, servers: 2 })));
     const r = run(w);
     expect(r.code).toBe(1);
     expect(r.stacks).toEqual(['good']);
     expect(r.lines).toContainEqual(expect.stringMatching(/b-bad\.yaml:\d+:\d+ error UMS-SIZE-001 120,000 devices need at least 3 servers/));
-    expect(fs.existsSync(stale)).toBe(false);
+    expect(r.lines).toContainEqual(expect.stringMatching(/^ums-ha: kept .*stacks\/bad as the last good output of .*b-bad\.yaml: its topology is refused in this run$/));
+    expect(fs.readFileSync(path.join(w.outdir, 'stacks', 'bad', 'cdk.tf.json'), 'utf8')).toBe(last);
     expect(fs.existsSync(path.join(w.outdir, 'stacks', 'good', 'cdk.tf.json'))).toBe(true);
   });
 

@@ -1,7 +1,8 @@
 /**
  * The cdktf app writes the external load balancer's configuration beside the stack of every
  * topology with `loadBalancing: external`, and only there; over time (v1 external, v2 IGEL load
- * balancing) no stale file is left for an operator to deploy.
+ * balancing) no stale file is left for an operator to deploy; a refused version keeps the last good
+ * stack folder whole.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -30,7 +31,7 @@ describe('the external load balancer beside the stack', () => {
     expect(cfg.match(/^\s+server ums\d /gm)?.length).toBeGreaterThanOrEqual(3 * 4);
   });
 
-  it('v1 external, v2 IGEL load balancers: the file of v1 is removed; a refused v3 keeps nothing', () => {
+  it('v1 external, v2 IGEL load balancers: the file of v1 is removed; a refused v3 keeps the last good output whole (issue 23.2)', () => {
     const topologies = path.join(dir, 'site', 'topologies');
     const outdir = path.join(dir, 'site', 'cdktf.out');
     fs.mkdirSync(topologies, { recursive: true });
@@ -49,6 +50,7 @@ describe('the external load balancer beside the stack', () => {
     expect(fs.existsSync(lbFile)).toBe(true);
     fs.writeFileSync(file, stringify(topology({ loadBalancing: 'external' })));
     expect(synthesize({ topologyDir: topologies, outdir, log: () => {} }).code).toBe(1);
-    expect(fs.existsSync(lbFile)).toBe(false);
+    // The stack folder of the last good run, its HAProxy file with it: never a half of each.
+    expect(fs.readFileSync(lbFile, 'utf8')).toBe(renderExternalLoadBalancer(resolveTopology(v1))!.content);
   });
 });

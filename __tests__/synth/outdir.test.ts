@@ -71,6 +71,8 @@ function tree(folder: string): Record<string, string> {
 }
 const stacksOf = (root: string, outdir = 'cdktf.out') => (fs.existsSync(path.join(root, outdir, 'stacks')) ? fs.readdirSync(path.join(root, outdir, 'stacks')).sort() : []);
 const lines = (text: string) => text.trim().split('\n').filter((l) => l !== '');
+/** What an output folder holds at its top after a run: the manifest, the stacks, the record of ums-ha and the lock file. */
+const OUTPUT_ENTRIES = ['.ums-ha-lock', '.ums-ha-output.json', 'manifest.json', 'stacks'];
 
 describe('CDKTF_OUTDIR problems are one line and exit 2', () => {
   const root = project({ 'a.yaml': named('alpha') });
@@ -109,7 +111,7 @@ describe('one synthesis at a time per output folder', () => {
       expect([['a-one', 'a-two'], ['b-one']]).toContainEqual(stacks);
       const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
       expect(Object.keys(manifest.stacks).sort()).toEqual(stacks);
-      expect(fs.readdirSync(outdir).sort()).toEqual(['manifest.json', 'stacks']);
+      expect(fs.readdirSync(outdir).sort()).toEqual(OUTPUT_ENTRIES);
     }
   }, 120000);
 
@@ -217,7 +219,7 @@ describe('SIGKILL mid-run leaves only whole stacks', () => {
       // The next run cleans up what the killed one left and writes every stack of v2.
       expect(app(root).status).toBe(0);
       for (let i = 0; i < count; i++) expect(tree(path.join(stacks, `site-${i}`))).toEqual(reference(ref2, `site-${i}`));
-      expect(fs.readdirSync(path.join(root, 'cdktf.out')).sort()).toEqual(['manifest.json', 'stacks']);
+      expect(fs.readdirSync(path.join(root, 'cdktf.out')).sort()).toEqual(OUTPUT_ENTRIES);
     }
     expect(killedDuringPublish).toBeGreaterThan(0);
     process.stderr.write(`SIGKILL test: ${killedDuringPublish} kills after the first rename, ${mixed} left stacks of both runs\n`);
@@ -225,20 +227,34 @@ describe('SIGKILL mid-run leaves only whole stacks', () => {
 });
 
 describe('cdktf.out/stacks holds exactly the stacks of this run', () => {
-  it('removes the stack of a removed file, of a renamed topology and of a file that fails at the YAML level, one line each', () => {
+  it('removes the stack of a removed file and of a renamed topology, one line each; a run that refuses a topology removes nothing and keeps its stack', () => {
     const root = project({ 'a.yaml': named('alpha'), 'b.yaml': named('beta'), 'c.yaml': named('gamma') });
     expect(app(root).status).toBe(0);
     expect(stacksOf(root)).toEqual(['alpha', 'beta', 'gamma']);
+    const gamma = fs.readFileSync(path.join(root, 'cdktf.out', 'stacks', 'gamma', 'cdk.tf.json'), 'utf8');
     // a.yaml removed, b.yaml renames its topology, c.yaml no longer parses.
     writeTopologies(root, { 'b.yaml': named('beta-two'), 'c.yaml': 'metadata: [\n' });
     const r = app(root);
     expect(r.status).toBe(1);
+    // The refused file's stack keeps its last good output (the record names its file); nothing is removed.
+    expect(stacksOf(root)).toEqual(['alpha', 'beta', 'beta-two', 'gamma']);
+    expect(fs.readFileSync(path.join(root, 'cdktf.out', 'stacks', 'gamma', 'cdk.tf.json'), 'utf8')).toBe(gamma);
+    expect(lines(r.stderr).filter((l) => / (kept|left) /.test(l))).toEqual([
+      'ums-ha: left cdktf.out/stacks/alpha in place: no topology of this run synthesizes it, but this run refused a topology, so no stack folder is removed',
+      'ums-ha: left cdktf.out/stacks/beta in place: no topology of this run synthesizes it, but this run refused a topology, so no stack folder is removed',
+      'ums-ha: kept cdktf.out/stacks/gamma as the last good output of topologies/c.yaml: its topology is refused in this run',
+    ]);
+    let manifest = JSON.parse(fs.readFileSync(path.join(root, 'cdktf.out', 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.stacks).sort()).toEqual(['alpha', 'beta', 'beta-two', 'gamma']);
+    // Fixed: the run without errors leaves exactly its stacks.
+    writeTopologies(root, { 'b.yaml': named('beta-two') });
+    const clean = app(root);
+    expect(clean.status).toBe(0);
     expect(stacksOf(root)).toEqual(['beta-two']);
-    const removed = lines(r.stderr).filter((l) => l.includes('removed'));
-    expect(removed).toEqual(
+    expect(lines(clean.stderr)).toEqual(
       ['alpha', 'beta', 'gamma'].map((name) => `ums-ha: removed cdktf.out/stacks/${name}: no topology of this run synthesizes it (its Terraform state, if it was deployed, is not touched)`),
     );
-    const manifest = JSON.parse(fs.readFileSync(path.join(root, 'cdktf.out', 'manifest.json'), 'utf8'));
+    manifest = JSON.parse(fs.readFileSync(path.join(root, 'cdktf.out', 'manifest.json'), 'utf8'));
     expect(Object.keys(manifest.stacks)).toEqual(['beta-two']);
   });
 
@@ -320,19 +336,26 @@ describe('cdktf.out/stacks holds exactly the stacks of this run', () => {
 });
 
 describe('what stacks/ holds that no synthesis wrote', () => {
-  it('is left alone with one line: only folders with cdk.tf.json or cdk.tf are removed', () => {
+  it('is moved to retired/, never deleted, with one line; only folders with cdk.tf.json or cdk.tf are removed; a file is left alone', () => {
     const root = project({ 'a.yaml': named('alpha') });
+    expect(app(root).status).toBe(0);
     const foreign = path.join(root, 'cdktf.out', 'stacks', 'important');
     fs.mkdirSync(foreign, { recursive: true });
     fs.writeFileSync(path.join(foreign, 'data.txt'), 'keep');
     const stale = path.join(root, 'cdktf.out', 'stacks', 'gone');
     fs.mkdirSync(stale, { recursive: true });
     fs.writeFileSync(path.join(stale, 'cdk.tf.json'), '{}');
+    fs.writeFileSync(path.join(root, 'cdktf.out', 'stacks', 'notes.txt'), 'mine');
     const r = app(root);
     expect(r.status).toBe(0);
-    expect(fs.readFileSync(path.join(foreign, 'data.txt'), 'utf8')).toBe('keep');
+    expect(fs.readFileSync(path.join(root, 'cdktf.out', 'retired', 'important', 'data.txt'), 'utf8')).toBe('keep');
+    expect(fs.readFileSync(path.join(root, 'cdktf.out', 'stacks', 'notes.txt'), 'utf8')).toBe('mine');
     expect(fs.existsSync(stale)).toBe(false);
-    expect(r.stderr).toContain('ums-ha: left cdktf.out/stacks/important alone: it is no stack folder');
-    expect(r.stderr).toContain('ums-ha: removed cdktf.out/stacks/gone:');
+    expect(stacksOf(root)).toEqual(['alpha', 'notes.txt']);
+    expect(lines(r.stderr)).toEqual([
+      'ums-ha: removed cdktf.out/stacks/gone: no topology of this run synthesizes it (its Terraform state, if it was deployed, is not touched)',
+      'ums-ha: moved cdktf.out/stacks/important to cdktf.out/retired/important, not deleted: no topology of this run synthesizes it, and it is no stack folder (no cdk.tf.json or cdk.tf), so no synthesis wrote it',
+      'ums-ha: left cdktf.out/stacks/notes.txt alone: it is no folder, so no synthesis wrote it',
+    ]);
   });
 });
