@@ -27,6 +27,33 @@ import * as path from 'node:path';
 import { firewallMatrix, type FirewallRow } from './firewall';
 import type { ResolvedNode, ResolvedTopology } from './model';
 
+/** IGEL "Configure the UMS to Integrate Reverse Proxy with SSL Offloading" (UMS 12.06.100): OS 12 only; the offloading requirements and steps. */
+export const IGEL_REVERSE_PROXY_PAGE = 'https://kb.igel.com/en/universal-management-suite/12.06.100/configure-the-ums-to-integrate-reverse-proxy-with-';
+/** IGEL "NGINX Example Configuration for Reverse Proxy in IGEL OS with SSL Offloading" (UMS 12.04.120). */
+export const IGEL_NGINX_OFFLOADING_PAGE = 'https://kb.igel.com/endpointmgmt-12.04.120/en/nginx-example-configuration-for-as-reverse-proxy-in-igel-os-with-ssl-offloading-126849757.html';
+/** IGEL "IGEL Universal Management Suite Network Configuration": HTTPS for the device registration, a WebSocket with mutual TLS for management. */
+export const IGEL_NETWORK_CONFIGURATION_PAGE = 'https://kb.igel.com/en/universal-management-suite/12.06.100/igel-universal-management-suite-network-configurat';
+/** IGEL "IGEL Cloud Gateway vs. Reverse Proxy for the Communication between UMS 12 and IGEL OS Devices": the ICG suits mixed OS 11 / OS 12 fleets. */
+export const IGEL_ICG_VS_REVERSE_PROXY_PAGE = 'https://kb.igel.com/endpointmgmt-12.01/en/igel-cloud-gateway-vs-reverse-proxy-for-the-communication-between-ums-12-and-igel-os-devices-90222095.html';
+/** IGEL "Sizing Guidelines for IGEL UMS 12 and IGEL OS 12": reverse proxy, or the ICG as the alternative, for devices outside the LAN. */
+export const IGEL_SIZING_UMS12_PAGE = 'https://kb.igel.com/en/universal-management-suite/current/sizing-guidelines-for-igel-ums-12-and-igel-os-12';
+
+/** SSL offloading at a reverse proxy needs UMS 12.04.100 or higher (IGEL_REVERSE_PROXY_PAGE, requirements). */
+export const OFFLOADING_MIN_UMS_VERSION = '12.04.100';
+/** ... and IGEL OS 12.3.2 or higher on the devices (IGEL_REVERSE_PROXY_PAGE, requirements). */
+export const OFFLOADING_MIN_OS12_VERSION = '12.3.2';
+
+/** Compares dotted versions number by number ("12.04.100" vs "12.4.99", "12.3.2" vs "12.10.0"): negative, 0 or positive. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
 /** The UMS web port every documented path lives on (seed 004: "TCP 8443 `/device-connector/*`", `/webapp/*`, `/*`). */
 export const UMS_WEB_PORT = 8443;
 
@@ -39,6 +66,15 @@ export const DEFAULT_TLS_DIR = '/etc/haproxy/ums-ha';
 export const CLUSTER_CERT_FILE = 'cluster-address.pem';
 /** CA certificate(s) that signed the UMS Servers' web certificates (HAProxy verifies the servers with it). */
 export const SERVER_CA_FILE = 'ums-servers-ca.pem';
+/** SSL offloading: the UMS's EST CA certificate, exported from the UMS (IGEL_REVERSE_PROXY_PAGE: "Export the EST CA Client Certificate"); HAProxy verifies the devices' client certificates with it. */
+export const EST_CA_FILE = 'ums-est-ca.pem';
+
+/**
+ * SSL offloading: the request header that carries the device's client certificate to the UMS
+ * Server, in the format of NGINX's `$ssl_client_escaped_cert` (the PEM, URL-encoded), as IGEL's
+ * NGINX example passes it (IGEL_NGINX_OFFLOADING_PAGE; docs/sources.md).
+ */
+export const FORWARDED_CERT_HEADER = 'X-SSL-CERT';
 
 /** Health checks: every 2 s; 2 failures mark a server down, 2 successes up again (about 4 s to fail over). */
 export const HEALTH_CHECK = { interMs: 2000, fall: 2, rise: 2 } as const;
@@ -73,6 +109,12 @@ export interface ExternalLbPlan {
   /** Rows the load balancer does not carry, with why (UDP, administration). */
   readonly notCarried: ReadonlyArray<{ readonly id: string; readonly why: string }>;
   readonly servers: ReadonlyArray<{ readonly name: string; readonly ip: string }>;
+  /**
+   * passthrough: TCP on the Cluster Address's port to each server's 8443, TLS ends at the UMS
+   * Server. offloading: TLS ends here, device client certificates verified against the EST CA and
+   * forwarded (IGEL_REVERSE_PROXY_PAGE).
+   */
+  readonly tls: 'passthrough' | 'offloading';
 }
 
 const fromOutside = (r: FirewallRow) => r.direction === 'inbound' && r.to.includes('server') && (r.from.includes('devices') || r.from.includes('admins'));
@@ -110,7 +152,7 @@ export function externalLbPlan(t: ResolvedTopology): ExternalLbPlan | undefined 
     routes.push({ prefix: '/wums-app/', backend: 'ums_webapp', what: 'UMS Web App' });
     routes.push({ prefix: '/', backend: 'ums_console', what: 'UMS Console' });
   }
-  return { clusterAddress: t.clusterAddress, host: cluster.host, port: cluster.port, httpsRows, routes, passThrough, notCarried, servers };
+  return { clusterAddress: t.clusterAddress, host: cluster.host, port: cluster.port, httpsRows, routes, passThrough, notCarried, servers, tls: t.externalLoadBalancer?.tls ?? 'passthrough' };
 }
 
 /**
@@ -156,6 +198,12 @@ export interface RenderedFile {
   readonly content: string;
 }
 
+/**
+ * The log-format expression of the forwarded client certificate: the DER certificate as PEM (64
+ * characters a line), URL-encoded, the same bytes as NGINX's `$ssl_client_escaped_cert`.
+ */
+const ESCAPED_CLIENT_CERT = '-----BEGIN%%20CERTIFICATE-----%%0A%[ssl_c_der,base64,regsub(\\"(.{1,64})\\",\\"\\\\1\\\\n\\",g),url_enc]-----END%%20CERTIFICATE-----%%0A';
+
 /** The HAProxy configuration; undefined for `loadBalancing: igel`. */
 export function renderExternalLoadBalancer(t: ResolvedTopology, options: RenderOptions = {}): RenderedFile | undefined {
   const plan = externalLbPlan(t);
@@ -164,6 +212,8 @@ export function renderExternalLoadBalancer(t: ResolvedTopology, options: RenderO
   if (!/^\/[A-Za-z0-9._/-]*$/.test(tls)) throw new Error(`tlsDir must be an absolute path of letters, digits, . _ - /: ${JSON.stringify(tls)}`);
   const cert = path.posix.join(tls, CLUSTER_CERT_FILE);
   const ca = path.posix.join(tls, SERVER_CA_FILE);
+  const estCa = path.posix.join(tls, EST_CA_FILE);
+  const offloading = plan.tls === 'offloading';
   const check = `check inter ${HEALTH_CHECK.interMs} fall ${HEALTH_CHECK.fall} rise ${HEALTH_CHECK.rise}`;
   const L: string[] = [];
   L.push(
@@ -172,14 +222,21 @@ export function renderExternalLoadBalancer(t: ResolvedTopology, options: RenderO
     '#',
     `# Cluster Address: ${plan.clusterAddress}`,
     `# After the installation: ${clusterAddressStep(plan.clusterAddress).replace(/`/g, '')}.`,
+    `# TLS: ${offloading ? `SSL offloading: TLS ends here; OS 12 devices' client certificates are verified against the UMS EST CA and forwarded in ${FORWARDED_CERT_HEADER} (${IGEL_REVERSE_PROXY_PAGE})` : 'passthrough: TCP to each server, TLS ends at the UMS Server (the devices\' mutual TLS reaches it intact)'}`,
     '#',
     '# TLS files the operator provides (ums-ha never writes keys):',
-    `#   ${cert}  certificate chain and private key for ${plan.host} (PEM)`,
-    `#   ${ca}  CA certificate(s) that signed the UMS Servers' web certificates`,
-    '#',
-    '# Carried (topology/firewall.ts rows):',
   );
-  if (plan.httpsRows.length > 0) L.push(`#   HTTPS ${plan.port} -> servers ${UMS_WEB_PORT}: ${plan.httpsRows.join(', ')} (TLS ends here and is renewed to each server)`);
+  if (offloading) {
+    L.push(`#   ${cert}  certificate chain and private key for ${plan.host} (PEM)`, `#   ${estCa}  the UMS EST CA certificate (UMS: Export the EST CA Client Certificate)`);
+  }
+  L.push(`#   ${ca}  CA certificate(s) that signed the UMS Servers' web certificates (health checks)`, '#', '# Carried (topology/firewall.ts rows):');
+  if (plan.httpsRows.length > 0) {
+    L.push(
+      offloading
+        ? `#   HTTPS ${plan.port} -> servers ${UMS_WEB_PORT}: ${plan.httpsRows.join(', ')} (TLS ends here and is renewed to each server)`
+        : `#   TLS ${plan.port} -> servers ${UMS_WEB_PORT}, passed through: ${plan.httpsRows.join(', ')} (TLS ends at the UMS Server)`,
+    );
+  }
   for (const p of plan.passThrough) L.push(`#   TCP ${p.port} -> servers ${p.port}, passed through: ${p.rows.join(', ')} (${p.purpose})`);
   for (const n of plan.notCarried) L.push(`#   not carried: ${n.id}: ${n.why}`);
   L.push(
@@ -203,13 +260,55 @@ export function renderExternalLoadBalancer(t: ResolvedTopology, options: RenderO
     '    timeout tunnel 1h',
     '    timeout check 3s',
   );
-  if (plan.httpsRows.length > 0) {
-    L.push('', 'frontend ums_https', '    mode http', '    option httplog', `    bind :${plan.port} ssl crt ${cert}`, '    option forwardfor', '    http-request set-header X-Forwarded-Proto https');
+  // Every backend checks each server's web server over TLS: any answer but a server error means up.
+  const httpCheck = ['    option httpchk', '    http-check send meth GET uri / ver HTTP/1.1 hdr Host ' + plan.host, '    # Any answer but a server error: the UMS web server is up.', '    http-check expect rstatus ^[234]'];
+  if (plan.httpsRows.length > 0 && !offloading) {
+    // seed 004: "SSL can be terminated ... at the UMS Server": every path on the port goes to the servers as it is.
+    L.push(
+      '',
+      `# TLS passthrough: ${plan.routes.map((r) => `${r.prefix === '/' ? '/*' : `${r.prefix}*`} ${r.what}`).join('; ')}; TLS ends at the UMS Server`,
+      'frontend ums_tls',
+      '    mode tcp',
+      '    option tcplog',
+      `    bind :${plan.port}`,
+      '    default_backend ums_tls',
+      '',
+      'backend ums_tls',
+      '    mode tcp',
+      '    # A device, browser or Console stays on one server (the same server per client address).',
+      '    balance source',
+      '    hash-type consistent',
+      ...httpCheck,
+    );
+    for (const s of plan.servers) L.push(`    server ${s.name} ${s.ip}:${UMS_WEB_PORT} ${check} check-ssl verify required ca-file ${ca}`);
+  }
+  if (plan.httpsRows.length > 0 && offloading) {
+    L.push(
+      '',
+      'frontend ums_https',
+      '    mode http',
+      '    option httplog',
+      '    # Devices present a client certificate of the UMS EST CA on the management WebSocket (mutual TLS); registration',
+      '    # is plain HTTPS without one. A certificate of another CA fails the TLS handshake.',
+      `    bind :${plan.port} ssl crt ${cert} ca-file ${estCa} verify optional`,
+      '    option forwardfor',
+      '    http-request set-header X-Forwarded-Proto https',
+      `    # The forwarded certificate is this load balancer's word alone: never pass on one a client wrote.`,
+      `    http-request del-header ${FORWARDED_CERT_HEADER}`,
+    );
     const byBackend = new Map<string, string[]>();
     for (const r of plan.routes) if (r.prefix !== '/') byBackend.set(r.backend, [...(byBackend.get(r.backend) ?? []), r.prefix]);
     for (const [backend, prefixes] of byBackend) {
       const exact = prefixes.map((p) => p.replace(/\/$/, ''));
       L.push(`    acl is_${backend} path ${exact.join(' ')}`, `    acl is_${backend} path_beg ${prefixes.join(' ')}`);
+    }
+    if (byBackend.has('ums_device_connector')) {
+      L.push(
+        '    acl is_websocket hdr(upgrade) -m str -i websocket',
+        '    # The OS 12 management WebSocket only with a verified device certificate (IGEL: a WebSocket connection with Mutual TLS).',
+        '    http-request deny deny_status 403 if is_ums_device_connector is_websocket !{ ssl_c_used }',
+        `    http-request set-header ${FORWARDED_CERT_HEADER} "${ESCAPED_CLIENT_CERT}" if { ssl_c_used } { ssl_c_verify 0 }`,
+      );
     }
     for (const backend of byBackend.keys()) L.push(`    use_backend ${backend} if is_${backend}`);
     L.push(`    default_backend ums_console`);
@@ -219,7 +318,7 @@ export function renderExternalLoadBalancer(t: ResolvedTopology, options: RenderO
       L.push('', `# ${what.map((r) => `${r.prefix === '/' ? '/*' : `${r.prefix}*`} ${r.what}`).join('; ')}`, `backend ${backend}`, '    mode http');
       // Devices hold one long WebSocket each: the server with the fewest. Browsers and Consoles keep a session: the same server per client address.
       L.push(backend === 'ums_device_connector' ? '    balance leastconn' : '    balance source\n    hash-type consistent');
-      L.push('    option httpchk', '    http-check send meth GET uri / ver HTTP/1.1 hdr Host ' + plan.host, '    # Any answer but a server error: the UMS web server is up.', '    http-check expect rstatus ^[234]');
+      L.push(...httpCheck);
       for (const s of plan.servers) L.push(`    server ${s.name} ${s.ip}:${UMS_WEB_PORT} ssl verify required ca-file ${ca} ${check}`);
     }
   }

@@ -9,7 +9,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   DEFAULT_TLS_DIR,
+  EST_CA_FILE,
   EXTERNAL_LB_FILE,
+  FORWARDED_CERT_HEADER,
   HEALTH_CHECK,
   UMS_WEB_PORT,
   clusterAddressStep,
@@ -32,6 +34,7 @@ requireTools('haproxy', 'openssl');
 const dir = tempDir('ums-ha-extlb-');
 const tls = makeTlsDir(path.join(dir, 'tls'), ['DNS:ums.example.internal']);
 const external = { loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443' };
+const offloading = { externalLoadBalancer: { tls: 'offloading', os12MinimumVersion: '12.3.2' } };
 
 /** Every example topology (shipped and fixtures) that uses external load balancing. */
 function externalExamples(): Array<[string, ResolvedTopology]> {
@@ -95,17 +98,47 @@ describe('the external load balancer plan, from the firewall matrix', () => {
     const servers = t.nodes.filter((n) => n.roles.includes('server'));
     expect(servers).toHaveLength(4);
     const plan = externalLbPlan(t)!;
-    const backends = [...new Set(plan.routes.map((r) => r.backend)), ...plan.passThrough.map((p) => p.backend)];
-    expect(backends.length).toBeGreaterThanOrEqual(4);
+    // Passthrough (the default): one TLS backend for every path; plus the passed-through ports.
+    const backends = ['ums_tls', ...plan.passThrough.map((p) => p.backend)];
+    expect(backends.length).toBeGreaterThanOrEqual(2);
+    // Offloading: one backend per documented path group.
+    const offCfg = renderExternalLoadBalancer(resolveTopology(topology({ ...external, devices: 200000, ...offloading })))!.content;
+    for (const b of new Set(plan.routes.map((r) => r.backend))) {
+      expect(serverLines(offCfg, b).map((l) => l.trim().split(/\s+/).slice(1, 3))).toEqual(servers.map((s) => [s.name, `${s.ip}:${UMS_WEB_PORT}`]));
+    }
     for (const b of backends) {
       const port = plan.passThrough.find((p) => p.backend === b)?.port ?? UMS_WEB_PORT;
       const lines = serverLines(cfg, b);
       expect(lines.map((l) => l.trim().split(/\s+/).slice(1, 3))).toEqual(servers.map((s) => [s.name, `${s.ip}:${port}`]));
       for (const l of lines) expect(l).toContain(`check inter ${HEALTH_CHECK.interMs} fall ${HEALTH_CHECK.fall} rise ${HEALTH_CHECK.rise}`);
     }
-    // The HTTPS frontend listens on the Cluster Address's port; TLS towards the servers is verified.
-    expect(cfg).toMatch(/^\s+bind :8443 ssl crt \/etc\/haproxy\/ums-ha\/cluster-address\.pem$/m);
-    for (const l of serverLines(cfg, 'ums_console')) expect(l).toContain(`ssl verify required ca-file ${DEFAULT_TLS_DIR}/ums-servers-ca.pem`);
+    // Passthrough (the default): the Cluster Address's port is TCP, TLS ends at the servers; the health check still speaks TLS, verified.
+    expect(cfg).toMatch(/^\s+bind :8443$/m);
+    expect(cfg).not.toContain(' ssl crt ');
+    for (const l of serverLines(cfg, 'ums_tls')) expect(l).toContain(`check-ssl verify required ca-file ${DEFAULT_TLS_DIR}/ums-servers-ca.pem`);
+  });
+
+  it('passthrough (the default): one TCP frontend on the Cluster Address port to every server 8443; nothing ends TLS, nothing reads or forwards a certificate', () => {
+    const t = resolveTopology(topology({ ...external, deviceOs: ['os12'] }));
+    expect(t.externalLoadBalancer).toEqual({ tls: 'passthrough' });
+    const cfg = renderExternalLoadBalancer(t)!.content;
+    const frontend = cfg.split(/\n(?=\S)/).find((b) => b.startsWith('frontend ums_tls\n'))!;
+    expect(frontend).toContain('    mode tcp\n');
+    expect(frontend).toContain('    bind :8443\n');
+    expect(cfg).not.toMatch(/mode http|ssl crt|verify optional|X-SSL-CERT|ssl_c_/);
+    expect(serverLines(cfg, 'ums_tls').map((l) => l.trim().split(/\s+/).slice(1, 3))).toEqual([['ums1', '10.20.0.11:8443'], ['ums2', '10.20.0.12:8443']]);
+  });
+
+  it('offloading: TLS ends here, the EST CA verifies device certificates, the WebSocket needs one, and it is forwarded in the header of the IGEL example (URL-encoded PEM)', () => {
+    const t = resolveTopology(topology({ ...external, deviceOs: ['os12'], ...offloading }));
+    const cfg = renderExternalLoadBalancer(t)!.content;
+    expect(cfg).toMatch(new RegExp(`^\\s+bind :8443 ssl crt ${DEFAULT_TLS_DIR}/cluster-address\\.pem ca-file ${DEFAULT_TLS_DIR}/${EST_CA_FILE.replace('.', '\\.')} verify optional$`, 'm'));
+    expect(cfg).toContain(`    http-request del-header ${FORWARDED_CERT_HEADER}\n`);
+    expect(cfg).toContain('    http-request deny deny_status 403 if is_ums_device_connector is_websocket !{ ssl_c_used }\n');
+    expect(cfg).toContain(`    http-request set-header ${FORWARDED_CERT_HEADER} "-----BEGIN%%20CERTIFICATE-----%%0A%[ssl_c_der,base64,`);
+    // The header is deleted before it is set: a client's own header never reaches a server.
+    expect(cfg.indexOf('del-header')).toBeLessThan(cfg.indexOf('set-header X-SSL-CERT'));
+    for (const l of serverLines(cfg, 'ums_device_connector')) expect(l).toContain(`ssl verify required ca-file ${DEFAULT_TLS_DIR}/ums-servers-ca.pem`);
   });
 
   it('the Cluster Address step carries the exact value, in the file too', () => {
@@ -113,7 +146,8 @@ describe('the external load balancer plan, from the firewall matrix', () => {
     const cfg = renderExternalLoadBalancer(t)!.content;
     expect(clusterAddressStep('umsfarm.corp.example:9443')).toContain('UMS Administration > Global Configuration > Server Network Settings > Cluster Address to `umsfarm.corp.example:9443`');
     expect(cfg).toContain('Cluster Address to umsfarm.corp.example:9443');
-    expect(cfg).toMatch(/^\s+bind :9443 ssl crt /m);
+    expect(cfg).toMatch(/^\s+bind :9443$/m);
+    expect(renderExternalLoadBalancer(resolveTopology(topology({ ...external, clusterAddress: 'umsfarm.corp.example:9443', ...offloading })))!.content).toMatch(/^\s+bind :9443 ssl crt /m);
   });
 
   it('refuses what the rules refuse, with one line (no Cluster Address, a server without an address, a bad TLS folder)', () => {
@@ -137,8 +171,11 @@ describe('haproxy -c on every example topology with external load balancing', ()
   const examples = externalExamples();
 
   it('there are such examples: a shipped vSphere one and fixtures (control)', () => {
-    expect(examples.map(([f]) => f)).toEqual(expect.arrayContaining(['topologies/hamburg-external.yaml', '__tests__/fixtures/external-lb/aws-os12.yaml']));
+    expect(examples.map(([f]) => f)).toEqual(expect.arrayContaining(['topologies/hamburg-external.yaml', '__tests__/fixtures/external-lb/aws-os12.yaml', '__tests__/fixtures/external-lb/os12-offloading.yaml']));
     expect(examples.some(([, t]) => t.platform === 'vsphere')).toBe(true);
+    // Both modes; and no valid example has OS 11 devices behind an external load balancer (UMS-XLB-001).
+    expect(new Set(examples.map(([, t]) => t.externalLoadBalancer?.tls))).toEqual(new Set(['passthrough', 'offloading']));
+    expect(examples.filter(([, t]) => t.deviceOs.includes('os11'))).toEqual([]);
   });
 
   it.each(examples)('%s: HAProxy accepts the generated file as written (the TLS folder is the one difference)', (file, t) => {
@@ -152,10 +189,10 @@ describe('haproxy -c on every example topology with external load balancing', ()
   });
 
   it('the check is real: HAProxy refuses the file when a TLS file the operator provides is missing, or a backend line is broken (control)', () => {
-    const [, t] = examples[0]!;
+    const [, t] = examples.find(([, x]) => x.externalLoadBalancer?.tls === 'offloading')!;
     const missing = haproxyCheck(renderExternalLoadBalancer(t, { tlsDir: path.join(dir, 'no-such-dir') })!.content, 'missing-tls');
     expect(missing.status).not.toBe(0);
-    expect(missing.stderr).toMatch(/cluster-address\.pem/);
+    expect(missing.stderr).toMatch(/cluster-address\.pem|ums-est-ca\.pem/);
     const broken = renderExternalLoadBalancer(t, { tlsDir: tls.dir })!.content.replace(/ check inter /, ' chek inter ');
     expect(haproxyCheck(broken, 'broken').status).not.toBe(0);
   });
@@ -165,7 +202,7 @@ describe('haproxy -c on every example topology with external load balancing', ()
     expect(() => renderExternalLoadBalancer(t)).toThrow(/clusterAddress port 30001 is also passed through to the servers \(UMS-CLOUD-004\)$/);
     expect(check(topology({ ...external, clusterAddress: 'ums.example.internal:30001' })).findings.map((f) => f.ruleId)).toContain('UMS-CLOUD-004');
     // Control: the same clash written by hand passes HAProxy's own check (it binds both with SO_REUSEPORT).
-    const [, ok] = examples.find(([, x]) => x.deviceOs.includes('os11'))!;
+    const ok = resolveTopology(topology({ ...external, ...offloading }));
     const cfg = renderExternalLoadBalancer(ok, { tlsDir: tls.dir })!.content;
     const clash = cfg.replace(/bind :\d+ ssl crt/, 'bind :30001 ssl crt');
     expect(clash).not.toBe(cfg);
