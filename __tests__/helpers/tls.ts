@@ -45,6 +45,14 @@ export function makeCa(dir: string, name: string): TestCa {
   return { cert, key };
 }
 
+/** A throwaway self-signed server certificate for CN `name` with these subjectAltNames. */
+export function makeServerCert(dir: string, name: string, altNames: readonly string[]): { cert: string; key: string } {
+  const cert = path.join(dir, `${name}.pem`);
+  const key = path.join(dir, `${name}.key`);
+  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', `/CN=${name}`, '-addext', `subjectAltName=${altNames.join(',')}`);
+  return { cert, key };
+}
+
 /** A client certificate for CN `name` signed by `ca` (files `<name>.pem` and `<name>.key` in `dir`). */
 export function makeClientCert(dir: string, name: string, ca: TestCa): { cert: string; key: string } {
   const cert = path.join(dir, `${name}.pem`);
