@@ -1,7 +1,8 @@
 /**
- * The external load balancer of a `loadBalancing: external` topology (any platform), rendered as an
- * HAProxy configuration that ums-ha writes beside the stack (cdktf.out/stacks/<name>/). Free of
- * cdktf: a pure function of the resolved topology, plus one small writer for the cdktf app.
+ * The external load balancer of a `loadBalancing: external` topology on vsphere, rendered as an
+ * HAProxy configuration that ums-ha writes beside the stack (cdktf.out/stacks/<name>/); an aws stack
+ * builds a Network Load Balancer instead and gets no HAProxy file. Free of cdktf: a pure function
+ * of the resolved topology, plus one small writer for the cdktf app.
  *
  * Sources: seed 004 (004_f9c19963f33757ec.txt), "UMS 12 Communication Ports": OS 12 devices need
  * TCP 8443 `/device-connector/*`, "SSL can be terminated at the reverse proxy / external load
@@ -10,6 +11,15 @@
  * "If You Use an External Load Balancer / Reverse Proxy": its FQDN and port go into UMS
  * Administration > Global Configuration > Server Network Settings > Cluster Address. Seed 001
  * (001_de5c957648566345.txt): the same ports.
+ *
+ * The two TLS modes (`externalLoadBalancer.tls`) are the two IGEL documents: passthrough, TLS ends
+ * at the UMS Server (seed 004), so OS 12 devices' "WebSocket connection with Mutual TLS"
+ * (IGEL_NETWORK_CONFIGURATION_PAGE) reaches the server intact; SSL offloading
+ * (IGEL_REVERSE_PROXY_PAGE: UMS 12.04.100, IGEL OS 12.3.2, forwarding client certificate
+ * processing activated on the UMS, the EST CA client certificate exported to the proxy), where the
+ * proxy verifies the device certificate and passes it on as IGEL's NGINX example does
+ * (IGEL_NGINX_OFFLOADING_PAGE; FORWARDED_CERT_HEADER). Device registration is plain HTTPS without a
+ * client certificate (IGEL_NETWORK_CONFIGURATION_PAGE), so only the WebSocket requires one.
  *
  * What the load balancer carries is read from the firewall matrix (topology/firewall.ts), never
  * restated here: every inbound TCP row from devices or admins to the servers on the UMS web port
@@ -183,6 +193,36 @@ export function carriage(t: ResolvedTopology): Pick<ExternalLbPlan, 'httpsRows' 
   return { httpsRows, passThrough, notCarried };
 }
 
+/**
+ * The UMS-side steps of the load balancer's TLS mode, in order: the cluster FQDN in the web
+ * certificate of every server (IGEL: "This FQDN of the UMS cluster must be included into your web
+ * certificate, and the corresponding certificate must be assigned to all UMS servers"), and for SSL
+ * offloading the steps of IGEL_REVERSE_PROXY_PAGE's process overview.
+ */
+export function umsSideSteps(t: ResolvedTopology): string[] {
+  const cluster = t.clusterAddress === undefined ? undefined : parseClusterAddress(t.clusterAddress);
+  if (t.loadBalancing !== 'external' || !cluster) return [];
+  const servers = t.nodes.filter((n) => n.roles.includes('server')).map((n) => n.vmName);
+  const steps = [
+    `Web certificate: the Cluster Address's host name ${cluster.host} must be in the web certificate assigned to ALL UMS Servers (${servers.join(', ')}): UMS Console > UMS Administration > Global Configuration > Certificate Management > Web (IGEL: the FQDN of the UMS cluster must be included in the web certificate, and that certificate assigned to all UMS Servers; ${IGEL_REVERSE_PROXY_PAGE}).`,
+  ];
+  if (t.externalLoadBalancer?.tls === 'offloading') {
+    const dir = DEFAULT_TLS_DIR;
+    steps.push(
+      `SSL offloading (UMS ${OFFLOADING_MIN_UMS_VERSION} or later, every device on IGEL OS ${OFFLOADING_MIN_OS12_VERSION} or later): activate forwarding client certificate processing on the UMS, then modify the server network settings and set the process configuration, as IGEL's page describes (${IGEL_REVERSE_PROXY_PAGE}). Without it the servers ignore the ${FORWARDED_CERT_HEADER} header and OS 12 devices cannot authenticate.`,
+      `Export the EST CA client certificate from the UMS and put it on the load balancer as ${dir}/${EST_CA_FILE} (PEM): the load balancer verifies the devices' client certificates against it.`,
+      `Export the UMS web certificate chain, extract its private key and chain (PEM, key after the chain) and put them on the load balancer as ${dir}/${CLUSTER_CERT_FILE}; the CA of the servers' web certificate goes to ${dir}/${SERVER_CA_FILE}. Then check and reload HAProxy (haproxy -c -f).`,
+      `Limitation (IGEL): with a reverse proxy, the scan and register command may not be usable, since it needs a direct connection from the device to the UMS.`,
+    );
+  } else {
+    const haproxy = generatedLoadBalancer(t) === 'haproxy';
+    steps.push(
+      `TLS passthrough: the load balancer forwards TCP to each server's ${UMS_WEB_PORT}; devices see the servers' web certificate (above) and authenticate to the servers themselves.${haproxy ? ` On the load balancer, ${DEFAULT_TLS_DIR}/${SERVER_CA_FILE} holds the CA of that certificate (its health checks verify it).` : ''}`,
+    );
+  }
+  return steps;
+}
+
 /** The post-install step that points the UMS at the load balancer (seed 004), with its exact value. */
 export function clusterAddressStep(clusterAddress: string): string {
   return `In the UMS Console, set UMS Administration > Global Configuration > Server Network Settings > Cluster Address to \`${clusterAddress}\` (the FQDN and port of the external load balancer; seed 004)`;
@@ -204,8 +244,20 @@ export interface RenderedFile {
  */
 const ESCAPED_CLIENT_CERT = '-----BEGIN%%20CERTIFICATE-----%%0A%[ssl_c_der,base64,regsub(\\"(.{1,64})\\",\\"\\\\1\\\\n\\",g),url_enc]-----END%%20CERTIFICATE-----%%0A';
 
-/** The HAProxy configuration; undefined for `loadBalancing: igel`. */
+/**
+ * Which external load balancer ums-ha generates for a topology: the HAProxy file on vsphere, the
+ * stack's Network Load Balancer on aws (constructs/aws/load-balancer.ts), nothing with IGEL load
+ * balancers or on azure and gcp (not synthesized, UMS-PLAT-001). One platform, one load balancer:
+ * an aws stack gets no HAProxy file.
+ */
+export function generatedLoadBalancer(t: Pick<ResolvedTopology, 'loadBalancing' | 'platform'>): 'haproxy' | 'aws-nlb' | undefined {
+  if (t.loadBalancing !== 'external') return undefined;
+  return t.platform === 'vsphere' ? 'haproxy' : t.platform === 'aws' ? 'aws-nlb' : undefined;
+}
+
+/** The HAProxy configuration; undefined unless the platform uses it (generatedLoadBalancer: vsphere with external load balancing). */
 export function renderExternalLoadBalancer(t: ResolvedTopology, options: RenderOptions = {}): RenderedFile | undefined {
+  if (generatedLoadBalancer(t) !== 'haproxy') return undefined;
   const plan = externalLbPlan(t);
   if (!plan) return undefined;
   const tls = options.tlsDir ?? DEFAULT_TLS_DIR;
@@ -332,7 +384,7 @@ export function renderExternalLoadBalancer(t: ResolvedTopology, options: RenderO
 
 /**
  * Writes the configuration into a stack's folder, or removes a stale one when the topology no
- * longer uses external load balancing (the one call the cdktf app makes).
+ * longer uses it (IGEL load balancing, or a platform whose stack builds its own load balancer).
  */
 export function writeExternalLoadBalancer(dir: string, t: ResolvedTopology): void {
   const file = renderExternalLoadBalancer(t);

@@ -16,17 +16,20 @@ import {
   UMS_WEB_PORT,
   clusterAddressStep,
   externalLbPlan,
+  generatedLoadBalancer,
   renderExternalLoadBalancer,
   writeExternalLoadBalancer,
 } from '../../topology/external-lb';
-import { firewallMatrix } from '../../topology/firewall';
+import { firewallMatrix, sourceAddresses } from '../../topology/firewall';
 import type { ResolvedTopology } from '../../topology/model';
 import { readTopology } from '../../topology/read';
 import { resolveTopology } from '../../topology/resolve';
 import { repoRoot, tempDir } from '../helpers/cli';
 import { requireTools } from '../helpers/system';
 import { makeTlsDir } from '../helpers/tls';
-import { check, topology } from '../helpers/topology';
+import { awsTopology, check, topology } from '../helpers/topology';
+import { renderFirewall } from '../../bootstrap/nftables';
+import { securityGroupRules } from '../../topology/aws';
 import { buildReport, renderReportMarkdown } from '../../topology/report';
 
 requireTools('haproxy', 'openssl');
@@ -36,7 +39,7 @@ const tls = makeTlsDir(path.join(dir, 'tls'), ['DNS:ums.example.internal']);
 const external = { loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443' };
 const offloading = { externalLoadBalancer: { tls: 'offloading', os12MinimumVersion: '12.3.2' } };
 
-/** Every example topology (shipped and fixtures) that uses external load balancing. */
+/** Every example topology (shipped and fixtures) whose platform gets the HAProxy file (vsphere, external load balancing). */
 function externalExamples(): Array<[string, ResolvedTopology]> {
   const dirs = [path.join(repoRoot, 'topologies'), path.join(repoRoot, '__tests__', 'fixtures'), path.join(repoRoot, '__tests__', 'fixtures', 'external-lb')];
   const out: Array<[string, ResolvedTopology]> = [];
@@ -47,7 +50,7 @@ function externalExamples(): Array<[string, ResolvedTopology]> {
       if ('problem' in read) throw new Error(read.problem);
       expect(read.result.findings.filter((x) => x.severity === 'error')).toEqual([]);
       const t = read.result.topology as ResolvedTopology;
-      if (t.loadBalancing === 'external') out.push([path.relative(repoRoot, file), t]);
+      if (generatedLoadBalancer(t) === 'haproxy') out.push([path.relative(repoRoot, file), t]);
     }
   }
   return out;
@@ -171,7 +174,7 @@ describe('haproxy -c on every example topology with external load balancing', ()
   const examples = externalExamples();
 
   it('there are such examples: a shipped vSphere one and fixtures (control)', () => {
-    expect(examples.map(([f]) => f)).toEqual(expect.arrayContaining(['topologies/hamburg-external.yaml', '__tests__/fixtures/external-lb/aws-os12.yaml', '__tests__/fixtures/external-lb/os12-offloading.yaml']));
+    expect(examples.map(([f]) => f)).toEqual(expect.arrayContaining(['topologies/hamburg-external.yaml', '__tests__/fixtures/external-lb/os12-offloading.yaml']));
     expect(examples.some(([, t]) => t.platform === 'vsphere')).toBe(true);
     // Both modes; and no valid example has OS 11 devices behind an external load balancer (UMS-XLB-001).
     expect(new Set(examples.map(([, t]) => t.externalLoadBalancer?.tls))).toEqual(new Set(['passthrough', 'offloading']));
@@ -210,10 +213,56 @@ describe('haproxy -c on every example topology with external load balancing', ()
   });
 });
 
+describe('one platform, one load balancer: what is generated, and what the servers see as the source', () => {
+  it('vsphere gets the HAProxy file; aws none (its stack builds a Network Load Balancer); azure and gcp none', () => {
+    expect(renderExternalLoadBalancer(resolveTopology(topology({ ...external, deviceOs: ['os12'] })))).toBeDefined();
+    const aws = resolveTopology(awsTopology());
+    expect(generatedLoadBalancer(aws)).toBe('aws-nlb');
+    expect(renderExternalLoadBalancer(aws)).toBeUndefined();
+    for (const platform of ['azure', 'gcp']) expect(renderExternalLoadBalancer(resolveTopology(topology({ ...external, deviceOs: ['os12'], platform })))).toBeUndefined();
+    const stack = path.join(dir, 'aws-stack');
+    fs.mkdirSync(stack);
+    fs.writeFileSync(path.join(stack, EXTERNAL_LB_FILE), 'stale');
+    writeExternalLoadBalancer(stack, aws);
+    expect(fs.existsSync(path.join(stack, EXTERNAL_LB_FILE))).toBe(false);
+  });
+
+  it('the reports state the source address once, per generated load balancer: HAProxy proxies, the NLB (instance targets) preserves the devices\' addresses', () => {
+    const vs = renderReportMarkdown(buildReport(check(topology({ ...external, deviceOs: ['os12'] })))!);
+    expect(vs).toContain('The servers see the load balancer as the source of device and Console traffic');
+    expect(vs).toContain('Synthesis writes its HAProxy configuration beside the stack');
+    const aws = buildReport(check(awsTopology()))!;
+    expect(aws.externalLoadBalancer).toMatchObject({ generated: 'aws-nlb', tls: 'passthrough' });
+    expect(aws.externalLoadBalancer!.file).toBeUndefined();
+    const md = renderReportMarkdown(aws);
+    expect(md).not.toContain('see the load balancer as the source');
+    expect(md).not.toContain('HAProxy configuration');
+    expect(md).toContain("The servers see the devices' and Consoles' own addresses");
+    // The stack's target groups are what the statement rests on: instance targets, client IP preservation on.
+    expect(fs.readFileSync(path.join(repoRoot, 'constructs', 'aws', 'load-balancer.ts'), 'utf8')).toMatch(/targetType: 'instance',[\s\S]*preserveClientIp: 'true'/);
+  });
+
+  it('aws: the servers admit the Network Load Balancer\'s health checks from its subnets, in the matrix, the host firewall and the security groups', () => {
+    const t = resolveTopology(awsTopology());
+    const row = firewallMatrix(t).find((r) => r.id === 'nlb-health-check-8443')!;
+    expect(row).toMatchObject({ from: ['nlb'], to: ['server'], protocol: 'tcp', port: 8443, direction: 'inbound' });
+    expect(sourceAddresses(t, row)).toEqual(['10.20.1.0/24', '10.20.2.0/24']);
+    const nft = renderFirewall(t, t.nodes[0]!);
+    expect(nft).toContain('set nlb_nets');
+    expect(nft).toMatch(/elements = \{ 10\.20\.1\.0\/24, 10\.20\.2\.0\/24 \}/);
+    expect(nft).toContain(`ip saddr @nlb_nets ip daddr ${t.nodes[0]!.ip} tcp dport 8443 accept comment "nlb-health-check-8443"`);
+    expect(securityGroupRules(t).find((r) => r.group === 'server' && r.direction === 'ingress' && r.port === 8443 && 'group' in r.peer && r.peer.group === 'nlb')?.reasons).toContain('nlb-health-check-8443');
+    // vsphere: no such row, no such set (the HAProxy host's address lies in the device and admin networks).
+    const vs = resolveTopology(topology({ ...external, deviceOs: ['os12'] }));
+    expect(firewallMatrix(vs).some((r) => r.from.includes('nlb'))).toBe(false);
+    expect(renderFirewall(vs, vs.nodes[0]!)).not.toContain('nlb_nets');
+  });
+});
+
 describe('the sizing report names the load balancer file and the Cluster Address step', () => {
   it('with its exact value for external load balancing, not at all for IGEL load balancing', () => {
     const ext = buildReport(check(topology({ loadBalancing: 'external', clusterAddress: 'lb.site.example:8443' })))!;
-    expect(ext.externalLoadBalancer).toEqual({ file: EXTERNAL_LB_FILE, clusterAddress: 'lb.site.example:8443', postInstall: clusterAddressStep('lb.site.example:8443') });
+    expect(ext.externalLoadBalancer).toMatchObject({ generated: 'haproxy', file: EXTERNAL_LB_FILE, clusterAddress: 'lb.site.example:8443', tls: 'passthrough', postInstall: clusterAddressStep('lb.site.example:8443') });
     expect(renderReportMarkdown(ext)).toContain('Post-install step: In the UMS Console, set UMS Administration > Global Configuration > Server Network Settings > Cluster Address to `lb.site.example:8443`');
     const igel = buildReport(check(topology()))!;
     expect(igel.externalLoadBalancer).toBeUndefined();
@@ -223,5 +272,19 @@ describe('the sizing report names the load balancer file and the Cluster Address
     expect(igel.postInstall.map((s) => s.id)).not.toContain('cluster-address');
     // The After installation list carries the same step as the External load balancer section.
     expect(ext.postInstall.find((s) => s.id === 'cluster-address')?.details).toEqual([`${clusterAddressStep('lb.site.example:8443')}.`]);
+  });
+
+  it('the UMS-side steps of each TLS mode: the cluster FQDN in every server\'s web certificate; for offloading the forwarding activation and the EST CA export', () => {
+    const pass = buildReport(check(topology({ ...external, deviceOs: ['os12'] })))!;
+    const passSteps = pass.postInstall.find((s) => s.id === 'external-lb-tls')!.details.join('\n');
+    expect(passSteps).toContain('ums.example.internal must be in the web certificate assigned to ALL UMS Servers (test-site-ums1, test-site-ums2)');
+    expect(passSteps).not.toContain('EST CA');
+    const off = buildReport(check(topology({ ...external, deviceOs: ['os12'], ...offloading })))!;
+    const offSteps = off.postInstall.find((s) => s.id === 'external-lb-tls')!.details.join('\n');
+    expect(offSteps).toContain('must be in the web certificate assigned to ALL UMS Servers');
+    expect(offSteps).toContain('activate forwarding client certificate processing on the UMS');
+    expect(offSteps).toContain(`Export the EST CA client certificate from the UMS and put it on the load balancer as ${DEFAULT_TLS_DIR}/${EST_CA_FILE}`);
+    expect(offSteps).toContain('scan and register');
+    expect(renderReportMarkdown(off)).toContain('SSL offloading: TLS ends at the load balancer');
   });
 });
