@@ -41,6 +41,8 @@ import type { ResolvedNode, ResolvedTopology } from './model';
 export const IGEL_REVERSE_PROXY_PAGE = 'https://kb.igel.com/en/universal-management-suite/12.06.100/configure-the-ums-to-integrate-reverse-proxy-with-';
 /** IGEL "NGINX Example Configuration for Reverse Proxy in IGEL OS with SSL Offloading" (UMS 12.04.120). */
 export const IGEL_NGINX_OFFLOADING_PAGE = 'https://kb.igel.com/endpointmgmt-12.04.120/en/nginx-example-configuration-for-as-reverse-proxy-in-igel-os-with-ssl-offloading-126849757.html';
+/** IGEL "IGEL UMS Configuration for the External Load Balancer / Reverse Proxy: Example for NGINX with SSL Offloading" (UMS 12.02): the cluster FQDN in the web certificate of all servers. */
+export const IGEL_NGINX_OFFLOADING_1202_PAGE = 'https://kb.igel.com/endpointmgmt-12.02/en/igel-ums-configuration-for-the-external-load-balancer-reverse-proxy-example-for-nginx-with-ssl-offloading-90235521.html';
 /** IGEL "IGEL Universal Management Suite Network Configuration": HTTPS for the device registration, a WebSocket with mutual TLS for management. */
 export const IGEL_NETWORK_CONFIGURATION_PAGE = 'https://kb.igel.com/en/universal-management-suite/12.06.100/igel-universal-management-suite-network-configurat';
 /** IGEL "IGEL Cloud Gateway vs. Reverse Proxy for the Communication between UMS 12 and IGEL OS Devices": the ICG suits mixed OS 11 / OS 12 fleets. */
@@ -204,7 +206,7 @@ export function umsSideSteps(t: ResolvedTopology): string[] {
   if (t.loadBalancing !== 'external' || !cluster) return [];
   const servers = t.nodes.filter((n) => n.roles.includes('server')).map((n) => n.vmName);
   const steps = [
-    `Web certificate: the Cluster Address's host name ${cluster.host} must be in the web certificate assigned to ALL UMS Servers (${servers.join(', ')}): UMS Console > UMS Administration > Global Configuration > Certificate Management > Web (IGEL: the FQDN of the UMS cluster must be included in the web certificate, and that certificate assigned to all UMS Servers; ${IGEL_REVERSE_PROXY_PAGE}).`,
+    `Web certificate: the Cluster Address's host name ${cluster.host} must be in the web certificate assigned to ALL UMS Servers (${servers.join(', ')}): UMS Console > UMS Administration > Global Configuration > Certificate Management > Web (IGEL: the FQDN of the UMS cluster must be included in the web certificate, and that certificate assigned to all UMS Servers; ${IGEL_NGINX_OFFLOADING_1202_PAGE}).`,
   ];
   if (t.externalLoadBalancer?.tls === 'offloading') {
     const dir = DEFAULT_TLS_DIR;
