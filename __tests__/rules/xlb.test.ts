@@ -89,3 +89,14 @@ describe('a valid external design', () => {
     expect(check(topology(offloading('12.5.0'))).findings).toEqual([]);
   });
 });
+
+describe('UMS-XLB-005 (on aws the Cluster Address port is a listener of the Network Load Balancer)', () => {
+  it('refuses a Cluster Address on 443 when the NLB listens on 8443, and accepts 8443', () => {
+    const f = expectFinding(check(awsTopology({ clusterAddress: 'ums.example.internal:443' })), 'UMS-XLB-005', '/spec/clusterAddress');
+    expect(f.message).toBe("clusterAddress port 443 is no port the aws stack's Network Load Balancer listens on (8443, from the firewall matrix, passed through to the servers unchanged): use ums.example.internal:8443");
+    expect(check(awsTopology()).findings).toEqual([]);
+  });
+  table('UMS-XLB-005', [
+    ['vsphere on 443 (HAProxy listens on the Cluster Address port)', { ...os12, clusterAddress: 'ums.example.internal:443' }, null],
+  ]);
+});

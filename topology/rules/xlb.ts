@@ -14,7 +14,8 @@
  *   and are not supported in cloud environments (no broadcast); "SSL can be terminated at the
  *   reverse proxy / external load balancer ... or at the UMS Server".
  */
-import { IGEL_REVERSE_PROXY_PAGE, OFFLOADING_MIN_OS12_VERSION, OFFLOADING_MIN_UMS_VERSION, compareVersions } from '../external-lb';
+import { loadBalancerPorts } from '../aws';
+import { IGEL_REVERSE_PROXY_PAGE, OFFLOADING_MIN_OS12_VERSION, OFFLOADING_MIN_UMS_VERSION, compareVersions, parseClusterAddress } from '../external-lb';
 import { SEEDS } from '../seeds';
 import type { Report, TopologyRule } from './rule';
 
@@ -110,6 +111,27 @@ export const xlbRules: readonly TopologyRule[] = [
     check({ doc, topology: t }) {
       if (t.loadBalancing !== 'igel' || doc.spec.externalLoadBalancer === undefined) return [];
       return [{ path: '/spec/externalLoadBalancer', key: true, message: 'externalLoadBalancer configures the external load balancer of loadBalancing external; with loadBalancing igel there is none: remove the block, or set loadBalancing: external' }];
+    },
+  },
+  {
+    id: 'UMS-XLB-005',
+    phase: 'topology',
+    severity: 'error',
+    seed: [SEEDS.extensions],
+    title: 'On aws the Cluster Address port is a port the Network Load Balancer listens on',
+    explanation:
+      'The aws stack\'s Network Load Balancer listens on the ports devices reach the servers on in the firewall matrix (8443) and passes them through unchanged; devices connect to the Cluster Address (seed 004), so a Cluster Address on another port reaches no listener.',
+    check({ topology: t }) {
+      if (t.platform !== 'aws' || t.loadBalancing !== 'external' || t.clusterAddress === undefined) return [];
+      const cluster = parseClusterAddress(t.clusterAddress);
+      const ports = loadBalancerPorts(t);
+      if (!cluster || ports.length === 0 || ports.includes(cluster.port)) return [];
+      return [
+        {
+          path: '/spec/clusterAddress',
+          message: `clusterAddress port ${cluster.port} is no port the aws stack's Network Load Balancer listens on (${ports.join(', ')}, from the firewall matrix, passed through to the servers unchanged): use ${cluster.host}:${ports[0]}`,
+        },
+      ];
     },
   },
 ];
