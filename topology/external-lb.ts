@@ -310,7 +310,7 @@ export function renderExternalLoadBalancer(t: ResolvedTopology, options: RenderO
     '    timeout connect 5s',
     '    timeout client 60s',
     '    timeout server 60s',
-    '    # WebSocket (device connector) and OS 11 connections stay open for long.',
+    '    # Device connections (the WebSocket, or TCP in passthrough) stay open for long.',
     '    timeout tunnel 1h',
     '    timeout check 3s',
   );
