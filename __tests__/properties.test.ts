@@ -38,7 +38,8 @@ const design = fc
       {
         devices: d.devices,
         servers,
-        deviceOs: d.os,
+        // An external load balancer serves OS 12 devices only (UMS-XLB-001).
+        deviceOs: d.external ? ['os12'] : d.os,
         firmware: { retainedUpdates: d.retained },
         ...(d.external ? { loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443' } : {}),
       },
@@ -46,13 +47,13 @@ const design = fc
     );
   });
 
-/** Valid aws designs: external load balancing over 2 or 3 zones, derived servers, any device OS and firmware. */
+/** Valid aws designs: external load balancing over 2 or 3 zones, derived servers, OS 12 devices (UMS-XLB-001), any firmware. */
 const awsDesign = fc
   .record({
     devices: fc.integer({ min: 1, max: 400_000 }),
     extraServers: fc.integer({ min: 0, max: 2 }),
     zones: fc.integer({ min: 2, max: 3 }),
-    os: fc.constantFrom(['os11'], ['os12'], ['os11', 'os12']),
+    os: fc.constantFrom(['os12']),
     retained: fc.integer({ min: 0, max: 8 }),
   })
   .map((d) =>
@@ -222,17 +223,17 @@ describe('determinism', () => {
     );
   });
 
-  it('reordered keys, nodes (but the first server), CIDR lists and device OS lists give byte-identical output', () => {
+  it('reordered keys, nodes (but the first server), and CIDR lists give byte-identical output', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
         // External load balancing: a topology without findings (with IGEL load balancing and OS 12
         // devices UMS-LAYOUT-004 warns, and a finding's line moves with the keys).
         const listed = ['ums1', 'ums2', 'ums3', 'ums4', 'ums5'].map((name) => ({ name, roles: ['server'] }));
-        const base = topology({ devices: 120000, servers: 5, loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443', deviceOs: ['os11', 'os12'], nodes: listed }, { deviceCidrs: ['10.30.0.0/16', '172.16.0.0/12', '10.31.0.0/16'], adminCidrs: ['10.40.0.0/24', '10.41.0.0/24'] });
+        // OS 12 devices only (UMS-XLB-001): the device OS list has one entry, nothing to reorder there.
+        const base = topology({ devices: 120000, servers: 5, loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443', deviceOs: ['os12'], nodes: listed }, { deviceCidrs: ['10.30.0.0/16', '172.16.0.0/12', '10.31.0.0/16'], adminCidrs: ['10.40.0.0/24', '10.41.0.0/24'] });
         const moved = reorderKeys(JSON.parse(JSON.stringify(base)), seed) as typeof base;
         // The first server keeps its place (it creates the token); every other node moves.
         (moved.spec as { nodes: unknown[] }).nodes = [listed[0], ...shuffle(listed.slice(1), seed + 3)];
-        moved.spec.deviceOs = ['os12', 'os11'];
         moved.spec.network.deviceCidrs = shuffle(base.spec.network.deviceCidrs, seed) as typeof base.spec.network.deviceCidrs;
         moved.spec.network.adminCidrs = shuffle(base.spec.network.adminCidrs, seed + 7) as typeof base.spec.network.adminCidrs;
         const a = synthOnce(`a${seed}`, { 'site.yaml': stringify(base) });

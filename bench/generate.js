@@ -29,7 +29,8 @@ function topologyObject(i, rand) {
     servers,
     ...(separate ? { loadBalancers: lbs } : {}),
     // OS 12 devices behind IGEL load balancers are a warning (UMS-LAYOUT-004): those designs have OS 11 only.
-    deviceOs: external ? (rand() < 0.5 ? ['os11', 'os12'] : ['os12']) : ['os11'],
+    // An external load balancer serves OS 12 devices only (UMS-XLB-001); the draw is kept so the sequence stays the same.
+    deviceOs: external ? (rand(), ['os12']) : ['os11'],
     platform: 'vsphere',
     loadBalancing: external ? 'external' : 'igel',
     ...(external ? { clusterAddress: `ums${i}.example.internal:8443` } : {}),
@@ -73,7 +74,9 @@ function awsTopologyObject(i, rand) {
   spec.clusterAddress = `ums${i}.example.internal:8443`;
   delete spec.nodes;
   delete spec.loadBalancers;
-  spec.deviceOs = rand() < 0.5 ? ['os11', 'os12'] : ['os12'];
+  // OS 12 devices only behind the load balancer (UMS-XLB-001); the draw is kept so the sequence stays the same.
+  rand();
+  spec.deviceOs = ['os12'];
   spec.network = {
     ...spec.network,
     vlanId: 1,

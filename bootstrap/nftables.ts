@@ -9,7 +9,7 @@
  * up to 6 servers, up to 3 load balancers) is admitted from the first boot on, and any other address
  * of the VLAN (database, gateway, other machines) stays dropped.
  */
-import { inboundRows, outboundRows, type FirewallRow } from '../topology/firewall';
+import { firewallMatrix, inboundRows, outboundRows, type FirewallRow } from '../topology/firewall';
 import { toInt } from '../topology/ipv4';
 import type { ResolvedNode, ResolvedTopology } from '../topology/model';
 import { admittedAddresses } from '../topology/resolve';
@@ -17,7 +17,7 @@ import { admittedAddresses } from '../topology/resolve';
 /** Where the bootstrap writes the ruleset on the node. */
 export const FIREWALL_PATH = '/etc/ums-ha/firewall.nft';
 
-type SetName = 'ha_hosts' | 'servers' | 'load_balancers' | 'device_nets' | 'admin_nets';
+type SetName = 'ha_hosts' | 'servers' | 'load_balancers' | 'device_nets' | 'admin_nets' | 'nlb_nets';
 
 function sourceSet(row: FirewallRow): SetName {
   if (row.direction !== 'inbound') throw new Error(`row ${row.id} is outbound: nothing is opened inbound for it`);
@@ -33,6 +33,8 @@ function sourceSet(row: FirewallRow): SetName {
       return 'device_nets';
     case 'admins':
       return 'admin_nets';
+    case 'nlb':
+      return 'nlb_nets';
     default:
       throw new Error(`no source set for ${from}`);
   }
@@ -50,13 +52,15 @@ function set(name: SetName, elements: readonly string[]): string {
 export function renderFirewall(t: ResolvedTopology, node: ResolvedNode): string {
   const servers = admittedAddresses(t, 'server');
   const loadBalancers = admittedAddresses(t, 'loadBalancer');
-  const sets: Record<SetName, readonly string[]> = {
+  const sets: Partial<Record<SetName, readonly string[]>> = {
     ha_hosts: [...new Set([...servers, ...loadBalancers])].sort((a, b) => (toInt(a) as number) - (toInt(b) as number)),
     servers,
     load_balancers: loadBalancers,
     device_nets: [...t.network.deviceCidrs],
     admin_nets: [...t.network.adminCidrs],
   };
+  // aws: the Network Load Balancer's subnets, the source of its health checks (matrix rows nlb-health-check-*).
+  if (firewallMatrix(t).some((r) => r.from.includes('nlb'))) sets.nlb_nets = (t.aws?.subnets ?? []).map((s) => s.cidr);
   const broadcast = `{ ${t.network.broadcastAddress}, 255.255.255.255 }`;
   // Unicast rows accept only packets to this host's own address; broadcast rows only the VLAN broadcast.
   const rules = inboundRows(t, node).map((row) => {
@@ -78,7 +82,7 @@ export function renderFirewall(t: ResolvedTopology, node: ResolvedNode): string 
     'table inet ums_ha',
     'delete table inet ums_ha',
     'table inet ums_ha {',
-    ...(Object.keys(sets) as SetName[]).map((name) => set(name, sets[name])),
+    ...(Object.keys(sets) as SetName[]).map((name) => set(name, sets[name] ?? [])),
     '',
     '    chain input {',
     '        type filter hook input priority filter; policy drop;',

@@ -161,6 +161,7 @@ export function securityGroupRules(t: ResolvedTopology): SecurityGroupRule[] {
     if (party === 'server' || party === 'loadBalancer') return present.has(party) ? [{ group: party }] : [];
     if (party === 'devices') return t.network.deviceCidrs.map((cidr) => ({ cidr }));
     if (party === 'admins') return t.network.adminCidrs.map((cidr) => ({ cidr }));
+    if (party === 'nlb') return [{ group: 'nlb' }];
     if (party === 'database') return dbGroup !== undefined ? [{ securityGroupId: dbGroup }] : [{ cidr: ANYWHERE }];
     return [{ cidr: ANYWHERE }];
   };

@@ -27,8 +27,11 @@ import type { ResolvedNode, ResolvedTopology, Role } from './model';
 import { admittedAddresses } from './resolve';
 import { SEEDS, type SeedFile } from './seeds';
 
-/** The parties of a flow: HA roles, or the outside parties of the network. */
-export type Party = Role | 'devices' | 'admins' | 'database' | 'appPortal';
+/**
+ * The parties of a flow: HA roles, or the outside parties of the network. `nlb`: the Network Load
+ * Balancer an aws stack builds, whose addresses lie in aws.subnets.
+ */
+export type Party = Role | 'devices' | 'admins' | 'database' | 'appPortal' | 'nlb';
 
 export interface FirewallRow {
   /** Stable key of the row (used in firewall comments and tests). */
@@ -125,6 +128,14 @@ function buildMatrix(t: ResolvedTopology): FirewallRow[] {
   add(t.database.port !== undefined, { id: 'database', from: ['server'], to: ['database'], protocol: 'tcp', port: t.database.port ?? 0, direction: 'outbound', purpose: 'the one shared database', seed: [extensions, furtherServers] });
   add(os12, { id: 'app-portal', from: ['server'], to: ['appPortal'], protocol: 'tcp', port: 443, direction: 'outbound', purpose: 'importing OS 12 apps from the IGEL App Portal (https://app.igel.com/)', seed: [updateWithoutDowntimeDe, extensions] });
   add(true, { id: 'ssh-admin', from: ['admins'], to: HA, protocol: 'tcp', port: 22, purpose: 'administration over SSH (fetching the network token, updates)', seed: [] });
+  // aws: the stack's Network Load Balancer keeps the devices' addresses (instance targets, client IP
+  // preservation), but checks each server from its own addresses in aws.subnets on every port it forwards.
+  if (t.platform === 'aws' && t.loadBalancing === 'external') {
+    const forwarded = [...new Set(rows.filter((r) => r.direction === 'inbound' && r.protocol === 'tcp' && r.from.includes('devices') && r.to.includes('server')).map((r) => r.port))].sort((a, b) => a - b);
+    for (const port of forwarded) {
+      add(true, { id: `nlb-health-check-${port}`, from: ['nlb'], to: ['server'], protocol: 'tcp', port, purpose: `the Network Load Balancer's health check of each server on ${port}, from its own addresses in aws.subnets`, seed: [] });
+    }
+  }
   return rows;
 }
 
@@ -215,6 +226,8 @@ export function sourceAddresses(t: ResolvedTopology, row: FirewallRow): string[]
       for (const c of t.network.deviceCidrs) out.add(c);
     } else if (party === 'admins') {
       for (const c of t.network.adminCidrs) out.add(c);
+    } else if (party === 'nlb') {
+      for (const s of t.aws?.subnets ?? []) out.add(s.cidr);
     }
   }
   return [...out];

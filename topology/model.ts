@@ -119,6 +119,13 @@ export interface ResolvedDatabase {
   readonly singleHostReason?: string;
 }
 
+/** External load balancing: TLS passthrough to the servers (default) or SSL offloading at the load balancer. */
+export interface ResolvedExternalLoadBalancer {
+  readonly tls: 'passthrough' | 'offloading';
+  /** The oldest IGEL OS 12 version of the devices behind it, when the file names it. */
+  readonly os12MinimumVersion?: string;
+}
+
 /** How a count was arrived at, for the sizing report and the messages. */
 export interface SizingBasis {
   /** ceil(devices / 50,000): the servers the device count needs. */
@@ -144,6 +151,11 @@ export interface ResolvedTopology {
   readonly loadBalancers: number;
   readonly sizing: SizingBasis;
   readonly clusterAddress?: string;
+  /**
+   * loadBalancing external: how the external load balancer carries the OS 12 devices' TLS
+   * (docs/external-load-balancer.md); undefined with IGEL load balancers.
+   */
+  readonly externalLoadBalancer?: ResolvedExternalLoadBalancer;
   readonly sharedWorkplace: boolean;
   readonly database: ResolvedDatabase;
   readonly network: ResolvedNetwork;

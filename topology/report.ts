@@ -20,7 +20,7 @@ import { oneFailure } from './rules/size';
 import { SEEDS } from './seeds';
 import { hostMinimum, type MinimumPart } from './resolve';
 import type { ValidationResult } from './validate';
-import { EXTERNAL_LB_FILE, clusterAddressStep } from './external-lb';
+import { EXTERNAL_LB_FILE, clusterAddressStep, generatedLoadBalancer, umsSideSteps } from './external-lb';
 
 export interface CountReason {
   readonly count: number;
@@ -96,11 +96,39 @@ export interface SizingReport {
   /** Warnings accepted by spec.exceptions, with the reviewers' reasons. */
   readonly exceptions: ReadonlyArray<Finding & { readonly reason: string }>;
   readonly mermaid: string;
-  /** loadBalancing external: the generated load balancer file and the post-install Cluster Address step (seed 004). */
-  readonly externalLoadBalancer?: { readonly file: string; readonly clusterAddress: string; readonly postInstall: string };
+  /** loadBalancing external: what ums-ha generates as the load balancer, its TLS mode, what the servers see as the source, and the post-install Cluster Address step (seed 004). */
+  readonly externalLoadBalancer?: ReportExternalLb;
   /** Platform aws with its aws block: where each host runs and what the load balancer serves. */
   readonly aws?: ReportAws;
 }
+
+export interface ReportExternalLb {
+  /** haproxy: the file beside the stack (vsphere); aws-nlb: the stack's Network Load Balancer; none: not generated (azure, gcp). */
+  readonly generated: 'haproxy' | 'aws-nlb' | 'none';
+  /** The HAProxy file beside the stack (generated: haproxy only). */
+  readonly file?: string;
+  readonly clusterAddress: string;
+  /** passthrough (TLS ends at the servers) or offloading (TLS ends at the load balancer). */
+  readonly tls: 'passthrough' | 'offloading';
+  /** The source address the servers see for device and Console traffic through it, and what follows for their firewalls. */
+  readonly sourceAddresses: string;
+  readonly postInstall: string;
+}
+
+/**
+ * What the servers see as the source through the generated load balancer, stated once: HAProxy
+ * proxies every connection (its own address); the aws Network Load Balancer's target groups are of
+ * type instance with client IP preservation, so the servers see the devices' own addresses (AWS,
+ * "Edit target group attributes for your Network Load Balancer": instance type target groups
+ * preserve the client IPv4 address), and its health checks come from its own addresses.
+ */
+export const SOURCE_ADDRESS_TEXT: Record<ReportExternalLb['generated'], string> = {
+  haproxy:
+    'The servers see the load balancer as the source of device and Console traffic (HAProxy proxies each connection, in both TLS modes): its address must lie in network.deviceCidrs and network.adminCidrs, the only sources their firewalls open these ports to.',
+  'aws-nlb':
+    "The servers see the devices' and Consoles' own addresses: the Network Load Balancer's target groups are of type instance with client IP preservation (AWS: instance type target groups preserve the client IPv4 address). Their security groups and host firewalls admit network.deviceCidrs and network.adminCidrs; the load balancer's health checks come from its own addresses in aws.subnets, which the servers admit on the forwarded ports (row nlb-health-check).",
+  none: 'ums-ha generates no load balancer for this platform: the servers see whatever source the site\'s load balancer gives them; it must lie in network.deviceCidrs and network.adminCidrs.',
+};
 
 export interface ReportAws {
   readonly region: string;
@@ -135,6 +163,7 @@ const PARTY_NAMES: Record<Party, string> = {
   admins: 'admins',
   database: 'database',
   appPortal: 'IGEL App Portal',
+  nlb: 'Network Load Balancer',
 };
 
 function serversReason(t: ResolvedTopology): CountReason {
@@ -313,6 +342,13 @@ export function postInstallSteps(t: ResolvedTopology): PostInstallStep[] {
   if (t.loadBalancing === 'external' && t.clusterAddress) {
     // The same text as the report's External load balancer section (topology/external-lb.ts).
     steps.push({ id: 'cluster-address', title: 'Set the Cluster Address', details: [`${clusterAddressStep(t.clusterAddress)}.`], seed: [extensions] });
+    // The UMS side of the load balancer's TLS mode (IGEL's reverse proxy page; topology/external-lb.ts).
+    steps.push({
+      id: 'external-lb-tls',
+      title: t.externalLoadBalancer?.tls === 'offloading' ? 'Prepare the UMS for SSL offloading at the load balancer' : 'Prepare the web certificate for the load balancer',
+      details: umsSideSteps(t),
+      seed: [extensions],
+    });
   }
   if (t.deviceOs.includes('os12')) {
     steps.push({
@@ -360,6 +396,18 @@ export function postInstallSteps(t: ResolvedTopology): PostInstallStep[] {
   return steps;
 }
 
+function externalLbSummary(t: ResolvedTopology, clusterAddress: string): ReportExternalLb {
+  const generated = generatedLoadBalancer(t) ?? 'none';
+  return {
+    generated,
+    ...(generated === 'haproxy' ? { file: EXTERNAL_LB_FILE } : {}),
+    clusterAddress,
+    tls: t.externalLoadBalancer?.tls ?? 'passthrough',
+    sourceAddresses: SOURCE_ADDRESS_TEXT[generated],
+    postInstall: clusterAddressStep(clusterAddress),
+  };
+}
+
 /** The report model; undefined when the file did not pass the schema (nothing resolved to report). */
 export function buildReport(result: ValidationResult): SizingReport | undefined {
   const t = result.topology;
@@ -399,7 +447,7 @@ export function buildReport(result: ValidationResult): SizingReport | undefined 
     exceptions: (result.suppressed ?? []).map((s) => ({ ...s.finding, reason: withoutCredentials(s.reason) })),
     // Credentials hidden before the labels are escaped (an escaped secret would no longer be found to hide).
     mermaid: mermaidDiagram(hideCredentials(t, result.value)),
-    ...(t.loadBalancing === 'external' && t.clusterAddress ? { externalLoadBalancer: { file: EXTERNAL_LB_FILE, clusterAddress: t.clusterAddress, postInstall: clusterAddressStep(t.clusterAddress) } } : {}),
+    ...(t.loadBalancing === 'external' && t.clusterAddress ? { externalLoadBalancer: externalLbSummary(t, t.clusterAddress) } : {}),
     ...(aws ? { aws } : {}),
   }, result.value);
 }
@@ -476,7 +524,14 @@ export function renderReportMarkdown(r: SizingReport): string {
   out.push('', `Every host denies inbound traffic except the inbound rows, each from its sources only; outbound rows are flows an HA host starts, with nothing opened inbound (docs/ports.md). "ports page": IGEL's UMS Communication Ports, ${IGEL_PORTS_PAGE}.`, '');
   if (r.externalLoadBalancer) {
     const x = r.externalLoadBalancer;
-    out.push('## External load balancer', '', `Synthesis writes its HAProxy configuration beside the stack: \`${x.file}\` (docs/external-load-balancer.md).`, '', `Post-install step: ${x.postInstall}.`, '', 'The servers see the load balancer as the source of device and Console traffic: its address must lie in network.deviceCidrs and network.adminCidrs, the only sources their firewalls open these ports to.', '');
+    const what =
+      x.generated === 'haproxy'
+        ? `Synthesis writes its HAProxy configuration beside the stack: \`${x.file ?? ''}\` (docs/external-load-balancer.md).`
+        : x.generated === 'aws-nlb'
+          ? 'The stack builds a Network Load Balancer (TCP listeners from the firewall matrix, see AWS placement); no HAProxy file is written.'
+          : 'ums-ha generates no load balancer for this platform.';
+    const mode = x.tls === 'offloading' ? 'SSL offloading: TLS ends at the load balancer, which verifies the devices\' client certificates against the UMS EST CA and forwards them to the servers.' : 'TLS passthrough: TLS ends at the UMS Servers; the devices\' mutual TLS reaches them intact.';
+    out.push('## External load balancer', '', what, '', mode, '', `Post-install step: ${x.postInstall}.`, '', x.sourceAddresses, '');
   }
   out.push('## After installation', '');
   r.postInstall.forEach((step, i) => {

@@ -424,6 +424,9 @@ export function resolveTopology(doc: UmsHaTopologyDocument): ResolvedTopology {
       nodesSource: spec.nodes ? 'given' : 'derived',
     },
     clusterAddress: spec.clusterAddress,
+    ...(loadBalancing === 'external'
+      ? { externalLoadBalancer: { tls: spec.externalLoadBalancer?.tls ?? 'passthrough', ...(spec.externalLoadBalancer?.os12MinimumVersion !== undefined ? { os12MinimumVersion: spec.externalLoadBalancer.os12MinimumVersion } : {}) } }
+      : {}),
     sharedWorkplace: spec.sharedWorkplace ?? false,
     database: {
       ...spec.database,

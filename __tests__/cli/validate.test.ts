@@ -18,7 +18,7 @@ const write = (name: string, content: string | Buffer) => {
 const valid = write('ok/valid.yaml', stringify(topology({ deviceOs: ['os11'] })));
 const tooFewServers = write('bad/too-few.yaml', stringify(topology({ devices: 120000, servers: 2 })));
 // 7 servers behind an external load balancer: one warning, UMS-SIZE-005.
-const warningOnly = write('warn/many-servers.yaml', stringify(topology({ devices: 120000, servers: 7, loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443' })));
+const warningOnly = write('warn/many-servers.yaml', stringify(topology({ devices: 120000, servers: 7, loadBalancing: 'external', deviceOs: ['os12'], clusterAddress: 'ums.example.internal:8443' })));
 const schemaError = write('bad/schema.yaml', stringify({ ...topology({ devices: 'many' }), metadata: { name: 'schema-site' } }));
 const examples = path.join(repoRoot, 'topologies');
 

@@ -37,7 +37,8 @@ export function flowsFromSecurityGroups(
   const party = (rule: Record<string, unknown>): string[] => {
     if (typeof rule.referenced_security_group_id === 'string') {
       const role = groupRole.get(rule.referenced_security_group_id);
-      return [role === 'nlb' ? 'devices' : (role ?? `sg:${rule.referenced_security_group_id}`)];
+      // The load balancer's group on a server: its health checks (matrix rows nlb-health-check-*) and the devices' traffic it forwards.
+      return role === 'nlb' ? ['nlb', 'devices'] : [role ?? `sg:${rule.referenced_security_group_id}`];
     }
     const cidr = rule.cidr_ipv4 as string;
     const out: string[] = [];

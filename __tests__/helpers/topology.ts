@@ -60,10 +60,10 @@ export function awsBlock(): NonNullable<Spec['aws']> {
   };
 }
 
-/** A valid aws topology (external load balancing, UMS 12.07, nodes derived over two zones); spec keys replaced as in topology(). */
+/** A valid aws topology (external load balancing of OS 12 devices, UMS 12.07, nodes derived over two zones); spec keys replaced as in topology(). */
 export function awsTopology(spec: Partial<Record<keyof Spec, unknown>> = {}, network: Record<string, unknown> = {}): UmsHaTopologyDocument {
   return topology(
-    { platform: 'aws', loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443', vsphere: undefined, aws: awsBlock(), ...spec },
+    { platform: 'aws', loadBalancing: 'external', deviceOs: ['os12'], clusterAddress: 'ums.example.internal:8443', vsphere: undefined, aws: awsBlock(), ...spec },
     { cidr: '10.20.0.0/16', gateway: '10.20.0.1', dns: ['10.20.0.2'], ntpServers: ['169.254.169.123'], firstAddress: undefined, vlanId: 1, portGroup: 'aws-vpc', ...network },
   );
 }

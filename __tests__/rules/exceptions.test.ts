@@ -8,9 +8,9 @@ import { stringify } from 'yaml';
 
 const dir = tempDir();
 const reason = '7 servers reviewed with IGEL sizing support, ticket 4711';
-// 7 servers behind an external load balancer: UMS-SIZE-005 is the one warning (with IGEL load
+// 7 servers behind an external load balancer (OS 12 devices only): UMS-SIZE-005 is the one warning (with IGEL load
 // balancers, 3 of them leave 2 for 7 servers after one failure: UMS-SIZE-007 as well).
-const sevenServers = (exceptions: unknown[]) => topology({ devices: 120000, servers: 7, loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443', exceptions });
+const sevenServers = (exceptions: unknown[]) => topology({ devices: 120000, servers: 7, loadBalancing: 'external', deviceOs: ['os12'], clusterAddress: 'ums.example.internal:8443', exceptions });
 
 describe('spec.exceptions', () => {
   it('moves an accepted warning to suppressed, with its reason', () => {

@@ -51,10 +51,15 @@ describe('UMS-LAYOUT-004 (OS 12 devices are not balanced by the IGEL load balanc
     const f = expectFinding(check(topology({ exceptions: [], devices: 120000 })), 'UMS-LAYOUT-004', '/spec');
     expect(f.severity).toBe('warning');
     expect(f.message).toContain('if all 120,000 devices pick one server, it serves 120,000 (240 % of the 50,000 one server serves: overloaded) while the other 2 servers serve none; spread evenly it would be 40,000 each');
-    expect(f.message).toContain('external load balancer or reverse proxy');
-    expect(f.message).toContain('Cluster Address');
+    // A mixed fleet (the default deviceOs): no external load balancer (UMS-XLB-001); DNS or the IGEL Cloud Gateway.
+    expect(f.message).toContain('With OS 11 devices too, an external load balancer is not an option');
+    expect(f.message).toContain('IGEL Cloud Gateway');
+    expect(f.message).not.toContain('or use loadBalancing: external');
     expect(f.message).toMatch(/round-robin in DNS/);
     expect(f.message).toContain('10.20.0.11:8443, 10.20.0.12:8443, 10.20.0.13:8443');
+    const only12 = expectFinding(check(topology({ exceptions: [], deviceOs: ['os12'] })), 'UMS-LAYOUT-004', '/spec/deviceOs');
+    expect(only12.message).toContain('Use loadBalancing: external with a clusterAddress');
+    expect(only12.message).not.toContain('IGEL Cloud Gateway');
     const small = expectFinding(check(topology({ exceptions: [] })), 'UMS-LAYOUT-004', '/spec');
     expect(small.message).toContain('it serves 30,000 (60 % of the 50,000 one server serves) while the other 1 server serves none; spread evenly it would be 15,000 each');
   });

@@ -29,7 +29,7 @@ const designs: Array<[string, UmsHaTopologyDocument]> = [
   ['the shipped example', example],
   ['2 servers, derived', awsTopology()],
   ['5 servers over 3 zones, OS 12 only', awsTopology({ devices: 240000, deviceOs: ['os12'], aws: { ...awsBlock(), subnets: [...awsBlock().subnets, { availabilityZone: 'eu-central-1c', cidr: '10.20.3.0/24' }] } })],
-  ['OS 11 only, the database group given', awsTopology({ deviceOs: ['os11'], aws: { ...awsBlock(), databaseSecurityGroupId: 'sg-0123456789abcdef0' } })],
+  ['the database group given', awsTopology({ aws: { ...awsBlock(), databaseSecurityGroupId: 'sg-0123456789abcdef0' } })],
 ];
 
 describe('UmsHaAwsStack: hosts', () => {
@@ -140,8 +140,8 @@ describe('UmsHaAwsStack: security groups from the firewall matrix', () => {
       expect(resources(json, 'aws_lb_listener').map((l) => l.port as number).sort((a, b) => a - b)).toEqual(ports);
       for (const g of resources(json, 'aws_lb_target_group')) expect(g).toMatchObject({ protocol: 'TCP', target_type: 'instance', health_check: { protocol: 'TCP', port: 'traffic-port', enabled: true } });
       expect(resources(json, 'aws_lb')[0]).toMatchObject({ load_balancer_type: 'network', internal: true });
-      // OS 12 devices use 8443; OS 11 devices 30001, and 8443 as well for files and firmware (seed 003).
-    expect(ports).toEqual([8443, ...(t.deviceOs.includes('os11') ? [30001] : [])]);
+      // OS 12 devices use 8443; OS 11 devices are refused behind an external load balancer (UMS-XLB-001), so no 30001.
+      expect(ports).toEqual([8443]);
     }
   });
 });

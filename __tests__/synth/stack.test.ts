@@ -15,7 +15,7 @@ import { validateText, validateValue } from '../../topology/validate';
 import { baseTopology, nodes, topology } from '../helpers/topology';
 import { decode, resources, synthStack, vms } from '../helpers/synth';
 
-const external = { loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443' };
+const external = { loadBalancing: 'external', deviceOs: ['os12'], clusterAddress: 'ums.example.internal:8443' };
 
 describe('UmsHaStack: resources per layout', () => {
   it.each([
@@ -179,8 +179,8 @@ describe('UmsHaStack: outputs', () => {
       os11: ['10.20.0.17:30001', '10.20.0.18:30001'],
       os12: ['10.20.0.11:8443', '10.20.0.12:8443', '10.20.0.13:8443'],
     });
+    // External load balancing serves OS 12 devices only (UMS-XLB-001).
     expect(synthStack({ topology: topology({ devices: 120000, ...external }) }).json.output.device_addresses.value).toEqual({
-      os11: ['ums.example.internal:30001'],
       os12: ['ums.example.internal:8443'],
     });
     expect(synthStack({ topology: topology({ deviceOs: ['os12'] }) }).json.output.device_addresses.value).toEqual({ os12: ['10.20.0.11:8443', '10.20.0.12:8443'] });
@@ -276,7 +276,7 @@ describe('UmsHaTopology: validation before any resource', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `ums-ha-extlb-${process.pid}-`));
     try {
       const app = new App({ outdir });
-      const stack = new UmsHaStack(app, 'in-code', { topology: topology({ devices: 120000, loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443' }) });
+      const stack = new UmsHaStack(app, 'in-code', { topology: topology({ devices: 120000, loadBalancing: 'external', deviceOs: ['os12'], clusterAddress: 'ums.example.internal:8443' }) });
       new UmsHaStack(app, 'igel', { topology: topology() });
       app.synth();
       expect(fs.readFileSync(path.join(outdir, 'stacks', 'in-code', EXTERNAL_LB_FILE), 'utf8')).toBe(renderExternalLoadBalancer(stack.topology.topology)!.content);

@@ -131,7 +131,7 @@ describe('UMS-SCHEMA findings', () => {
   });
 
   it('asks for no vsphere block on a cloud platform', () => {
-    expect(ids(check(topology({ platform: 'aws', loadBalancing: 'external', clusterAddress: 'u.example:8443', vsphere: undefined })))).toEqual([]);
+    expect(ids(check(topology({ platform: 'aws', loadBalancing: 'external', deviceOs: ['os12'], clusterAddress: 'u.example:8443', vsphere: undefined })))).toEqual([]);
   });
 
   it.each([

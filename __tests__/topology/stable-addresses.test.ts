@@ -22,7 +22,7 @@ type Shape = { layout: 'separate' | 'co-located' | 'external'; servers: number; 
 function derived(shape: Shape, devices: number): UmsHaTopologyDocument {
   const lb =
     shape.layout === 'external'
-      ? { loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443' }
+      ? { loadBalancing: 'external', deviceOs: ['os12'], clusterAddress: 'ums.example.internal:8443' }
       : shape.layout === 'separate'
         ? { layout: 'separate', loadBalancers: shape.loadBalancers }
         : { layout: 'co-located' };

@@ -22,6 +22,7 @@ export const objectKeys: Readonly<Record<string, readonly string[]>> = {
     "servers",
     "loadBalancers",
     "clusterAddress",
+    "externalLoadBalancer",
     "sharedWorkplace",
     "database",
     "network",
@@ -33,6 +34,10 @@ export const objectKeys: Readonly<Record<string, readonly string[]>> = {
     "vsphere",
     "aws",
     "exceptions"
+  ],
+  "/spec/externalLoadBalancer": [
+    "tls",
+    "os12MinimumVersion"
   ],
   "/spec/database": [
     "engine",

@@ -91,6 +91,21 @@ export interface TopologySpec {
    */
   clusterAddress?: string;
   /**
+   * How the external load balancer carries the OS 12 devices' TLS (loadBalancing external only; see docs/external-load-balancer.md). IGEL: a reverse proxy / external load balancer can be used if you manage IGEL OS 12 devices only; SSL can be terminated at the reverse proxy or at the UMS Server.
+   */
+  externalLoadBalancer?: {
+    /**
+     * passthrough (default): TCP to each server's 8443, TLS ends at the UMS Server, the device's mutual TLS WebSocket reaches the server intact. offloading: TLS ends at the load balancer, which verifies the devices' client certificates against the UMS EST CA and forwards them to the servers (needs UMS 12.04.100 and IGEL OS 12.3.2 or later, UMS-XLB-002; vsphere only, UMS-XLB-003).
+     *
+     * @default "passthrough"
+     */
+    tls?: "passthrough" | "offloading";
+    /**
+     * The oldest IGEL OS 12 version among the devices that connect through the load balancer, major.minor.patch such as "12.3.2" (quoted). Required for tls offloading, which IGEL supports from IGEL OS 12.3.2 on (UMS-XLB-002).
+     */
+    os12MinimumVersion?: string;
+  };
+  /**
    * IGEL Shared Workplace is in use: user profiles must be served at all times, which affects layout advice and the update method.
    *
    * @default false

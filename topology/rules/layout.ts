@@ -7,7 +7,8 @@
  * Server on TCP 8443 /device-connector/* (seed 004, "UMS 12 Communication Ports"; IGEL's "UMS
  * Communication Ports" page, IGEL_PORTS_PAGE in ../firewall), so the IGEL load balancers do not
  * balance them; an external load balancer / reverse proxy does (seed 004, "If You Use an External
- * Load Balancer / Reverse Proxy").
+ * Load Balancer / Reverse Proxy"), for fleets of OS 12 devices only (IGEL_REVERSE_PROXY_PAGE in
+ * ../external-lb); for mixed fleets IGEL names the IGEL Cloud Gateway (IGEL_ICG_VS_REVERSE_PROXY_PAGE).
  */
 import { agree, num, plural } from '../findings';
 import { CO_LOCATED_MAX_DEVICES, DEVICES_PER_SERVER, type Role } from '../model';
@@ -129,7 +130,7 @@ export const layoutRules: readonly TopologyRule[] = [
     seed: [SEEDS.extensions, SEEDS.updateWithoutDowntimeDe],
     title: 'OS 12 devices are not balanced by the IGEL load balancers',
     explanation:
-      'IGEL UMS Load Balancers forward OS 11 device traffic (TCP 30001) only; IGEL OS 12 devices connect to a UMS Server on TCP 8443 /device-connector/*. With IGEL load balancing, OS 12 devices that all pick one server load it alone: balance 8443 with an external load balancer or reverse proxy (its FQDN and port as Cluster Address), or spread the devices with DNS.',
+      'IGEL UMS Load Balancers forward OS 11 device traffic (TCP 30001) only; IGEL OS 12 devices connect to a UMS Server on TCP 8443 /device-connector/*. With IGEL load balancing, OS 12 devices that all pick one server load it alone. A fleet of OS 12 devices only can move to loadBalancing external (IGEL supports a reverse proxy / external load balancer for OS 12 devices only); a mixed fleet keeps the IGEL load balancers for OS 11 and spreads OS 12 with round-robin DNS, or uses the IGEL Cloud Gateway, which IGEL names for mixed fleets.',
     check({ doc, topology: t }) {
       if (t.loadBalancing !== 'igel' || !t.deviceOs.includes('os12')) return [];
       const servers = t.nodes.filter((n) => has(n.roles, 'server'));
@@ -139,10 +140,14 @@ export const layoutRules: readonly TopologyRule[] = [
       const one = `if ${t.devices === 1 ? 'the 1 device picks' : `all ${num(t.devices)} devices pick`} one server, it serves ${num(t.devices)} (${share} % of the ${num(DEVICES_PER_SERVER)} one server serves${t.devices > DEVICES_PER_SERVER ? ': overloaded' : ''}) while the other ${plural(count - 1, 'server')} ${count - 1 === 1 ? 'serves' : 'serve'} none; spread evenly it would be ${num(each)} each`;
       const addresses = servers.map((n) => n.ip).filter((ip): ip is string => ip !== null);
       const dns = addresses.length > 0 ? ` (${addresses.map((a) => `${a}:8443`).join(', ')})` : '';
+      // IGEL supports a reverse proxy / external load balancer for OS 12 devices only (UMS-XLB-001); the ICG suits mixed fleets.
+      const todo = t.deviceOs.includes('os11')
+        ? `With OS 11 devices too, an external load balancer is not an option (IGEL supports it for OS 12 devices only, UMS-XLB-001): publish the servers${dns} round-robin in DNS for the OS 12 devices, or connect the mixed fleet through the IGEL Cloud Gateway (IGEL's option for OS 11 and OS 12 devices together; not built by ums-ha)`
+        : `Use loadBalancing: external with a clusterAddress (the generated load balancer passes the devices' TLS through to the servers' 8443), or publish the servers${dns} round-robin in DNS for the OS 12 devices`;
       return [
         {
           path: doc.spec.deviceOs !== undefined ? '/spec/deviceOs' : doc.spec.loadBalancing !== undefined ? '/spec/loadBalancing' : '/spec',
-          message: `deviceOs includes os12, but the IGEL load balancers carry OS 11 traffic only (TCP 30001): OS 12 devices open their WebSocket to a UMS Server on TCP 8443 /device-connector/* unbalanced; ${one}. Put an external load balancer or reverse proxy in front of the servers' 8443 and set its FQDN:port as Cluster Address (or use loadBalancing: external), or publish the servers${dns} round-robin in DNS for the OS 12 devices`,
+          message: `deviceOs includes os12, but the IGEL load balancers carry OS 11 traffic only (TCP 30001): OS 12 devices open their WebSocket to a UMS Server on TCP 8443 /device-connector/* unbalanced; ${one}. ${todo}`,
         },
       ];
     },
