@@ -21,6 +21,12 @@ import { SEEDS } from './seeds';
 import { hostMinimum, type MinimumPart } from './resolve';
 import type { ValidationResult } from './validate';
 import { EXTERNAL_LB_FILE, clusterAddressStep } from './external-lb';
+import { hasClusterAddressSetting, UMS12_FIRST_RELEASE } from './rules/ver';
+
+/** UMS below 12.01.100 has no Cluster Address to set (UMS-VER-002): the devices find the load balancer by name or DHCP. */
+function noClusterAddressStep(t: ResolvedTopology): string {
+  return `UMS ${t.umsVersion} has no Cluster Address setting (it came with UMS ${UMS12_FIRST_RELEASE}, UMS-VER-002): point the devices to ${t.clusterAddress ?? 'the load balancer'} by the igelrmserver DNS name or DHCP option 224`;
+}
 
 export interface CountReason {
   readonly count: number;
@@ -307,7 +313,7 @@ export function healthCheckExpectations(t: ResolvedTopology): string[] {
 export function postInstallSteps(t: ResolvedTopology): PostInstallStep[] {
   const steps: PostInstallStep[] = [];
   const { extensions, fileSync, updateWithoutDowntime } = SEEDS;
-  if (t.loadBalancing === 'external' && t.clusterAddress) {
+  if (t.loadBalancing === 'external' && t.clusterAddress && hasClusterAddressSetting(t.umsVersion)) {
     // The same text as the report's External load balancer section (topology/external-lb.ts).
     steps.push({ id: 'cluster-address', title: 'Set the Cluster Address', details: [`${clusterAddressStep(t.clusterAddress)}.`], seed: [extensions] });
   }
@@ -395,7 +401,7 @@ export function buildReport(result: ValidationResult): SizingReport | undefined 
     findings: [...result.findings],
     exceptions: (result.suppressed ?? []).map((s) => ({ ...s.finding, reason: withoutCredentials(s.reason) })),
     mermaid: mermaidDiagram(t),
-    ...(t.loadBalancing === 'external' && t.clusterAddress ? { externalLoadBalancer: { file: EXTERNAL_LB_FILE, clusterAddress: t.clusterAddress, postInstall: clusterAddressStep(t.clusterAddress) } } : {}),
+    ...(t.loadBalancing === 'external' && t.clusterAddress ? { externalLoadBalancer: { file: EXTERNAL_LB_FILE, clusterAddress: t.clusterAddress, postInstall: hasClusterAddressSetting(t.umsVersion) ? clusterAddressStep(t.clusterAddress) : noClusterAddressStep(t) } } : {}),
     ...(aws ? { aws } : {}),
   }, result.value);
 }

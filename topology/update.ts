@@ -31,6 +31,7 @@ import { healthCheckExpectations } from './report';
 import type { ResolvedNode, ResolvedTopology } from './model';
 import { updateRules, type UpdateMethod } from './rules';
 import { compareVersions } from './rules/upd';
+import { hasClusterAddressSetting } from './rules/ver';
 import { NO_SOURCE, type SourceMap } from './source';
 
 export interface RunbookStep {
@@ -129,7 +130,7 @@ function rollbackSteps(deployed: ResolvedTopology, acrossMinor: boolean): string
     `Create a new, empty database for a separate HA network and restore the backup of step 1 (the ${majorMinorOf(v)} schema) into it.`,
     `Build the separate HA network with UMS ${v}: the deployed topology under another name, on its own hosts and addresses, its database settings pointing at the restored database, with a new network token.`,
     'On its first server, check UMS Administrator > Datasource: the restored database is active; then the further servers join it (seed 002).',
-    'Point the devices to the separate network (the igelrmserver DNS name, DHCP option, or the Cluster Address), check it as in the verify steps, then stop and remove the updated network.',
+    `Point the devices to the separate network (the igelrmserver DNS name or DHCP option 224${hasClusterAddressSetting(v) && deployed.loadBalancing === 'external' ? ', and its Cluster Address' : ''}), check it as in the verify steps, then stop and remove the updated network.`,
   ];
 }
 

@@ -12,13 +12,14 @@ import { netRules } from './net';
 import { resRules } from './res';
 import { platRules } from './plat';
 import { updRules } from './upd';
+import { verRules } from './ver';
 import type { DocumentRule, Rule, RuleMeta, SynthesisRule, TopologyRule, UpdateRule } from './rule';
 import { sizeRules } from './size';
 
 export type { DocumentRule, Report, Rule, RuleMeta, SynthesisRule, TopologyContext, TopologyRule, UpdateContext, UpdateMethod, UpdateRule } from './rule';
 
 /** All design rules, in catalog order. */
-export const rules: readonly Rule[] = [...sizeRules, ...layoutRules, ...resRules, ...netRules, ...cloudRules, ...awsRules, ...dbRules, ...instRules, ...platRules, ...updRules];
+export const rules: readonly Rule[] = [...sizeRules, ...layoutRules, ...resRules, ...netRules, ...cloudRules, ...awsRules, ...dbRules, ...verRules, ...instRules, ...platRules, ...updRules];
 
 export const documentRules: readonly DocumentRule[] = rules.filter((r): r is DocumentRule => r.phase === 'document');
 export const topologyRules: readonly TopologyRule[] = rules.filter((r): r is TopologyRule => r.phase === 'topology');
