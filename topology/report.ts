@@ -22,6 +22,61 @@ import { hostMinimum, type MinimumPart } from './resolve';
 import type { ValidationResult } from './validate';
 import { EXTERNAL_LB_FILE, clusterAddressStep } from './external-lb';
 import { hasClusterAddressSetting, UMS12_FIRST_RELEASE } from './rules/ver';
+import { DB_CONNECTIONS_PER_SERVER, LATENCY_LIMITS_MS, LOAD_BALANCER_STANDALONE, SIZING_GUIDELINES, WEB_APP_EXTRA_GB, serverHostMemoryGb, sizeClass, type ClassFigure } from './size-classes';
+
+/** One row of the report's size-class table: IGEL's figure for a component beside this topology's. */
+export interface SizeClassRow {
+  readonly component: string;
+  /** IGEL's figure, as text (vCPUs, RAM, disk, or a limit). */
+  readonly igel: string;
+  /** What the topology gives, as text. */
+  readonly topology: string;
+  /** Whether the topology reaches the figure (undefined: the topology cannot say, e.g. latency). */
+  readonly ok?: boolean;
+  readonly source: string;
+}
+
+const figureText = (f: ClassFigure, memory = `${f.memoryGb} GB`) => `${f.cpus} vCPUs, ${memory} RAM, ${f.diskGb} GB disk`;
+
+/** IGEL's size class of the topology with its figures (topology/size-classes.ts, UMS-RES-003). */
+function sizeClassTable(t: ResolvedTopology): { name: string; rows: SizeClassRow[] } {
+  const c = sizeClass(t.devices);
+  const reaches = (size: { cpus: number; memoryGb: number; diskGb: number }, f: ClassFigure) => size.cpus >= f.cpus && size.memoryGb >= f.memoryGb && size.diskGb >= f.diskGb;
+  const server = { ...c.serverHost, memoryGb: serverHostMemoryGb(c) };
+  const src = `${SIZING_GUIDELINES}, class ${c.name}`;
+  const rows: SizeClassRow[] = [
+    {
+      component: `UMS Server host${t.layout === 'co-located' ? ' (+ load balancer)' : ''} × ${t.servers}`,
+      igel: figureText(server, `${c.serverHost.memoryGb} + ${WEB_APP_EXTRA_GB} (Web App) = ${server.memoryGb} GB`),
+      topology: figureText(t.resources.server),
+      ok: reaches(t.resources.server, server),
+      source: src,
+    },
+  ];
+  if (t.nodes.some((n) => !n.roles.includes('server'))) {
+    rows.push({ component: `UMS Load Balancer on its own host × ${t.loadBalancers}`, igel: figureText(LOAD_BALANCER_STANDALONE), topology: figureText(t.resources.loadBalancer), ok: reaches(t.resources.loadBalancer, LOAD_BALANCER_STANDALONE), source: `${SIZING_GUIDELINES}, class XL (HA) (the only standalone load balancer figure)` });
+  }
+  rows.push({
+    component: 'UMS Console on a host of its own',
+    igel: `${c.consoleStandalone.mandatory ? 'mandatory' : 'optional'}: ${figureText(c.consoleStandalone)}`,
+    topology: 'not part of the stack (see After installation)',
+    source: src,
+  });
+  rows.push({ component: 'External database', igel: `${c.databaseGb} GB; RAM and CPU as the DBMS vendor recommends`, topology: `${t.database.engine}${t.database.host ? ` on ${t.database.host}` : ''}`, source: src });
+  rows.push({
+    component: 'Database connections',
+    igel: `up to ${DB_CONNECTIONS_PER_SERVER} per UMS Server`,
+    topology: `up to ${DB_CONNECTIONS_PER_SERVER} × ${t.servers} = ${num(DB_CONNECTIONS_PER_SERVER * t.servers)}: the database must allow them`,
+    source: 'IGEL "Microsoft SQL Server/Cluster with Active Directory (AD) Authentication via Kerberos", Configuration Hints',
+  });
+  rows.push({
+    component: 'Latency',
+    igel: `database <-> UMS Server <= ${LATENCY_LIMITS_MS.databaseToServer} ms; between UMS Servers <= ${LATENCY_LIMITS_MS.serverToServer} ms; load balancer <-> UMS Server <= ${LATENCY_LIMITS_MS.loadBalancerToServer} ms`,
+    topology: 'measure after the deploy (the topology cannot say)',
+    source: 'IGEL "Installation and Sizing Guidelines for IGEL UMS", Performance Optimizations, Latencies',
+  });
+  return { name: `${c.name}: fewer than ${num(c.devicesBelow)} devices`, rows };
+}
 
 /** UMS below 12.01.100 has no Cluster Address to set (UMS-VER-002): the devices find the load balancer by name or DHCP. */
 function noClusterAddressStep(t: ResolvedTopology): string {
@@ -90,6 +145,8 @@ export interface SizingReport {
   readonly servers: CountReason;
   readonly loadBalancers: CountReason;
   readonly layout: { readonly value: string; readonly reason: string };
+  /** IGEL's size class for the number of devices, its figures beside the topology's (UMS-RES-003). */
+  readonly sizeClass: { readonly name: string; readonly rows: readonly SizeClassRow[] };
   readonly capacity: Headroom & { readonly oneServerDown: Headroom; readonly oneLoadBalancerDown?: Headroom };
   readonly vms: readonly ReportVm[];
   readonly totals: { readonly vms: number; readonly cpus: number; readonly memoryGb: number; readonly diskGb: number };
@@ -317,6 +374,17 @@ export function postInstallSteps(t: ResolvedTopology): PostInstallStep[] {
     // The same text as the report's External load balancer section (topology/external-lb.ts).
     steps.push({ id: 'cluster-address', title: 'Set the Cluster Address', details: [`${clusterAddressStep(t.clusterAddress)}.`], seed: [extensions] });
   }
+  const c = sizeClass(t.devices);
+  if (c.consoleStandalone.mandatory) {
+    steps.push({
+      id: 'console-host',
+      title: 'Install the UMS Console on a host of its own',
+      details: [
+        `IGEL's size class ${c.name} makes a standalone UMS Console mandatory (${figureText(c.consoleStandalone)}); the server host figures assume the Console does not run there (${SIZING_GUIDELINES}). Install it on an administrators' host with the ${t.umsVersion} installer (Console only) and connect it to a server on 8443.`,
+      ],
+      seed: [],
+    });
+  }
   if (t.deviceOs.includes('os12')) {
     steps.push({
       id: 'register-ums',
@@ -386,6 +454,7 @@ export function buildReport(result: ValidationResult): SizingReport | undefined 
     servers: serversReason(t),
     loadBalancers: loadBalancersReason(t),
     layout: layoutReason(t),
+    sizeClass: sizeClassTable(t),
     capacity: { ...capacity, oneServerDown: serverDown(t), ...(oneLoadBalancerDown ? { oneLoadBalancerDown } : {}) },
     vms,
     totals: { vms: vms.length, cpus: total((v) => v.cpus), memoryGb: total((v) => v.memoryGb), diskGb: total((v) => v.diskGb) },
@@ -442,6 +511,9 @@ export function renderReportMarkdown(r: SizingReport): string {
   out.push(`| UMS Servers | ${r.servers.count} | ${cell(r.servers.reason)} |`);
   out.push(`| UMS Load Balancers | ${r.loadBalancers.count} | ${cell(r.loadBalancers.reason)} |`);
   out.push(`| layout | ${r.layout.value} | ${cell(r.layout.reason)} |`, '');
+  out.push(`IGEL size class ${r.sizeClass.name} (UMS-RES-003 warns below its figures):`, '', '| component | IGEL | this topology | source |', '| --- | --- | --- | --- |');
+  for (const row of r.sizeClass.rows) out.push(`| ${row.component} | ${cell(row.igel)} | ${cell(row.topology)}${row.ok === false ? ' **(below)**' : ''} | ${cell(row.source)} |`);
+  out.push('');
   out.push('## Capacity', '');
   out.push(`- ${r.capacity.text.charAt(0).toUpperCase()}${r.capacity.text.slice(1)}.`);
   out.push(`- ${r.capacity.oneServerDown.text}.`);
