@@ -6,10 +6,11 @@
  * installation. Sizing facts: seed 004 (004_f9c19963f33757ec.txt, "Configuration Options",
  * "Minimum Requirements": a host's minimum is the sum of its components, the UMS Web App on every
  * server included); flows and device paths: topology/firewall.ts. After installation: seed 004
- * (register the UMS for OS 12 devices; SQL Server AD Native service logon on ALL UMS Server hosts;
+ * (register the UMS for OS 12 devices;
  * the Health Check results that may be ignored without IGEL load balancers), seed 003
  * (003_a4f0301adabc394b.txt: "Synchronize downloaded Universal Firmware Updates within UMS WebDAV
- * directories"), seed 000 (000_18dbf9d1c373b09f.txt: AD Native).
+ * directories"). SQL Server AD Native is refused on these Linux hosts (UMS-DB-006), so no Windows
+ * service logon step.
  */
 import { agree, num, plural, printable, type Finding } from './findings';
 import { loadBalancerPorts, nodeInstanceType, nodeSubnetIndex, securityGroupRules } from './aws';
@@ -369,7 +370,7 @@ export function healthCheckExpectations(t: ResolvedTopology): string[] {
 /** Steps after the installation that the stack cannot do (UMS Console, or Windows service settings). */
 export function postInstallSteps(t: ResolvedTopology): PostInstallStep[] {
   const steps: PostInstallStep[] = [];
-  const { extensions, fileSync, updateWithoutDowntime } = SEEDS;
+  const { extensions, fileSync } = SEEDS;
   if (t.loadBalancing === 'external' && t.clusterAddress && hasClusterAddressSetting(t.umsVersion)) {
     // The same text as the report's External load balancer section (topology/external-lb.ts).
     steps.push({ id: 'cluster-address', title: 'Set the Cluster Address', details: [`${clusterAddressStep(t.clusterAddress)}.`], seed: [extensions] });
@@ -410,16 +411,6 @@ export function postInstallSteps(t: ResolvedTopology): PostInstallStep[] {
       title: 'Firmware updates are not synchronized between the servers',
       details: ['firmware.syncViaWebdav is false: leave "Synchronize downloaded Universal Firmware Updates within UMS WebDAV directories" off and download every Universal Firmware Update on each server that should serve it; a device is sent the connection data of a server that has the update.'],
       seed: [fileSync],
-    });
-  }
-  if (t.database.engine === 'mssql' && t.database.authentication === 'ad-native') {
-    steps.push({
-      id: 'ad-native-logon',
-      title: 'Set the service logon for SQL Server AD Native on every server',
-      details: [
-        `On ALL UMS Server hosts (${t.nodes.filter((n) => n.roles.includes('server')).map((n) => n.vmName).join(', ')}): set the correct startup type and logon settings (the AD account that has access to the database) for the "IGEL RMGUIServer" service and restart it (IGEL: "Configuring the UMS Server Windows Service" under "Setting Up the UMS for SQL Server AD Native").`,
-      ],
-      seed: [extensions, updateWithoutDowntime],
     });
   }
   steps.push({
