@@ -471,3 +471,18 @@ describe('install on AWS: secrets from SSM Parameter Store through IMDSv2 (fakes
     expect(fs.readFileSync(s.datasources, 'utf8')).toBe(`PostgreSQL;127.0.0.1;${dbPort};rmdb;igelums;true\n`);
   });
 });
+
+describe('ums-ha-datasource verify, run by hand on a server (README, Deploy order)', () => {
+  it('reads node.env and says whether the active data source is the topology\'s', () => {
+    const s = sandbox({ devices: 120000 }, 'ums1');
+    const env = { PATH: s.env.PATH, UMS_HA_CONF: s.env.UMS_HA_CONF, FAKE_UMSADMIN_STATE: s.datasources };
+    const run = () => spawnSync('bash', [path.join(s.dir, 'lib', 'ums-ha-datasource'), 'verify'], { env, encoding: 'utf8', timeout: 30000 });
+    const none = run();
+    expect(none.status).toBe(1);
+    expect(none.stderr).toContain('the active data source is not postgresql rmdb on 127.0.0.1');
+    fs.writeFileSync(s.datasources, `PostgreSQL;127.0.0.1;${dbPort};rmdb;igelums;true\n`);
+    const ok = run();
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain(`active: PostgreSQL rmdb on 127.0.0.1:${dbPort} as igelums`);
+  });
+});

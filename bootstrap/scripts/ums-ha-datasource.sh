@@ -26,6 +26,14 @@
 set -euo pipefail
 umask 022
 
+# Run by hand (README, Deploy order): the settings come from the node's node.env.
+if [ -z "${UMS_HA_DB_HOST:-}" ] && [ -r "${UMS_HA_CONF:-/etc/ums-ha/node.env}" ]; then
+  set -a
+  # shellcheck source=/dev/null
+  . "${UMS_HA_CONF:-/etc/ums-ha/node.env}"
+  set +a
+fi
+
 CLI="${UMS_HA_ADMIN_CLI:-umsadmin-cli}"
 INSTALL_DIR="${UMS_HA_INSTALL_DIR:-/opt/IGEL/RemoteManager}"
 mode="${1:-}"
@@ -69,6 +77,7 @@ show() {
 }
 
 # Whether the active data source is this topology's (host, port, database and user as given).
+# shellcheck disable=SC2153 # the UMS_HA_DB_* settings come from node.env
 active_is_ours() {
   show | awk -F';' -v h="$UMS_HA_DB_HOST" -v p="$UMS_HA_DB_PORT" -v d="$UMS_HA_DB_NAME" -v u="$UMS_HA_DB_USER" \
     '$2 == h && $3 == p && $4 == d && $5 == u && $6 == "true" { found = 1 } END { exit found ? 0 : 1 }'
