@@ -26,6 +26,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { firewallMatrix, type FirewallRow } from './firewall';
 import type { ResolvedNode, ResolvedTopology } from './model';
+import { hasClusterAddressSetting } from './rules/ver';
 
 /** The UMS web port every documented path lives on (seed 004: "TCP 8443 `/device-connector/*`", `/webapp/*`, `/*`). */
 export const UMS_WEB_PORT = 8443;
@@ -171,7 +172,9 @@ export function renderExternalLoadBalancer(t: ResolvedTopology, options: RenderO
     '# Regenerate it from the topology instead of editing it; check it with: haproxy -c -f <this file>',
     '#',
     `# Cluster Address: ${plan.clusterAddress}`,
-    `# After the installation: ${clusterAddressStep(plan.clusterAddress).replace(/`/g, '')}.`,
+    hasClusterAddressSetting(t.umsVersion)
+      ? `# After the installation: ${clusterAddressStep(plan.clusterAddress).replace(/`/g, '')}.`
+      : `# UMS ${t.umsVersion} has no Cluster Address setting (UMS-VER-002): point the devices here by the igelrmserver DNS name or DHCP option 224.`,
     '#',
     '# TLS files the operator provides (ums-ha never writes keys):',
     `#   ${cert}  certificate chain and private key for ${plan.host} (PEM)`,

@@ -1,6 +1,7 @@
 import { buildReport } from '../../topology/report';
 import { resolveTopology } from '../../topology/resolve';
 import { planUpdate } from '../../topology/update';
+import { renderExternalLoadBalancer } from '../../topology/external-lb';
 import { check, ruleTable, topology } from '../helpers/topology';
 
 const external = { loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443' };
@@ -39,5 +40,15 @@ describe('UMS-VER-002 (the Cluster Address exists from UMS 12.01.100)', () => {
     expect(p.rollback.join(' ')).not.toMatch(/Cluster Address/);
     const p12 = planUpdate(t('12.06.100'), t('12.07.100'), 'short-downtime');
     expect(p12.rollback.join(' ')).toMatch(/Cluster Address/);
+  });
+});
+
+describe('UMS-VER-002: no generated file tells a 6.x operator to set the Cluster Address', () => {
+  it('the external load balancer file says to point the devices by name instead', () => {
+    const t = (v: string) => resolveTopology(topology({ ...external, umsVersion: v, deviceOs: ['os11'] }));
+    const six = renderExternalLoadBalancer(t('6.10.150'))!;
+    expect(six.content).not.toMatch(/set UMS Administration .*Cluster Address/);
+    expect(six.content).toContain('has no Cluster Address setting (UMS-VER-002)');
+    expect(renderExternalLoadBalancer(t('12.01.100'))!.content).toMatch(/After the installation: In the UMS Console, set .*Cluster Address/);
   });
 });
