@@ -29,6 +29,7 @@ export const NODE_PATHS = {
   preflight: '/usr/local/lib/ums-ha/ums-ha-preflight',
   preflightCommand: '/usr/local/sbin/ums-ha-preflight',
   installerDriver: '/usr/local/lib/ums-ha/installer.exp',
+  datasource: '/usr/local/lib/ums-ha/ums-ha-datasource',
   nftablesConf: '/etc/nftables.conf',
   dataDisk: '/dev/sdb',
   dataMount: '/opt/IGEL',
@@ -120,6 +121,7 @@ function staticWriteFiles(): string {
     file(NODE_PATHS.install, '0700', NODE_SCRIPTS['ums-ha-install.sh']),
     file(NODE_PATHS.preflight, '0755', NODE_SCRIPTS['ums-ha-preflight.sh']),
     file(NODE_PATHS.installerDriver, '0755', NODE_SCRIPTS['installer.exp']),
+    file(NODE_PATHS.datasource, '0700', NODE_SCRIPTS['ums-ha-datasource.sh']),
   ]);
   return staticItems;
 }

@@ -54,6 +54,11 @@ export function nodeSettings(t: ResolvedTopology, node: ResolvedNode): Record<st
     UMS_HA_DB_PORT: server && db.port !== undefined ? String(db.port) : '',
     UMS_HA_DB_NAME: server ? (db.name ?? '') : '',
     UMS_HA_DB_USER: server ? (db.user ?? '') : '',
+    // The data source (ums-ha-datasource): sql or kerberos (ad-native is refused, UMS-DB-006); krb5.conf's realm and KDCs.
+    UMS_HA_DB_AUTH: server ? (db.authentication === 'kerberos' ? 'kerberos' : 'sql') : '',
+    UMS_HA_KRB5_REALM: server && db.kerberos ? db.kerberos.realm : '',
+    UMS_HA_KRB5_KDCS: server && db.kerberos ? db.kerberos.kdcs.join(' ') : '',
+    UMS_HA_DB_DOMAIN: server && db.kerberos ? (db.kerberos.domain ?? db.kerberos.realm) : '',
     UMS_HA_MAX_SKEW_SECONDS: String(MAX_NODE_CLOCK_ERROR_SECONDS),
     UMS_HA_MIN_MEMORY_MB: String(memoryGb * 1024),
     UMS_HA_MIN_DISK_GB: String(diskGb),

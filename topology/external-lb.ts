@@ -36,6 +36,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { firewallMatrix, type FirewallRow } from './firewall';
 import type { ResolvedNode, ResolvedTopology } from './model';
+import { hasClusterAddressSetting } from './rules/ver';
 
 /** IGEL "Configure the UMS to Integrate Reverse Proxy with SSL Offloading" (UMS 12.06.100): OS 12 only; the offloading requirements and steps. */
 export const IGEL_REVERSE_PROXY_PAGE = 'https://kb.igel.com/en/universal-management-suite/12.06.100/configure-the-ums-to-integrate-reverse-proxy-with-';
@@ -275,7 +276,9 @@ export function renderExternalLoadBalancer(t: ResolvedTopology, options: RenderO
     '# Regenerate it from the topology instead of editing it; check it with: haproxy -c -f <this file>',
     '#',
     `# Cluster Address: ${plan.clusterAddress}`,
-    `# After the installation: ${clusterAddressStep(plan.clusterAddress).replace(/`/g, '')}.`,
+    hasClusterAddressSetting(t.umsVersion)
+      ? `# After the installation: ${clusterAddressStep(plan.clusterAddress).replace(/`/g, '')}.`
+      : `# UMS ${t.umsVersion} has no Cluster Address setting (UMS-VER-002): point the devices here by the igelrmserver DNS name or DHCP option 224.`,
     `# TLS: ${offloading ? `SSL offloading: TLS ends here; OS 12 devices' client certificates are verified against the UMS EST CA and forwarded in ${FORWARDED_CERT_HEADER} (${IGEL_REVERSE_PROXY_PAGE})` : 'passthrough: TCP to each server, TLS ends at the UMS Server (the devices\' mutual TLS reaches it intact)'}`,
     '#',
     '# TLS files the operator provides (ums-ha never writes keys):',

@@ -112,8 +112,10 @@ export interface ResolvedDatabase {
   readonly name?: string;
   readonly user?: string;
   readonly passwordVariable?: string;
-  /** mssql: sql (SQL Server authentication) or ad-native (Windows / AD native); undefined for other engines. */
-  readonly authentication?: 'sql' | 'ad-native';
+  /** mssql: sql (SQL Server authentication), kerberos (AD via Kerberos) or ad-native (refused, UMS-DB-006); undefined for other engines. */
+  readonly authentication?: 'sql' | 'kerberos' | 'ad-native';
+  /** authentication kerberos: what krb5.conf gets (UMS-DB-007). */
+  readonly kerberos?: { readonly realm: string; readonly kdcs: readonly string[]; readonly domain?: string };
   /** How the database survives the loss of its host; undefined when the file does not say (UMS-DB-004). */
   readonly redundancy?: 'cluster' | 'replicated' | 'single';
   readonly singleHostReason?: string;

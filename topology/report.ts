@@ -6,10 +6,11 @@
  * installation. Sizing facts: seed 004 (004_f9c19963f33757ec.txt, "Configuration Options",
  * "Minimum Requirements": a host's minimum is the sum of its components, the UMS Web App on every
  * server included); flows and device paths: topology/firewall.ts. After installation: seed 004
- * (register the UMS for OS 12 devices; SQL Server AD Native service logon on ALL UMS Server hosts;
+ * (register the UMS for OS 12 devices;
  * the Health Check results that may be ignored without IGEL load balancers), seed 003
  * (003_a4f0301adabc394b.txt: "Synchronize downloaded Universal Firmware Updates within UMS WebDAV
- * directories"), seed 000 (000_18dbf9d1c373b09f.txt: AD Native).
+ * directories"). SQL Server AD Native is refused on these Linux hosts (UMS-DB-006), so no Windows
+ * service logon step.
  */
 import { agree, num, plural, printable, type Finding } from './findings';
 import { loadBalancerPorts, nodeInstanceType, nodeSubnetIndex, securityGroupRules } from './aws';
@@ -21,6 +22,67 @@ import { SEEDS } from './seeds';
 import { hostMinimum, type MinimumPart } from './resolve';
 import type { ValidationResult } from './validate';
 import { EXTERNAL_LB_FILE, clusterAddressStep, generatedLoadBalancer, umsSideSteps } from './external-lb';
+import { hasClusterAddressSetting, UMS12_FIRST_RELEASE } from './rules/ver';
+import { DB_CONNECTIONS_PER_SERVER, LATENCY_LIMITS_MS, LOAD_BALANCER_STANDALONE, SIZING_GUIDELINES, WEB_APP_EXTRA_GB, serverHostMemoryGb, sizeClass, type ClassFigure } from './size-classes';
+
+/** One row of the report's size-class table: IGEL's figure for a component beside this topology's. */
+export interface SizeClassRow {
+  readonly component: string;
+  /** IGEL's figure, as text (vCPUs, RAM, disk, or a limit). */
+  readonly igel: string;
+  /** What the topology gives, as text. */
+  readonly topology: string;
+  /** Whether the topology reaches the figure (undefined: the topology cannot say, e.g. latency). */
+  readonly ok?: boolean;
+  readonly source: string;
+}
+
+const figureText = (f: ClassFigure, memory = `${f.memoryGb} GB`) => `${f.cpus} vCPUs, ${memory} RAM, ${f.diskGb} GB disk`;
+
+/** IGEL's size class of the topology with its figures (topology/size-classes.ts, UMS-RES-003). */
+function sizeClassTable(t: ResolvedTopology): { name: string; rows: SizeClassRow[] } {
+  const c = sizeClass(t.devices);
+  const reaches = (size: { cpus: number; memoryGb: number; diskGb: number }, f: ClassFigure) => size.cpus >= f.cpus && size.memoryGb >= f.memoryGb && size.diskGb >= f.diskGb;
+  const server = { ...c.serverHost, memoryGb: serverHostMemoryGb(c) };
+  const src = `${SIZING_GUIDELINES}, class ${c.name}`;
+  const rows: SizeClassRow[] = [
+    {
+      component: `UMS Server host${t.layout === 'co-located' ? ' (+ load balancer)' : ''} × ${t.servers}`,
+      igel: figureText(server, `${c.serverHost.memoryGb} + ${WEB_APP_EXTRA_GB} (Web App) = ${server.memoryGb} GB`),
+      topology: figureText(t.resources.server),
+      ok: reaches(t.resources.server, server),
+      source: src,
+    },
+  ];
+  if (t.nodes.some((n) => !n.roles.includes('server'))) {
+    rows.push({ component: `UMS Load Balancer on its own host × ${t.loadBalancers}`, igel: figureText(LOAD_BALANCER_STANDALONE), topology: figureText(t.resources.loadBalancer), ok: reaches(t.resources.loadBalancer, LOAD_BALANCER_STANDALONE), source: `${SIZING_GUIDELINES}, class XL (HA) (the only standalone load balancer figure)` });
+  }
+  rows.push({
+    component: 'UMS Console on a host of its own',
+    igel: `${c.consoleStandalone.mandatory ? 'mandatory' : 'optional'}: ${figureText(c.consoleStandalone)}`,
+    topology: 'not part of the stack (see After installation)',
+    source: src,
+  });
+  rows.push({ component: 'External database', igel: `${c.databaseGb} GB; RAM and CPU as the DBMS vendor recommends`, topology: `${t.database.engine}${t.database.host ? ` on ${t.database.host}` : ''}`, source: src });
+  rows.push({
+    component: 'Database connections',
+    igel: `up to ${DB_CONNECTIONS_PER_SERVER} per UMS Server`,
+    topology: `up to ${DB_CONNECTIONS_PER_SERVER} × ${t.servers} = ${num(DB_CONNECTIONS_PER_SERVER * t.servers)}: the database must allow them`,
+    source: 'IGEL "Microsoft SQL Server/Cluster with Active Directory (AD) Authentication via Kerberos", Configuration Hints',
+  });
+  rows.push({
+    component: 'Latency',
+    igel: `database <-> UMS Server <= ${LATENCY_LIMITS_MS.databaseToServer} ms; between UMS Servers <= ${LATENCY_LIMITS_MS.serverToServer} ms; load balancer <-> UMS Server <= ${LATENCY_LIMITS_MS.loadBalancerToServer} ms`,
+    topology: 'measure after the deploy (the topology cannot say)',
+    source: 'IGEL "Installation and Sizing Guidelines for IGEL UMS", Performance Optimizations, Latencies',
+  });
+  return { name: `${c.name}: fewer than ${num(c.devicesBelow)} devices`, rows };
+}
+
+/** UMS below 12.01.100 has no Cluster Address to set (UMS-VER-002): the devices find the load balancer by name or DHCP. */
+function noClusterAddressStep(t: ResolvedTopology): string {
+  return `UMS ${t.umsVersion} has no Cluster Address setting (it came with UMS ${UMS12_FIRST_RELEASE}, UMS-VER-002): point the devices to ${t.clusterAddress ?? 'the load balancer'} by the igelrmserver DNS name or DHCP option 224`;
+}
 
 export interface CountReason {
   readonly count: number;
@@ -84,6 +146,8 @@ export interface SizingReport {
   readonly servers: CountReason;
   readonly loadBalancers: CountReason;
   readonly layout: { readonly value: string; readonly reason: string };
+  /** IGEL's size class for the number of devices, its figures beside the topology's (UMS-RES-003). */
+  readonly sizeClass: { readonly name: string; readonly rows: readonly SizeClassRow[] };
   readonly capacity: Headroom & { readonly oneServerDown: Headroom; readonly oneLoadBalancerDown?: Headroom };
   readonly vms: readonly ReportVm[];
   readonly totals: { readonly vms: number; readonly cpus: number; readonly memoryGb: number; readonly diskGb: number };
@@ -324,6 +388,14 @@ function databaseText(t: ResolvedTopology): string {
  * Watchdog errors and, in different subnets or a cloud, the Messaging results may be ignored.
  */
 export function healthCheckExpectations(t: ResolvedTopology): string[] {
+  if (t.loadBalancing === 'igel' && t.layout === 'separate') {
+    // Seed 004, "IGEL UMS HA Services and Processes": a host with only the UMS Server listens on 30001;
+    // 30002 is the port of a server that shares its host with a load balancer.
+    return [
+      'Messaging (ActiveMQ 61616, discovery 6155), WebDav (8443), Port 30001 and Certificates pass.',
+      'Port 30002: the servers run on hosts of their own and listen on 30001 (the load balancers forward there); no server listens on 30002, so that check is not expected to pass.',
+    ];
+  }
   if (t.loadBalancing === 'igel') {
     return ['Messaging (ActiveMQ 61616, discovery 6155), WebDav (8443), Port 30001, Port 30002 and Certificates pass.'];
   }
@@ -338,16 +410,29 @@ export function healthCheckExpectations(t: ResolvedTopology): string[] {
 /** Steps after the installation that the stack cannot do (UMS Console, or Windows service settings). */
 export function postInstallSteps(t: ResolvedTopology): PostInstallStep[] {
   const steps: PostInstallStep[] = [];
-  const { extensions, fileSync, updateWithoutDowntime } = SEEDS;
+  const { extensions, fileSync } = SEEDS;
   if (t.loadBalancing === 'external' && t.clusterAddress) {
     // The same text as the report's External load balancer section (topology/external-lb.ts).
-    steps.push({ id: 'cluster-address', title: 'Set the Cluster Address', details: [`${clusterAddressStep(t.clusterAddress)}.`], seed: [extensions] });
+    if (hasClusterAddressSetting(t.umsVersion)) {
+      steps.push({ id: 'cluster-address', title: 'Set the Cluster Address', details: [`${clusterAddressStep(t.clusterAddress)}.`], seed: [extensions] });
+    }
     // The UMS side of the load balancer's TLS mode (IGEL's reverse proxy page; topology/external-lb.ts).
     steps.push({
       id: 'external-lb-tls',
       title: t.externalLoadBalancer?.tls === 'offloading' ? 'Prepare the UMS for SSL offloading at the load balancer' : 'Prepare the web certificate for the load balancer',
       details: umsSideSteps(t),
       seed: [extensions],
+    });
+  }
+  const c = sizeClass(t.devices);
+  if (c.consoleStandalone.mandatory) {
+    steps.push({
+      id: 'console-host',
+      title: 'Install the UMS Console on a host of its own',
+      details: [
+        `IGEL's size class ${c.name} makes a standalone UMS Console mandatory (${figureText(c.consoleStandalone)}); the server host figures assume the Console does not run there (${SIZING_GUIDELINES}). Install it on an administrators' host with the ${t.umsVersion} installer (Console only) and connect it to a server on 8443.`,
+      ],
+      seed: [],
     });
   }
   if (t.deviceOs.includes('os12')) {
@@ -377,16 +462,6 @@ export function postInstallSteps(t: ResolvedTopology): PostInstallStep[] {
       seed: [fileSync],
     });
   }
-  if (t.database.engine === 'mssql' && t.database.authentication === 'ad-native') {
-    steps.push({
-      id: 'ad-native-logon',
-      title: 'Set the service logon for SQL Server AD Native on every server',
-      details: [
-        `On ALL UMS Server hosts (${t.nodes.filter((n) => n.roles.includes('server')).map((n) => n.vmName).join(', ')}): set the correct startup type and logon settings (the AD account that has access to the database) for the "IGEL RMGUIServer" service and restart it (IGEL: "Configuring the UMS Server Windows Service" under "Setting Up the UMS for SQL Server AD Native").`,
-      ],
-      seed: [extensions, updateWithoutDowntime],
-    });
-  }
   steps.push({
     id: 'health-check',
     title: 'Run the UMS HA Health Check',
@@ -404,7 +479,7 @@ function externalLbSummary(t: ResolvedTopology, clusterAddress: string): ReportE
     clusterAddress,
     tls: t.externalLoadBalancer?.tls ?? 'passthrough',
     sourceAddresses: SOURCE_ADDRESS_TEXT[generated],
-    postInstall: clusterAddressStep(clusterAddress),
+    postInstall: hasClusterAddressSetting(t.umsVersion) ? clusterAddressStep(clusterAddress) : noClusterAddressStep(t),
   };
 }
 
@@ -431,6 +506,7 @@ export function buildReport(result: ValidationResult): SizingReport | undefined 
     servers: serversReason(t),
     loadBalancers: loadBalancersReason(t),
     layout: layoutReason(t),
+    sizeClass: sizeClassTable(t),
     capacity: { ...capacity, oneServerDown: serverDown(t), ...(oneLoadBalancerDown ? { oneLoadBalancerDown } : {}) },
     vms,
     totals: { vms: vms.length, cpus: total((v) => v.cpus), memoryGb: total((v) => v.memoryGb), diskGb: total((v) => v.diskGb) },
@@ -496,6 +572,9 @@ export function renderReportMarkdown(r: SizingReport): string {
   out.push(`| UMS Servers | ${r.servers.count} | ${cell(r.servers.reason)} |`);
   out.push(`| UMS Load Balancers | ${r.loadBalancers.count} | ${cell(r.loadBalancers.reason)} |`);
   out.push(`| layout | ${r.layout.value} | ${cell(r.layout.reason)} |`, '');
+  out.push(`IGEL size class ${r.sizeClass.name} (UMS-RES-003 warns below its figures):`, '', '| component | IGEL | this topology | source |', '| --- | --- | --- | --- |');
+  for (const row of r.sizeClass.rows) out.push(`| ${row.component} | ${cell(row.igel)} | ${cell(row.topology)}${row.ok === false ? ' **(below)**' : ''} | ${cell(row.source)} |`);
+  out.push('');
   out.push('## Capacity', '');
   out.push(`- ${r.capacity.text.charAt(0).toUpperCase()}${r.capacity.text.slice(1)}.`);
   out.push(`- ${r.capacity.oneServerDown.text}.`);

@@ -35,6 +35,7 @@ import {
   type SizingBasis,
 } from './model';
 import { join } from './pointer';
+import { LOAD_BALANCER_STANDALONE, serverHostMemoryGb, sizeClass } from './size-classes';
 
 /** Default firmware updates kept per server (the example in shared/spec topology.md). */
 export const DEFAULT_RETAINED_UPDATES = 3;
@@ -86,11 +87,17 @@ export function requiredServerDiskGb(retained: number): number {
 /**
  * Default VM sizes, safely above the seed 004 minimums (server 4 GB RAM; load balancer 1 GB RAM):
  * servers get 20 GB beyond program files and firmware for logs and the update-mode database copy.
+ * With the number of devices, they reach IGEL's size class too (topology/size-classes.ts, UMS-RES-003):
+ * a server host its class figure (Web App included), a load balancer host IGEL's standalone figure.
  */
-export function defaultSizes(retained: number): { server: ResolvedVmSize; loadBalancer: ResolvedVmSize } {
+export function defaultSizes(retained: number, devices?: number): { server: ResolvedVmSize; loadBalancer: ResolvedVmSize } {
+  const server = { cpus: 4, memoryGb: 8, diskGb: Math.max(60, requiredServerDiskGb(retained) + 20) };
+  const loadBalancer = { cpus: 2, memoryGb: 4, diskGb: 20 };
+  if (devices === undefined) return { server, loadBalancer };
+  const c = sizeClass(devices);
   return {
-    server: { cpus: 4, memoryGb: 8, diskGb: Math.max(60, requiredServerDiskGb(retained) + 20) },
-    loadBalancer: { cpus: 2, memoryGb: 4, diskGb: 20 },
+    server: { cpus: Math.max(server.cpus, c.serverHost.cpus), memoryGb: Math.max(server.memoryGb, serverHostMemoryGb(c)), diskGb: Math.max(server.diskGb, c.serverHost.diskGb) },
+    loadBalancer: { cpus: Math.max(loadBalancer.cpus, LOAD_BALANCER_STANDALONE.cpus), memoryGb: Math.max(loadBalancer.memoryGb, LOAD_BALANCER_STANDALONE.memoryGb), diskGb: Math.max(loadBalancer.diskGb, LOAD_BALANCER_STANDALONE.diskGb) },
   };
 }
 
@@ -364,7 +371,7 @@ export function resolveTopology(doc: UmsHaTopologyDocument): ResolvedTopology {
   }
 
   const retainedUpdates = spec.firmware?.retainedUpdates ?? DEFAULT_RETAINED_UPDATES;
-  const defaults = defaultSizes(retainedUpdates);
+  const defaults = defaultSizes(retainedUpdates, spec.devices);
   const resources = {
     server: { ...defaults.server, ...spec.resources?.server },
     loadBalancer: { ...defaults.loadBalancer, ...spec.resources?.loadBalancer },

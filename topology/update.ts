@@ -13,11 +13,15 @@
  * /root/IGEL-Network.token on Linux. Seed 000 and 004: distribute the installer "to all systems
  * with UMS components (UMS Server, UMS Load Balancer, UMS Consoles)"; after the servers update the
  * other components, the UMS Consoles too ("You cannot connect to the UMS Server with a console
- * version that is older than the version of the UMS Server"), in every layout; with SQL Server AD
- * Native set the logon of the IGEL RMGUIServer service on ALL UMS Server hosts. Seed 004: register
+ * version that is older than the version of the UMS Server"), in every layout (SQL Server AD Native
+ * and its Windows service logon do not apply: the hosts are Linux, UMS-DB-006). Seed 004: register
  * the UMS for OS 12 devices after the installation; the Health Check results that may be ignored
  * without IGEL load balancers. Seed 003 (003_a4f0301adabc394b.txt): the firmware synchronization
- * setting and its Synchronization Status.
+ * setting and its Synchronization Status. Rollback and the backup's purpose: seed 004 ("Preparing
+ * the Update": downgrades only within one major.minor, otherwise a separate HA network with the backup
+ * of that schema). Time: seeds 000, 002, 004 (every component; restart the HA services after a manual
+ * time reset). Local files to back up beside the database: IGEL's "Installation and Sizing
+ * Guidelines" (docs/sources.md).
  */
 import { planTopologyChanges, renderChanges, type TopologyChange } from './change-plan';
 import { compareFindings, type Finding } from './findings';
@@ -27,6 +31,7 @@ import { healthCheckExpectations } from './report';
 import type { ResolvedNode, ResolvedTopology } from './model';
 import { updateRules, type UpdateMethod } from './rules';
 import { compareVersions } from './rules/upd';
+import { hasClusterAddressSetting } from './rules/ver';
 import { NO_SOURCE, type SourceMap } from './source';
 
 export interface RunbookStep {
@@ -59,6 +64,75 @@ export interface UpdatePlan {
 
 const names = (nodes: readonly ResolvedNode[]) => nodes.map((n) => n.vmName);
 const isServer = (n: ResolvedNode) => n.roles.includes('server');
+
+/** "12.07" of "12.07.100": the database schema follows it (seeds 001 and 004). */
+function majorMinorOf(version: string): string {
+  return version.split('.').slice(0, 2).join('.');
+}
+
+/**
+ * What IGEL names beside the database for a backup (IGEL "Installation and Sizing Guidelines", UMS
+ * Server Backups, Local Files; docs/sources.md): the transfer files and, from UMS 12, the OS 12 app
+ * packages of the local Web Proxy, under the installation directory of every server.
+ */
+export const LOCAL_BACKUP_DIRS = ['/opt/IGEL/RemoteManager/rmguiserver/webapps/ums_filetransfer', '/opt/IGEL/RemoteManager/rmguiserver/persistent/ums-appproxy'] as const;
+
+function localBackupDetails(): string[] {
+  return [
+    `On every UMS Server, back up what IGEL names beside the database: ${LOCAL_BACKUP_DIRS[0]} (transfer files: Universal Firmware Updates, wallpapers, icons, certificates) and, from UMS 12, ${LOCAL_BACKUP_DIRS[1]} (OS 12 app packages of the local Web Proxy). Keep the backups off the server hosts.`,
+  ];
+}
+
+/** What the backup of step 1 is for, in this change (seed 004, "Preparing the Update": warning). */
+function backupPurpose(from: string, to: string, versionChange: number, acrossMinor: boolean): string {
+  if (versionChange === 0) {
+    return `The version stays ${from}, so the schema does not change: the backup is the restore point of the data if a host that joins or leaves damages it; the topology itself is rolled back by a deploy (see Rollback).`;
+  }
+  if (acrossMinor) {
+    return `Keep it until the update is verified: ${to} renews the schema to ${majorMinorOf(to)}, and going back to ${from} then needs a separate HA network with this backup of the ${majorMinorOf(from)} schema restored (see Rollback); it is the only way back.`;
+  }
+  return `Keep it until the update is verified: within ${majorMinorOf(from)} the schema stays, so ${from} can be installed again; the backup restores the data if the change damaged it (see Rollback).`;
+}
+
+/** Seed 004 and 002: after a manual time reset, the HA services of that host are restarted. */
+function timeResetDetails(kept: readonly ResolvedNode[]): string[] {
+  const byUnits = new Map<string, string[]>();
+  for (const n of kept) {
+    const units = expectedUnits(n).join(' ');
+    byUnits.set(units, [...(byUnits.get(units) ?? []), n.vmName]);
+  }
+  return [
+    'After a manual time reset on a host, restart its HA services before going on (IGEL: "After each manual time reset, the HA services on the relevant server must be restarted"):',
+    ...[...byUnits].map(([units, hosts]) => `${hosts.join(', ')}: sudo systemctl restart ${units}`),
+  ];
+}
+
+/** Seeds 000 and 004: "See also Load Balancer Is Not Stopping during the Update of the HA Installation". */
+const LB_NOT_STOPPING = 'A load balancer that does not stop during its update: see IGEL\'s "Load Balancer Is Not Stopping during the Update of the HA Installation" (seeds 000, 004).';
+const lbPointer = (...hosts: ReadonlyArray<ResolvedNode | undefined>) => (hosts.some((n) => n?.roles.includes('loadBalancer')) ? [LB_NOT_STOPPING] : []);
+
+/**
+ * The rollback the change allows (seed 004, "Preparing the Update": downgrades only within one
+ * major.minor, because the schema follows it; to an older major.minor only through a separate HA
+ * network with the backup of that schema restored).
+ */
+function rollbackSteps(deployed: ResolvedTopology, acrossMinor: boolean): string[] {
+  const v = deployed.umsVersion;
+  if (!acrossMinor) {
+    return [
+      `Within ${majorMinorOf(v)} the schema is the same: install ${v} again on every host with the same procedure (servers first, then the separate load balancers and the UMS Consoles).`,
+      'If the data changed and must go back too: stop every UMS Server, restore the backup of step 1 into the database, start the servers again.',
+      'Check as in the verify steps: every component runs, in normal mode, UMS Administrator > Datasource shows the database active.',
+    ];
+  }
+  return [
+    `The updated network cannot go back: its schema is no longer ${majorMinorOf(v)}, and UMS ${v} cannot be installed over it.`,
+    `Create a new, empty database for a separate HA network and restore the backup of step 1 (the ${majorMinorOf(v)} schema) into it.`,
+    `Build the separate HA network with UMS ${v}: the deployed topology under another name, on its own hosts and addresses, its database settings pointing at the restored database, with a new network token.`,
+    'On its first server, check UMS Administrator > Datasource: the restored database is active; then the further servers join it (seed 002).',
+    `Point the devices to the separate network (the igelrmserver DNS name or DHCP option 224${hasClusterAddressSetting(v) && deployed.loadBalancing === 'external' ? ', and its Cluster Address' : ''}), check it as in the verify steps, then stop and remove the updated network.`,
+  ];
+}
 
 export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopology, method: UpdateMethod, source: SourceMap = NO_SOURCE): UpdatePlan {
   const findings: Finding[] = [];
@@ -93,13 +167,17 @@ export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopolog
   const db = deployed.database;
   const allKept = names(kept);
 
+  const fromMinor = majorMinorOf(deployed.umsVersion);
+  const toMinor = majorMinorOf(proposed.umsVersion);
+  const acrossMinor = versionChange !== 0 && fromMinor !== toMinor;
   add({
     phase: 'prepare',
-    title: 'Back up the database',
-    hosts: [],
+    title: 'Back up the database and the servers\' local files',
+    hosts: names(servers),
     details: [
       `Back up ${db.engine} database ${db.name ?? ''} on ${db.host ?? ''}:${db.port ?? ''} with the DBMS's own backup procedure, before anything else.`,
-      `Keep it until the update is verified: it is the only way back to ${deployed.umsVersion} (see Rollback).`,
+      ...localBackupDetails(),
+      backupPurpose(deployed.umsVersion, proposed.umsVersion, versionChange, acrossMinor),
     ],
     commands: [],
     check: 'the backup is complete and can be restored',
@@ -130,14 +208,15 @@ export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopolog
   });
   add({
     phase: 'prepare',
-    title: 'Check the time on every server',
-    hosts: names(kept.filter(isServer)),
+    title: 'Check the time on every HA component',
+    hosts: allKept,
     details: [
-      'The servers must not differ by more than one minute (between any two); after a manual time reset, restart the HA services of that host.',
+      'The UMS Servers and Load Balancers must not differ by more than one minute (between any two; the UMS HA Health Check reports time skew between components).',
       `Each host must be within ${MAX_NODE_CLOCK_ERROR_SECONDS} s of NTP time (offset plus chrony's error bound), so any two are within the minute.`,
+      ...timeResetDetails(kept),
     ],
     commands: ['sudo ums-ha-preflight --only=clock'],
-    check: `every server reports ok: within ${MAX_NODE_CLOCK_ERROR_SECONDS} s of NTP time`,
+    check: `every server and load balancer reports ok: within ${MAX_NODE_CLOCK_ERROR_SECONDS} s of NTP time`,
   });
   for (const st of change.removal) add(st);
 
@@ -156,7 +235,7 @@ export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopolog
         phase: 'update',
         title: `Update ${first.vmName}`,
         hosts: [first.vmName],
-        details: [`Run the installer with the same components (${first.roles.join(' + ')}); /root must be writable. The server updates the productive database when it starts.`],
+        details: [`Run the installer with the same components (${first.roles.join(' + ')}); /root must be writable. The server updates the productive database when it starts.`, ...lbPointer(first)],
         commands: [`sudo sh ./${installer}`],
         check: `UMS Network shows ${first.vmName} updated, running, in normal mode`,
       });
@@ -165,7 +244,7 @@ export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopolog
           phase: 'update',
           title: 'Update the remaining UMS Servers',
           hosts: names(others),
-          details: ['At once or one after another; after the update they start and connect to the productive database.'],
+          details: ['At once or one after another; after the update they start and connect to the productive database.', ...lbPointer(...others)],
           commands: [`sudo sh ./${installer}`],
           check: 'UMS Network shows every server updated, running, in normal mode',
         });
@@ -182,6 +261,7 @@ export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopolog
         details: [
           'Each server switches to update mode and serves devices from a local copy of the database (embedded Derby); confirm "n of m servers updated".',
           'Make no changes in the UMS Console until the last server is done: they are lost.',
+          ...lbPointer(...before),
         ],
         commands: [`sudo sh ./${installer}`],
         check: 'each server reports "n of m servers updated" before the next one starts',
@@ -192,31 +272,18 @@ export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopolog
         phase: 'update',
         title: `Update the last UMS Server, ${last.vmName}`,
         hosts: [last.vmName],
-        details: ['It renews the schema of the productive database; the other servers leave update mode, restart and reconnect to it.'],
+        details: ['It renews the schema of the productive database; the other servers leave update mode, restart and reconnect to it.', ...lbPointer(last)],
         commands: [`sudo sh ./${installer}`],
         check: 'UMS Network shows every server updated, running, in normal mode',
       });
     }
   }
-  const adNative = proposed.database.engine === 'mssql' && proposed.database.authentication === 'ad-native';
-  const adNativeStep = (hosts: readonly ResolvedNode[]) =>
-    add({
-      phase: 'update',
-      title: 'Set the service logon for SQL Server AD Native',
-      hosts: names(hosts),
-      details: [
-        'SQL Server AD Native is used: set the correct startup type and logon settings (the AD account with access to the database) for the "IGEL RMGUIServer" service and restart it. This must be done on ALL UMS Server hosts (IGEL: "Configuring the UMS Server Windows Service" under "Setting Up the UMS for SQL Server AD Native").',
-      ],
-      commands: [],
-      check: 'the service runs with the AD account on every server and UMS Administrator > Datasource shows the database active',
-    });
-  if (versionChange !== 0 && adNative && servers.length > 0) adNativeStep(servers);
   if (versionChange !== 0 && lbOnly.length > 0) {
     add({
       phase: 'update',
       title: 'Update the separate UMS Load Balancers',
       hosts: names(lbOnly),
-      details: ['After all servers: load balancers work with newer servers, but should run the same version.'],
+      details: ['After all servers: load balancers work with newer servers, but should run the same version.', LB_NOT_STOPPING],
       commands: [`sudo sh ./${installer}`],
       check: 'UMS Network shows every load balancer updated and running',
     });
@@ -266,7 +333,6 @@ export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopolog
     });
   }
   const addedServers = added.filter(isServer);
-  if (adNative && addedServers.length > 0) adNativeStep(addedServers);
   add({
     phase: 'verify',
     title: 'Check the processes on every host',
@@ -316,16 +382,13 @@ export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopolog
     hosts: [],
     details: ['UMS Console > Help > UMS HA Health Check.', ...healthCheckExpectations(proposed)],
     commands: [],
-    check: proposed.loadBalancing === 'igel' ? 'no failed check' : 'WebDav passes; the checks named above as not expected to pass are the only failures',
+    check: proposed.loadBalancing === 'igel' && proposed.layout !== 'separate' ? 'no failed check' : 'WebDav passes; the checks named above as not expected to pass are the only failures',
   });
 
   const rollback =
     versionChange === 0
       ? ['Nothing to roll back in the software: undo the topology change by deploying the deployed topology again.']
-      : [
-          `Within ${deployed.umsVersion.split('.').slice(0, 2).join('.')}: install ${deployed.umsVersion} again with the same procedure and restore the backup of step 1 if the data changed.`,
-          `Across major.minor versions the database schema cannot go back: build a separate HA network with ${deployed.umsVersion} and restore the backup of step 1 into its database.`,
-        ];
+      : rollbackSteps(deployed, acrossMinor);
   return { ...base, kind: versionChange < 0 ? 'downgrade' : versionChange > 0 ? 'version-update' : 'topology-change', steps, rollback };
 }
 
@@ -359,7 +422,8 @@ export function renderUpdateMarkdown(p: UpdatePlan, files: { from: string; to: s
     out.push('');
   }
   out.push('## Rollback', '');
-  for (const r of p.rollback) out.push(`- ${r}`);
+  if (p.rollback.length === 1) out.push(`- ${p.rollback[0]}`);
+  else p.rollback.forEach((r, i) => out.push(`${i + 1}. ${r}`));
   out.push('');
   return out.join('\n');
 }

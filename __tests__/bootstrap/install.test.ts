@@ -38,6 +38,11 @@ interface Sandbox {
   state: string;
   rootHome: string;
   log: string;
+  /** The FAKE umsadmin-cli's data sources (type;host;port;database;user;active) and its calls. */
+  datasources: string;
+  admin: string;
+  passwords: string;
+  installDir: string;
 }
 
 let n = 0;
@@ -52,7 +57,7 @@ function sandbox(spec: Record<string, unknown>, nodeName: string, options: { sec
   const installer = path.join(dir, 'setup-igel-ums-linux.bin');
   fs.writeFileSync(installer, options.installer ?? fs.readFileSync(path.join(fixtures, 'fake-igel-installer.sh')), { mode: 0o755 });
   const genuine = fs.readFileSync(path.join(fixtures, 'fake-igel-installer.sh'));
-  const t = resolveTopology(topology({ ...spec, database: { engine: 'postgresql', host: '127.0.0.1', port: dbPort, name: 'rmdb', user: 'igelums', passwordVariable: 'UMS_DB_PASSWORD' } }));
+  const t = resolveTopology(topology({ ...spec, database: { engine: 'postgresql', host: '127.0.0.1', name: 'rmdb', user: 'igelums', passwordVariable: 'UMS_DB_PASSWORD', ...(spec.database as object | undefined), port: dbPort } }));
   const node = t.nodes.find((x) => x.name === nodeName)!;
   const overrides = [
     `UMS_HA_INSTALLER_URL='file://${installer}'`,
@@ -64,6 +69,7 @@ function sandbox(spec: Record<string, unknown>, nodeName: string, options: { sec
   fs.writeFileSync(path.join(dir, 'node.env'), `${renderNodeEnv(t, node)}${overrides.join('\n')}\n`);
   fs.writeFileSync(path.join(lib, 'ums-ha-preflight'), NODE_SCRIPTS['ums-ha-preflight.sh'], { mode: 0o755 });
   fs.writeFileSync(path.join(lib, 'installer.exp'), NODE_SCRIPTS['installer.exp'], { mode: 0o755 });
+  fs.writeFileSync(path.join(lib, 'ums-ha-datasource'), NODE_SCRIPTS['ums-ha-datasource.sh'], { mode: 0o700 });
   fs.writeFileSync(path.join(dir, 'ums-ha-install'), NODE_SCRIPTS['ums-ha-install.sh'], { mode: 0o755 });
   fs.writeFileSync(path.join(dir, 'meminfo'), 'MemTotal:       16384000 kB\n');
   for (const [k, v] of Object.entries(options.secrets ?? {})) fs.writeFileSync(path.join(guestinfo, k), v);
@@ -92,8 +98,12 @@ function sandbox(spec: Record<string, unknown>, nodeName: string, options: { sec
     FAKE_SOCAT_LOG: path.join(dir, 'socat.log'),
     FAKE_ACTIVE_UNITS: 'igel-ums-watchdog igel-ums-broker igel-ums-server',
     FAKE_LISTEN: '8443 30001 30002 61616',
+    FAKE_UMSADMIN_STATE: path.join(dir, 'datasources'),
+    FAKE_UMSADMIN_RECORD: path.join(dir, 'umsadmin.log'),
+    FAKE_UMSADMIN_PASSWORDS: path.join(dir, 'umsadmin.passwords'),
+    UMS_HA_INSTALL_DIR: path.join(dir, 'igel'),
   };
-  return { dir, env, record, guestinfo, state, rootHome, log };
+  return { dir, env, record, guestinfo, state, rootHome, log, datasources: path.join(dir, 'datasources'), admin: path.join(dir, 'umsadmin.log'), passwords: path.join(dir, 'umsadmin.passwords'), installDir: path.join(dir, 'igel') };
 }
 
 function install(s: Sandbox, extra: NodeJS.ProcessEnv = {}) {
@@ -146,18 +156,24 @@ const TOKEN = 'token-content-from-the-first-server';
 const separate = { devices: 120000 };
 
 describe('install driver against a fake installer', () => {
-  it('first server of a new network: server components, Web App, external database, creates the token', () => {
+  it('first server of a new network: server components, Web App, creates the token, then defines and activates the data source with umsadmin-cli', () => {
     const s = sandbox(separate, 'ums1', { secrets: { 'guestinfo.ums.db_password': PASSWORD } });
     const r = install(s);
     expect(r.stderr).toContain('installed: server on test-site-ums1');
     expect(r.code).toBe(0);
     const a = recorded(s);
-    expect(a).toMatchObject({ eula: 'y', components: '2', webapp: 'y', requirements: 'y', db_engine: '2', db_host: '127.0.0.1', db_port: String(dbPort), db_name: 'rmdb', db_user: 'igelums', db_password: PASSWORD, token_create: 'y' });
+    expect(a).toMatchObject({ eula: 'y', components: '2', webapp: 'y', requirements: 'y', token_create: 'y' });
+    // The installer is asked for no database (no seed describes such a screen): the data source comes after it.
+    expect(Object.keys(a).filter((k) => k.startsWith('db_'))).toEqual([]);
+    expect(fs.readFileSync(s.datasources, 'utf8')).toBe(`PostgreSQL;127.0.0.1;${dbPort};rmdb;igelums;true\n`);
+    expect(fs.readFileSync(s.admin, 'utf8')).toMatch(/^db create --type PostgreSQL --host 127\.0\.0\.1 .*--password \*\*\*\ndb activate --host 127\.0\.0\.1 --database rmdb\n--machine-readable db show\n/);
+    expect(fs.readFileSync(s.passwords, 'utf8')).toBe(`${PASSWORD}\n`);
+    expect(r.stderr).toContain('first server ready (data source active): the second deploy phase may start');
     expect(fs.readFileSync(path.join(s.rootHome, 'IGEL-Network.token'), 'utf8')).toMatch(/^fake-token-/);
     expect((fs.statSync(path.join(s.rootHome, 'IGEL-Network.token')).mode & 0o777).toString(8)).toBe('600');
     expect(fs.readFileSync(path.join(s.guestinfo, 'guestinfo.ums.db_password'), 'utf8')).toBe('');
     expect(fs.readFileSync(s.log, 'utf8')).not.toContain(PASSWORD);
-    expect(fs.readFileSync(path.join(s.state, 'status'), 'utf8')).toBe('unit.igel-ums-watchdog=active\nunit.igel-ums-server=active\nport.8443=listening\nport.30001=listening\nport.61616=listening\n');
+    expect(fs.readFileSync(path.join(s.state, 'status'), 'utf8')).toBe('unit.igel-ums-watchdog=active\nunit.igel-ums-server=active\nport.8443=listening\nport.30001=listening\nport.61616=listening\ndatasource=active\n');
     expect(fs.existsSync(path.join(s.state, 'installed'))).toBe(true);
   });
 
@@ -368,6 +384,67 @@ describe('install: a rerun after a failed step needs no secret again, and no sec
     expect(install(s).code).toBe(0);
     expect(recorded(s)).toMatchObject({ db_password: PASSWORD });
     expect(filesHolding(s.dir, 'old-password')).toEqual([]);
+
+describe('the data source as IGEL sets it up (seeds 004, 002): umsadmin-cli, FAKE', () => {
+  const joining = (extra: Record<string, unknown> = {}) => sandbox({ ...separate, ...extra }, 'ums2', { secrets: { 'guestinfo.ums.db_password': PASSWORD, 'guestinfo.ums.network_token': TOKEN } });
+
+  it('a further server keeps the connection transferred from the running server (seed 002): nothing is created', () => {
+    const s = joining();
+    fs.writeFileSync(s.datasources, `PostgreSQL;127.0.0.1;${dbPort};rmdb;igelums;true\n`);
+    expect(install(s).code).toBe(0);
+    expect(fs.readFileSync(s.admin, 'utf8')).not.toContain('db create');
+    expect(fs.readFileSync(path.join(s.state, 'status'), 'utf8')).toContain('datasource=active');
+  });
+
+  it('a further server without it adds exactly the same parameters and activates them (seed 002)', () => {
+    const s = joining();
+    expect(install(s).code).toBe(0);
+    expect(fs.readFileSync(s.datasources, 'utf8')).toBe(`PostgreSQL;127.0.0.1;${dbPort};rmdb;igelums;true\n`);
+  });
+
+  it('another active data source is replaced by the topology\'s; a failing activation stops at step datasource, before the units are trusted', () => {
+    const s = joining();
+    fs.writeFileSync(s.datasources, `PostgreSQL;other.example.internal;5432;otherdb;igelums;true\n`);
+    expect(install(s).code).toBe(0);
+    expect(fs.readFileSync(s.datasources, 'utf8')).toContain(`PostgreSQL;127.0.0.1;${dbPort};rmdb;igelums;true`);
+    const t = joining();
+    const r = install(t, { FAKE_UMSADMIN_FAIL: 'db activate' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('FAILED at step datasource: the data source is not active');
+    expect(fs.readFileSync(path.join(t.state, 'failed'), 'utf8')).toContain('step=datasource');
+    expect(fs.existsSync(path.join(t.state, 'installed'))).toBe(false);
+  });
+
+  it('the first server does not announce the second deploy phase when its data source is not active', () => {
+    const s = sandbox(separate, 'ums1', { secrets: { 'guestinfo.ums.db_password': PASSWORD } });
+    const r = install(s, { FAKE_UMSADMIN_FAIL: 'db create' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toContain('second deploy phase may start');
+    expect(r.stderr).not.toContain('deploy the other nodes');
+  });
+
+  it('load balancers have no data source: umsadmin-cli is not called', () => {
+    const s = sandbox(separate, 'lb1', { secrets: { 'guestinfo.ums.network_token': TOKEN } });
+    expect(install(s).code).toBe(0);
+    expect(fs.existsSync(s.admin)).toBe(false);
+    expect(fs.readFileSync(path.join(s.state, 'status'), 'utf8')).not.toContain('datasource');
+  });
+
+  it('SQL Server with Kerberos: krb5.conf in <installation directory>/rmguiserver/conf before the SQL Server AD Kerberos data source is activated', () => {
+    const s = sandbox(separate, 'ums1', {
+      secrets: { 'guestinfo.ums.db_password': PASSWORD },
+    });
+    const conf = path.join(s.dir, 'node.env');
+    const t = resolveTopology(topology({ ...separate, database: { engine: 'mssql', host: '127.0.0.1', port: dbPort, name: 'rmdb', user: 'svc-ums', passwordVariable: 'UMS_DB_PASSWORD', authentication: 'kerberos', kerberos: { realm: 'EXAMPLE.INTERNAL', kdcs: ['dc1.example.internal', 'dc2.example.internal'] } } }));
+    const env = renderNodeEnv(t, t.nodes[0]!);
+    const settings = fs.readFileSync(conf, 'utf8').split('\n').filter((l) => !/^UMS_HA_DB_|^UMS_HA_KRB5_/.test(l)).join('\n');
+    fs.writeFileSync(conf, `${settings}\n${env.split('\n').filter((l) => /^UMS_HA_DB_|^UMS_HA_KRB5_/.test(l)).join('\n')}\nUMS_HA_DB_PORT='${dbPort}'\n`);
+    expect(install(s).code).toBe(0);
+    expect(fs.readFileSync(path.join(s.installDir, 'rmguiserver', 'conf', 'krb5.conf'), 'utf8')).toBe(
+      '[libdefaults]\ndefault_realm = EXAMPLE.INTERNAL\nticket_lifetime = 24h\n[realms]\nEXAMPLE.INTERNAL = {\n  kdc = dc1.example.internal\n  kdc = dc2.example.internal\n  default_domain = EXAMPLE.INTERNAL\n}\n[domain_realm]\n.example.internal = EXAMPLE.INTERNAL\nexample.internal = EXAMPLE.INTERNAL\n[appdefaults]\n',
+    );
+    expect(fs.readFileSync(s.admin, 'utf8')).toMatch(/^db create --type SQL Server AD Kerberos .*--user svc-ums --password \*\*\* --domain EXAMPLE\.INTERNAL\n/);
+    expect(fs.readFileSync(s.datasources, 'utf8')).toBe(`SQL Server AD Kerberos;127.0.0.1;${dbPort};rmdb;svc-ums;true\n`);
   });
 });
 
@@ -513,7 +590,8 @@ describe('install on AWS: secrets from SSM Parameter Store through IMDSv2 (fakes
     const r = await installAsync(s);
     expect(r.stderr).toContain('installed: server on test-site-ums1');
     expect(r.code).toBe(0);
-    expect(recorded(s)).toMatchObject({ db_password: PASSWORD, token_create: 'y' });
+    expect(recorded(s)).toMatchObject({ token_create: 'y' });
+    expect(fs.readFileSync(s.passwords, 'utf8')).toBe(`${PASSWORD}\n`);
     expect(r.stderr).toContain('put its content into the SSM parameter /ums-ha/test-site/network-token');
     expect(fs.readFileSync(s.log, 'utf8')).not.toContain(PASSWORD);
     // IMDSv2: a session token first; the credentials never on a command line (curl reads them on stdin).
@@ -530,6 +608,22 @@ describe('install on AWS: secrets from SSM Parameter Store through IMDSv2 (fakes
     const s = sandbox(aws, 'ums2');
     const r = await installAsync(s);
     expect(r.code).toBe(0);
-    expect(recorded(s)).toMatchObject({ db_password: PASSWORD, token_create: 'n', token_content: TOKEN });
+    expect(recorded(s)).toMatchObject({ token_create: 'n', token_content: TOKEN });
+    expect(fs.readFileSync(s.datasources, 'utf8')).toBe(`PostgreSQL;127.0.0.1;${dbPort};rmdb;igelums;true\n`);
+  });
+});
+
+describe('ums-ha-datasource verify, run by hand on a server (README, Deploy order)', () => {
+  it('reads node.env and says whether the active data source is the topology\'s', () => {
+    const s = sandbox({ devices: 120000 }, 'ums1');
+    const env = { PATH: s.env.PATH, UMS_HA_CONF: s.env.UMS_HA_CONF, FAKE_UMSADMIN_STATE: s.datasources };
+    const run = () => spawnSync('bash', [path.join(s.dir, 'lib', 'ums-ha-datasource'), 'verify'], { env, encoding: 'utf8', timeout: 30000 });
+    const none = run();
+    expect(none.status).toBe(1);
+    expect(none.stderr).toContain('the active data source is not postgresql rmdb on 127.0.0.1');
+    fs.writeFileSync(s.datasources, `PostgreSQL;127.0.0.1;${dbPort};rmdb;igelums;true\n`);
+    const ok = run();
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain(`active: PostgreSQL rmdb on 127.0.0.1:${dbPort} as igelums`);
   });
 });

@@ -26,6 +26,7 @@ describe('user-data rendered in parts', () => {
       '/usr/local/sbin/ums-ha-install',
       '/usr/local/lib/ums-ha/ums-ha-preflight',
       '/usr/local/lib/ums-ha/installer.exp',
+      '/usr/local/lib/ums-ha/ums-ha-datasource',
     ]);
   });
 

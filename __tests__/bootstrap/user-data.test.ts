@@ -84,7 +84,7 @@ describe('user-data of the shipped examples', () => {
 
   it.each(booted.map((b) => [`${b.stack}/${b.node}`, b] as const))('%s: its scripts pass shellcheck', (_n, b) => {
     const scripts = files(b).filter((f) => f.content.startsWith('#!/usr/bin/env bash'));
-    expect(scripts.map((f) => f.path).sort()).toEqual(['/usr/local/lib/ums-ha/ums-ha-preflight', '/usr/local/sbin/ums-ha-install']);
+    expect(scripts.map((f) => f.path).sort()).toEqual(['/usr/local/lib/ums-ha/ums-ha-datasource', '/usr/local/lib/ums-ha/ums-ha-preflight', '/usr/local/sbin/ums-ha-install']);
     for (const s of scripts) {
       const file = path.join(dir, `${b.stack}-${b.node}-${path.basename(s.path)}.sh`);
       fs.writeFileSync(file, s.content);

@@ -100,15 +100,43 @@ describe('UMS-DB-005 (database.authentication only with SQL Server)', () => {
   ]);
 
   it('an unknown mode is a schema error; mssql resolves to sql by default', () => {
-    expectFinding(check(topology({ database: { ...mssql, authentication: 'kerberos' } })), 'UMS-SCHEMA', '/spec/database/authentication');
+    expectFinding(check(topology({ database: { ...mssql, authentication: 'windows' } })), 'UMS-SCHEMA', '/spec/database/authentication');
     expect(check(topology({ database: mssql })).topology!.database.authentication).toBe('sql');
   });
+});
 
-  it('ad-native puts the service logon on ALL UMS Server hosts into the report (seeds 000, 004)', () => {
+const kerberos = { realm: 'EXAMPLE.INTERNAL', kdcs: ['dc1.example.internal'] };
+
+describe('UMS-DB-006 (no SQL Server AD Native on these Linux hosts)', () => {
+  const mssql = { engine: 'mssql', host: 'sql.example.internal', name: 'rmdb', user: 'igelums', passwordVariable: 'UMS_DB_PASSWORD', redundancy: 'cluster' };
+  table('UMS-DB-006', [
+    ['ad-native with mssql', { database: { ...mssql, authentication: 'ad-native' } }, '/spec/database/authentication'],
+    ['kerberos with mssql (what IGEL documents for hosts outside the domain)', { database: { ...mssql, authentication: 'kerberos', kerberos } }, null],
+    ['sql with mssql', { database: { ...mssql, authentication: 'sql' } }, null],
+    ['ad-native with postgresql is UMS-DB-005 instead', { database: { ...mssql, engine: 'postgresql', authentication: 'ad-native' } }, null],
+  ]);
+
+  it('offers Kerberos and names where krb5.conf goes; the report has no Windows service logon step', () => {
+    const f = expectFinding(check(topology({ database: { ...mssql, authentication: 'ad-native' } })), 'UMS-DB-006', '/spec/database/authentication');
+    expect(f.severity).toBe('error');
+    expect(f.message).toContain('authentication: kerberos');
+    expect(f.message).toContain('rmguiserver/conf');
     const r = buildReport(check(topology({ devices: 120000, database: { ...mssql, authentication: 'ad-native' } })))!;
-    const step = r.postInstall.find((s) => s.id === 'ad-native-logon')!;
-    expect(step.details.join(' ')).toContain('On ALL UMS Server hosts (test-site-ums1, test-site-ums2, test-site-ums3)');
-    expect(step.details.join(' ')).toContain('"IGEL RMGUIServer" service');
-    expect(buildReport(check(topology({ database: mssql })))!.postInstall.map((s) => s.id)).not.toContain('ad-native-logon');
+    expect(r.postInstall.map((s) => s.id)).not.toContain('ad-native-logon');
+    expect(JSON.stringify(r.postInstall)).not.toMatch(/logon settings/);
+  });
+});
+
+describe('UMS-DB-007 (Kerberos names its realm and KDCs, and only then)', () => {
+  const mssql = { engine: 'mssql', host: 'sql.example.internal', name: 'rmdb', user: 'igelums', passwordVariable: 'UMS_DB_PASSWORD', redundancy: 'cluster' };
+  table('UMS-DB-007', [
+    ['kerberos without the block', { database: { ...mssql, authentication: 'kerberos' } }, '/spec/database'],
+    ['the block with sql', { database: { ...mssql, authentication: 'sql', kerberos } }, '/spec/database/kerberos'],
+    ['kerberos with the block', { database: { ...mssql, authentication: 'kerberos', kerberos } }, null],
+  ]);
+
+  it('the schema refuses a lower-case realm and an empty KDC list', () => {
+    expectFinding(check(topology({ database: { ...mssql, authentication: 'kerberos', kerberos: { realm: 'example.internal', kdcs: ['dc1'] } } })), 'UMS-SCHEMA', '/spec/database/kerberos/realm');
+    expectFinding(check(topology({ database: { ...mssql, authentication: 'kerberos', kerberos: { realm: 'EXAMPLE.INTERNAL', kdcs: [] } } })), 'UMS-SCHEMA', '/spec/database/kerberos/kdcs');
   });
 });

@@ -38,3 +38,25 @@ describe('UMS-RES-002 (server data disk for program files and firmware)', () => 
     expect(f.message).toContain('= 31 GB');
   });
 });
+
+describe('UMS-RES-003 (IGEL size classes)', () => {
+  table('UMS-RES-003', [
+    ['M/S: 14,999 devices on 4 vCPUs', { devices: 14999, resources: { server: { cpus: 4 } } }, '/spec/resources/server/cpus'],
+    ['M/S: 14,999 devices on the default sizes (they follow the class)', { devices: 14999 }, null],
+    ['XL: 120,000 devices on the default sizes (they follow the class)', { devices: 120000, layout: 'separate' }, null],
+    ['M/S: 6 vCPUs, 10 GB (9 + 1 for the Web App, at the limit)', { devices: 14999, resources: { server: { cpus: 6, memoryGb: 10 } } }, null],
+    ['M/S: 9 GB without the Web App\'s 1 GB', { devices: 14999, resources: { server: { cpus: 6, memoryGb: 9 } } }, '/spec/resources/server/memoryGb'],
+    ['L: 15,000 devices (at the class limit) on 4 vCPUs, 7 GB', { devices: 15000, resources: { server: { cpus: 4, memoryGb: 7 } } }, null],
+    ['L: 6 GB without the Web App', { devices: 49999, resources: { server: { cpus: 4, memoryGb: 6 } } }, '/spec/resources/server/memoryGb'],
+    ['XL: 60,000 devices on 4 vCPUs', { devices: 60000, layout: 'separate', resources: { server: { cpus: 4, memoryGb: 10 }, loadBalancer: { cpus: 4 } } }, '/spec/resources/server/cpus'],
+    ['XL: a load balancer with 2 vCPUs (the old default) below IGEL\'s 4', { devices: 60000, layout: 'separate', resources: { server: { cpus: 6, memoryGb: 10 }, loadBalancer: { cpus: 2 } } }, '/spec/resources/loadBalancer/cpus'],
+    ['XL: server 6 vCPUs 10 GB, load balancer 4 vCPUs (at the limits)', { devices: 60000, layout: 'separate', resources: { server: { cpus: 6, memoryGb: 10 }, loadBalancer: { cpus: 4 } } }, null],
+  ]);
+
+  it('names the class and the guidelines', () => {
+    const f = expectFinding(check(topology({ devices: 60000, layout: 'separate', resources: { loadBalancer: { cpus: 2 } } })), 'UMS-RES-003', '/spec/resources/loadBalancer/cpus');
+    expect(f.message).toContain('Installation and Sizing Guidelines');
+    expect(f.message).toContain('set cpus to 4 or more');
+    expect(f.severity).toBe('warning');
+  });
+});

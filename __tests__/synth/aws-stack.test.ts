@@ -159,6 +159,12 @@ describe('UmsHaAwsStack: secrets, outputs, database', () => {
     expect(text).not.toMatch(/aws_ssm_parameter|secretsmanager/);
   });
 
+  it('UMS 6.10 has no Cluster Address setting (UMS-VER-002): the step points the devices by name instead', () => {
+    const { json } = synthAwsStack({ topology: awsTopology({ umsVersion: '6.10.150', deviceOs: ['os11'] }) });
+    expect(json.output.cluster_address_step!.value).not.toMatch(/then set .* Cluster Address/);
+    expect(json.output.cluster_address_step!.value).toContain('no Cluster Address setting (UMS-VER-002)');
+  });
+
   it('outputs the Cluster Address, the step that sets it, and the database rule', () => {
     const { json } = synthAwsStack({ topology: example });
     expect(json.output.cluster_address!.value).toBe(example.spec.clusterAddress);

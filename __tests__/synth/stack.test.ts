@@ -54,7 +54,7 @@ describe('UmsHaStack: VM sizes and disks', () => {
     expect([server!.num_cpus, server!.memory]).toEqual([8, 16 * 1024]);
     // 1 GB program files + 5 retained firmware updates x 10 GB + 20 GB headroom, at least 60
     expect(server!.disk[1]).toEqual({ label: 'disk1', unit_number: 1, size: 71, thin_provisioned: true });
-    expect([lb!.num_cpus, lb!.memory, lb!.disk[1].size]).toEqual([2, 4096, 25]);
+    expect([lb!.num_cpus, lb!.memory, lb!.disk[1].size]).toEqual([4, 4096, 25]);
     expect(server!.disk[0].size).toMatch(/^\$\{data\.vsphere_virtual_machine\.[\w]+\.disks\[0\]\.size\}$/);
   });
 

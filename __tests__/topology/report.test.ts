@@ -49,10 +49,10 @@ describe('sizing report', () => {
       ['ums1', 8, 16, 100],
       ['ums2', 8, 16, 100],
       ['ums3', 8, 16, 100],
-      ['lb1', 2, 4, 20],
-      ['lb2', 2, 4, 20],
+      ['lb1', 4, 4, 20],
+      ['lb2', 4, 4, 20],
     ]);
-    expect(r.totals).toEqual({ vms: 5, cpus: 28, memoryGb: 56, diskGb: 340 });
+    expect(r.totals).toEqual({ vms: 5, cpus: 32, memoryGb: 56, diskGb: 340 });
   });
 
   it('lists the firewall matrix with its sources, and the findings', () => {
@@ -141,5 +141,30 @@ describe('sizing report: as the seeds write it', () => {
     const md = renderReportMarkdown(report(external));
     expect(md).toContain('## After installation');
     expect(report(external).mermaid).not.toContain('bcast');
+  });
+});
+
+describe('sizing report: IGEL size class (UMS-RES-003)', () => {
+  it.each([
+    [14999, 'M/S (HA)', false],
+    [15000, 'L (HA)', true],
+    [49999, 'L (HA)', true],
+    [50000, 'XL (HA)', true],
+  ])('%i devices: class %s, standalone Console mandatory: %s', (devices, name, mandatory) => {
+    const r = report({ devices, ...(devices >= 50000 ? { layout: 'separate' } : {}) });
+    expect(r.sizeClass.name.startsWith(name)).toBe(true);
+    expect(r.sizeClass.rows.find((x) => x.component === 'UMS Console on a host of its own')!.igel.startsWith(mandatory ? 'mandatory' : 'optional')).toBe(true);
+    expect(r.postInstall.some((s) => s.id === 'console-host')).toBe(mandatory);
+  });
+
+  it('shows the figures, the database connections (128 per server) and the latency limits, each with its source', () => {
+    const r = report({ devices: 120000, resources: { server: { cpus: 8, memoryGb: 16, diskGb: 100 }, loadBalancer: { cpus: 2 } } });
+    const row = (c: string) => r.sizeClass.rows.find((x) => x.component.startsWith(c))!;
+    expect(row('UMS Server host')).toMatchObject({ igel: '6 vCPUs, 9 + 1 (Web App) = 10 GB RAM, 25 GB disk', ok: true });
+    expect(row('UMS Load Balancer')).toMatchObject({ igel: '4 vCPUs, 4 GB RAM, 2 GB disk', ok: false });
+    expect(row('Database connections').topology).toContain('128 × 3 = 384');
+    expect(row('Latency').igel).toBe('database <-> UMS Server <= 20 ms; between UMS Servers <= 50 ms; load balancer <-> UMS Server <= 50 ms');
+    for (const x of r.sizeClass.rows) expect(x.source).toMatch(/IGEL "/);
+    expect(renderReportMarkdown(r)).toMatch(/\| UMS Load Balancer on its own host × 2 \| 4 vCPUs, 4 GB RAM, 2 GB disk \| 2 vCPUs, 4 GB RAM, 20 GB disk \*\*\(below\)\*\* \|/);
   });
 });

@@ -1,4 +1,4 @@
-import { planUpdate } from '../../topology/update';
+import { planUpdate, renderUpdateMarkdown } from '../../topology/update';
 import { resolveTopology } from '../../topology/resolve';
 import { nodes, topology } from '../helpers/topology';
 
@@ -11,10 +11,10 @@ describe('update runbook: step order', () => {
     const p = planUpdate(t({ ...separate, umsVersion: '12.06.100' }), t({ ...separate, umsVersion: '12.07.100' }), 'short-downtime');
     expect(p.kind).toBe('version-update');
     expect(titles(p)).toEqual([
-      'Back up the database',
+      "Back up the database and the servers' local files",
       'Put the 12.07.100 installer on every system with UMS components',
       'Remove orphaned entries from the UMS Network list',
-      'Check the time on every server',
+      'Check the time on every HA component',
       'Stop every UMS Server except test-site-ums1',
       'Update test-site-ums1',
       'Update the remaining UMS Servers',
@@ -133,26 +133,101 @@ describe('update runbook: as seeds 000, 002 and 004 write it', () => {
     expect(text).toMatch(/Watchdog error messages may be ignored/);
     expect(text).toMatch(/Messaging results may be ignored/);
     expect(hc.check).not.toBe('no failed check');
-    const igel = planUpdate(...v(separate), 'short-downtime').steps.find((s) => s.title === 'Run the UMS HA Health Check')!;
+    const igel = planUpdate(...v({}), 'short-downtime').steps.find((s) => s.title === 'Run the UMS HA Health Check')!;
     expect(igel.details.join(' ')).toMatch(/Port 30001, Port 30002 and Certificates pass/);
     expect(igel.check).toBe('no failed check');
   });
 
-  it('SQL Server AD Native: the service logon on ALL UMS Server hosts after their update, and on added servers (seeds 000, 004)', () => {
+  it('no Windows service logon on these Linux hosts: the runbook never asks for it (UMS-DB-006 refuses ad-native)', () => {
     const mssql = (auth?: string) => ({ ...separate, database: { engine: 'mssql', host: 'sql.example.internal', name: 'rmdb', user: 'igelums', passwordVariable: 'UMS_DB_PASSWORD', redundancy: 'cluster', ...(auth ? { authentication: auth } : {}) } });
-    const p = planUpdate(...v(mssql('ad-native')), 'no-downtime');
-    const step = p.steps.find((s) => s.title === 'Set the service logon for SQL Server AD Native')!;
-    expect(step.hosts).toEqual(['test-site-ums1', 'test-site-ums2', 'test-site-ums3']);
-    expect(step.details.join(' ')).toContain('ALL UMS Server hosts');
-    expect(p.steps.indexOf(step)).toBeGreaterThan(titles(p).indexOf('Update the last UMS Server, test-site-ums3'));
-    expect(titles(planUpdate(...v(mssql('sql')), 'no-downtime'))).not.toContain('Set the service logon for SQL Server AD Native');
-    expect(titles(planUpdate(...v(mssql()), 'no-downtime'))).not.toContain('Set the service logon for SQL Server AD Native');
-    const grow = planUpdate(t(mssql('ad-native')), t({ ...mssql('ad-native'), servers: 4, nodes: nodes(4, 2) }), 'short-downtime');
-    expect(grow.steps.find((s) => s.title === 'Set the service logon for SQL Server AD Native')?.hosts).toEqual(['test-site-ums4']);
+    for (const auth of ['ad-native', 'sql', undefined]) {
+      const p = planUpdate(...v(mssql(auth)), 'no-downtime');
+      expect(JSON.stringify(p.steps)).not.toMatch(/logon|Windows service/);
+    }
   });
 
   it('the time check holds each server within 30 s of NTP, so any two are within one minute', () => {
-    const step = planUpdate(...v(separate), 'short-downtime').steps.find((s) => s.title === 'Check the time on every server')!;
+    const step = planUpdate(...v(separate), 'short-downtime').steps.find((s) => s.title === 'Check the time on every HA component')!;
     expect(step.check).toContain('within 30 s of NTP time');
+  });
+});
+
+describe('update runbook: rollback as seed 004 allows it', () => {
+  const plan = (from: string, to: string) => planUpdate(t({ umsVersion: from }), t({ umsVersion: to }), 'short-downtime');
+
+  it.each([
+    ['12.06.100', '12.07.100'],
+    ['6.10.140', '12.01.110'],
+  ])('across major.minor (%s -> %s): no reinstall of the old version, a separate HA network with the backup restored, step by step', (from, to) => {
+    const p = plan(from, to);
+    const text = p.rollback.join(' ');
+    expect(text).not.toMatch(/install \S+ again/);
+    expect(text).toContain('separate HA network');
+    expect(text).toMatch(/restore the backup of step 1/);
+    expect(p.rollback.length).toBeGreaterThanOrEqual(4);
+    expect(renderUpdateMarkdown(p, { from: 'a', to: 'b' })).toMatch(/## Rollback\n\n1\. .*\n2\. /);
+  });
+
+  it.each([
+    ['12.07.100', '12.07.110'],
+    ['12.07.110', '12.07.100'],
+  ])('within one major.minor (%s -> %s): install the deployed version again, restore only if the data changed', (from, to) => {
+    const p = plan(from, to);
+    expect(p.rollback[0]).toContain(`install ${from} again`);
+    expect(p.rollback.join(' ')).not.toContain('separate HA network');
+  });
+
+  it('the backup step says what the backup is for in this change', () => {
+    const across = plan('12.06.100', '12.07.100').steps[0]!;
+    expect(across.details.join(' ')).toMatch(/only way back/);
+    const within = plan('12.07.100', '12.07.110').steps[0]!;
+    expect(within.details.join(' ')).not.toMatch(/only way back/);
+    expect(within.details.join(' ')).toMatch(/12\.07\.100 can be installed again/);
+    const grow = planUpdate(t(separate), t({ devices: 120000, servers: 4, nodes: nodes(4, 2) }), 'short-downtime');
+    expect(grow.kind).toBe('topology-change');
+    const backup = grow.steps[0]!;
+    expect(backup.details.join(' ')).not.toMatch(/only way back/);
+    expect(backup.details.join(' ')).toMatch(/schema does not change/);
+  });
+
+  it('backups include what IGEL names beside the database: ums_filetransfer and the OS 12 app proxy files', () => {
+    const step = plan('12.06.100', '12.07.100').steps[0]!;
+    expect(step.details.join(' ')).toContain('/opt/IGEL/RemoteManager/rmguiserver/webapps/ums_filetransfer');
+    expect(step.details.join(' ')).toContain('/opt/IGEL/RemoteManager/rmguiserver/persistent/ums-appproxy');
+    expect(step.hosts).toEqual(['test-site-ums1', 'test-site-ums2']);
+  });
+});
+
+describe('update runbook: time, Health Check and load balancer details of the seeds', () => {
+  const v = (spec: Record<string, unknown>) => [t({ ...spec, umsVersion: '12.06.100' }), t({ ...spec, umsVersion: '12.07.100' })] as const;
+
+  it('the time check covers every HA component, load balancers too (seed 004 Health Check: time skew between components)', () => {
+    const step = planUpdate(...v(separate), 'short-downtime').steps.find((s) => s.phase === 'prepare' && /time/.test(s.title))!;
+    expect(step.hosts).toEqual(['test-site-ums1', 'test-site-ums2', 'test-site-ums3', 'test-site-lb1', 'test-site-lb2']);
+  });
+
+  it('a manual time reset is followed by a restart of the HA services of that host (seed 000)', () => {
+    const step = planUpdate(...v(separate), 'short-downtime').steps.find((s) => s.phase === 'prepare' && /time/.test(s.title))!;
+    const text = step.details.join('\n');
+    expect(text).toContain('test-site-ums1, test-site-ums2, test-site-ums3: sudo systemctl restart igel-ums-watchdog igel-ums-server');
+    expect(text).toContain('test-site-lb1, test-site-lb2: sudo systemctl restart igel-ums-watchdog igel-ums-broker');
+  });
+
+  it('separate layout: the Health Check does not expect Port 30002 on servers', () => {
+    const hc = planUpdate(...v(separate), 'short-downtime').steps.find((s) => s.title === 'Run the UMS HA Health Check')!;
+    const text = hc.details.join(' ');
+    expect(text).not.toMatch(/Port 30002 and Certificates pass/);
+    expect(text).toMatch(/Port 30002: .* not expected to pass/);
+    expect(hc.check).not.toBe('no failed check');
+    const co = planUpdate(...v({}), 'short-downtime').steps.find((s) => s.title === 'Run the UMS HA Health Check')!;
+    expect(co.details.join(' ')).toMatch(/Port 30001, Port 30002 and Certificates pass/);
+  });
+
+  it.each([
+    ['separate', separate, 'Update the separate UMS Load Balancers'],
+    ['co-located', {}, 'Update test-site-ums1'],
+  ])('%s: the load balancer update points to "Load Balancer Is Not Stopping" (seed 000)', (_n, spec, title) => {
+    const step = planUpdate(...v(spec), 'short-downtime').steps.find((s) => s.title === title)!;
+    expect(step.details.join(' ')).toContain('Load Balancer Is Not Stopping during the Update of the HA Installation');
   });
 });

@@ -6,9 +6,10 @@
 # into a root-only file under /var/lib/ums-ha/secrets (0600) before its guestinfo key is blanked,
 # read from there by a rerun, and removed once the install succeeded. On AWS from SSM Parameter
 # Store (UMS_HA_SECRET_SOURCE=aws-ssm: the parameters named in node.env, read with the instance
-# profile's credentials from IMDSv2), again on every run. Steps: time sync (chrony settled), preflight, /root
-# writable, download and verify the installer (nothing runs before its SHA-256 matches), install,
-# network token, post-install checks.
+# profile's credentials from IMDSv2), again on every run. Steps: time sync (chrony settled),
+# preflight, /root writable, download and verify the installer (nothing runs before its SHA-256
+# matches), install, data source (umsadmin-cli), network token, post-install checks (units, ports,
+# the active data source).
 #
 # The installer is staged in /var/lib/ums-ha/stage (root-only, on the root file system), never in
 # /run, which Debian and Ubuntu mount noexec; a stage on a noexec mount stops the install with
@@ -218,22 +219,35 @@ if [ "$UMS_HA_TOKEN" = "join" ]; then
 fi
 
 step="install"
-if ! UMS_HA_DB_PASSWORD="$db_password" UMS_HA_TOKEN_FILE="$token_file" \
-  expect -f "$LIB_DIR/installer.exp" "$installer" >>"$LOG" 2>&1; then
+if ! UMS_HA_TOKEN_FILE="$token_file" expect -f "$LIB_DIR/installer.exp" "$installer" >>"$LOG" 2>&1; then
   fail "the installer did not finish (its screens are in ${LOG})"
 fi
-unset db_password
 rm -f "$token_file"
 log "installer finished"
+
+# The data source as IGEL sets it up: after the installation, through the UMS Administrator
+# (umsadmin-cli on Linux): defined and activated on the first server, checked (or added the same)
+# on a further one; the server joins the HA network only with it (seeds 004, 002).
+step="datasource"
+case ",${UMS_HA_ROLES}," in
+  *,server,*)
+    if [ "$UMS_HA_TOKEN" = "create" ]; then ds_mode="define"; else ds_mode="join"; fi
+    if ! UMS_HA_DB_PASSWORD="$db_password" "$LIB_DIR/ums-ha-datasource" "$ds_mode" >>"$LOG" 2>&1; then
+      fail "the data source is not active (umsadmin-cli; see ${LOG})"
+    fi
+    log "data source active: ${UMS_HA_DB_ENGINE} ${UMS_HA_DB_NAME} on ${UMS_HA_DB_HOST}:${UMS_HA_DB_PORT}"
+    ;;
+esac
+unset db_password
 
 step="token"
 if [ "$UMS_HA_TOKEN" = "create" ]; then
   if [ ! -s "$ROOT_HOME/IGEL-Network.token" ]; then fail "the installer did not create ${ROOT_HOME}/IGEL-Network.token"; fi
   chmod 600 "$ROOT_HOME/IGEL-Network.token"
   if [ "${UMS_HA_SECRET_SOURCE:-guestinfo}" = "aws-ssm" ]; then
-    log "network token created at ${ROOT_HOME}/IGEL-Network.token: put its content into the SSM parameter ${UMS_HA_TOKEN_PARAMETER} (SecureString) and deploy the other nodes"
+    log "network token created at ${ROOT_HOME}/IGEL-Network.token: put its content into the SSM parameter ${UMS_HA_TOKEN_PARAMETER} (SecureString) and deploy the other nodes once this node reports installed (its data source checked active)"
   else
-    log "network token created at ${ROOT_HOME}/IGEL-Network.token: put its content into TF_VAR_${UMS_HA_TOKEN_VARIABLE} and deploy the other nodes"
+    log "network token created at ${ROOT_HOME}/IGEL-Network.token: put its content into TF_VAR_${UMS_HA_TOKEN_VARIABLE} and deploy the other nodes once this node reports installed (its data source checked active)"
   fi
 fi
 
@@ -257,8 +271,16 @@ for port in $UMS_HA_EXPECT_PORTS; do
   printf 'port.%s=%s\n' "$port" "$state" >>"$status"
   log "port ${port}: ${state}"
 done
+case ",${UMS_HA_ROLES}," in
+  *,server,*)
+    if "$LIB_DIR/ums-ha-datasource" verify >>"$LOG" 2>&1; then state="active"; else state="not-active"; missing="$missing datasource"; fi
+    printf 'datasource=%s\n' "$state" >>"$status"
+    log "data source: ${state}"
+    ;;
+esac
 if [ -n "$missing" ]; then fail "not running or not listening:${missing}"; fi
 
 date -u +%Y-%m-%dT%H:%M:%SZ >"$STATE_DIR/installed"
 remove_secrets
 log "installed: ${UMS_HA_COMPONENTS} on ${UMS_HA_NODE}"
+if [ "$UMS_HA_TOKEN" = "create" ]; then log "first server ready (data source active): the second deploy phase may start"; fi

@@ -5,6 +5,7 @@ import { renderUserData } from '../../bootstrap/cloud-init';
 import { loadBalancerPorts, nodeInstanceType, nodeSubnetIndex, secretParameters } from '../../topology/aws';
 import type { ResolvedNode, ResolvedTopology } from '../../topology/model';
 import type { SizingReport } from '../../topology/report';
+import { hasClusterAddressSetting } from '../../topology/rules/ver';
 import { validateForConstruct } from '../validated';
 import type { UmsHaTopologyProps } from '../ums-ha-topology';
 import { terraformLiteral } from '../terraform-literal';
@@ -109,7 +110,9 @@ export class UmsHaAwsTopology extends Construct {
     output(
       'cluster_address_step',
       terraformLiteral(
-        `Point ${t.clusterAddress!.replace(/:\d+$/, '')} (DNS CNAME or alias) at the load balancer_dns_name output, then set ${t.clusterAddress} in UMS Administration > Global Configuration > Server Network Settings > Cluster Address (seed 004)`,
+        hasClusterAddressSetting(t.umsVersion)
+          ? `Point ${t.clusterAddress!.replace(/:\d+$/, '')} (DNS CNAME or alias) at the load balancer_dns_name output, then set ${t.clusterAddress} in UMS Administration > Global Configuration > Server Network Settings > Cluster Address (seed 004)`
+          : `Point ${t.clusterAddress!.replace(/:\d+$/, '')} (DNS CNAME or alias) at the load balancer_dns_name output; UMS ${t.umsVersion} has no Cluster Address setting (UMS-VER-002): point the devices to that name by the igelrmserver DNS name or DHCP option 224`,
       ),
       'The step after the first apply that makes the Cluster Address work',
     );

@@ -47,8 +47,14 @@ export const objectKeys: Readonly<Record<string, readonly string[]>> = {
     "user",
     "passwordVariable",
     "authentication",
+    "kerberos",
     "redundancy",
     "singleHostReason"
+  ],
+  "/spec/database/kerberos": [
+    "realm",
+    "kdcs",
+    "domain"
   ],
   "/spec/network": [
     "vlanId",
@@ -148,6 +154,7 @@ export const patternPhrases: Readonly<Record<string, string>> = {
   "/spec/database/host": "an IPv4 address or a DNS host name such as db.example.internal",
   "/spec/database/name": "a database name of letters, digits and _ . $ - (at most 128)",
   "/spec/database/user": "a database user of letters, digits and _ . @ $ - (at most 128)",
+  "/spec/database/kerberos/kdcs/*": "an IPv4 address or a DNS host name such as db.example.internal",
   "/spec/network/portGroup": "text of 1 to 200 characters on one line, without control, line-separator or bidirectional-control characters, quotes, backslashes or $",
   "/spec/network/distributedSwitch": "text of 1 to 200 characters on one line, without control, line-separator or bidirectional-control characters, quotes, backslashes or $",
   "/spec/network/cidr": "an IPv4 network in CIDR notation such as 10.20.0.0/24",

@@ -3,7 +3,7 @@
 "use strict";
 module.exports = validate10;
 module.exports.default = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ums-ha.dev/schemas/topology.schema.json","title":"UmsHaTopologyDocument","description":"An IGEL UMS High Availability network: one file per HA network, reviewed in a pull request. Properties marked with x-ums-rule are checked by that design rule (the finding carries its id) rather than by the schema stage.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"description":"Version of this file format.","const":"ums-ha/v1"},"kind":{"description":"Kind of document.","const":"UmsHaTopology"},"metadata":{"description":"Identity of the HA network.","$ref":"#/definitions/metadata"},"spec":{"description":"The design of the HA network.","$ref":"#/definitions/spec"}},"definitions":{"metadata":{"title":"TopologyMetadata","description":"Identity of the HA network.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"DNS label (a-z, 0-9, '-', at most 40 characters): the stack name and the prefix of every VM and resource name.","type":"string","x-ums-rule":"UMS-NET-004","examples":["berlin-prod"]},"description":{"description":"Free text shown in the sizing report.","$ref":"#/definitions/text"}}},"spec":{"title":"TopologySpec","description":"The design of the HA network: sizing inputs, platform, database, network, nodes, VM sizes, installer and placement.","type":"object","additionalProperties":false,"required":["umsVersion","devices","database","network","installer","networkToken"],"properties":{"umsVersion":{"description":"UMS version as IGEL writes it, major.minor.patch, always quoted so YAML keeps it a string (for example \"12.07.100\"; an unquoted 12.07 is a number and loses digits).","$ref":"#/definitions/umsVersion","examples":["12.07.100","6.10.140"]},"devices":{"description":"Number of managed endpoint devices. Drives the sizing: 1 UMS Server per 50,000 devices, separate load balancer hosts above 50,000.","type":"integer","minimum":1,"maximum":10000000},"deviceOs":{"description":"Which IGEL OS generations connect. os11: devices connect to TCP 30001 (the IGEL load balancers, or the external load balancer) and fetch files and firmware from the servers over HTTPS 8443; the servers talk to the devices on TCP/UDP 30005, where the device listens. os12: devices open a WebSocket to a UMS Server on TCP 8443 /device-connector/*, which the IGEL load balancers do not carry (UMS-LAYOUT-004). Default: both.","type":"array","items":{"type":"string","enum":["os11","os12"]},"minItems":1,"uniqueItems":true,"default":["os11","os12"]},"platform":{"description":"Where the hosts run. aws, azure and gcp drop UDP broadcast, so IGEL UMS Load Balancers cannot run there.","type":"string","enum":["vsphere","aws","azure","gcp"],"default":"vsphere"},"loadBalancing":{"description":"igel: IGEL UMS Load Balancers (need UDP broadcast on one VLAN). external: HA without IGEL load balancers, behind an external load balancer or reverse proxy named by clusterAddress.","type":"string","enum":["igel","external"],"default":"igel"},"layout":{"description":"Where the load balancers run (loadBalancing igel only). auto: co-located up to 50,000 devices, separate above. co-located: every host runs a server and a load balancer. separate: load balancers on their own hosts.","type":"string","enum":["auto","co-located","separate"],"default":"auto"},"servers":{"description":"Number of UMS Servers. Default: max(2, ceil(devices / 50,000)). An explicit value is checked against the sizing rules, never replaced.","type":"integer","minimum":0,"maximum":100},"loadBalancers":{"description":"Number of UMS Load Balancers (separate layout). Default: max(2, ceil(servers / 3)); in the co-located layout it equals the number of servers.","type":"integer","minimum":0,"maximum":100},"clusterAddress":{"description":"host:port of the external load balancer or reverse proxy (UMS Administration > Global Configuration > Server Network Settings > Cluster Address). Required with loadBalancing external.","$ref":"#/definitions/hostPort","examples":["ums.example.internal:8443"]},"externalLoadBalancer":{"description":"How the external load balancer carries the OS 12 devices' TLS (loadBalancing external only; see docs/external-load-balancer.md). IGEL: a reverse proxy / external load balancer can be used if you manage IGEL OS 12 devices only; SSL can be terminated at the reverse proxy or at the UMS Server.","type":"object","additionalProperties":false,"properties":{"tls":{"description":"passthrough (default): TCP to each server's 8443, TLS ends at the UMS Server, the device's mutual TLS WebSocket reaches the server intact. offloading: TLS ends at the load balancer, which verifies the devices' client certificates against the UMS EST CA and forwards them to the servers (needs UMS 12.04.100 and IGEL OS 12.3.2 or later, UMS-XLB-002; vsphere only, UMS-XLB-003).","type":"string","enum":["passthrough","offloading"],"default":"passthrough"},"os12MinimumVersion":{"description":"The oldest IGEL OS 12 version among the devices that connect through the load balancer, major.minor.patch such as \"12.3.2\" (quoted). Required for tls offloading, which IGEL supports from IGEL OS 12.3.2 on (UMS-XLB-002).","type":"string","pattern":"^12\\.[0-9]{1,2}\\.[0-9]{1,3}$","examples":["12.3.2"]}}},"sharedWorkplace":{"description":"IGEL Shared Workplace is in use: user profiles must be served at all times, which affects layout advice and the update method.","type":"boolean","default":false},"database":{"description":"The one external database every UMS Server uses.","$ref":"#/definitions/database"},"network":{"description":"The HA VLAN and where devices and administrators connect from.","$ref":"#/definitions/network"},"nodes":{"description":"The hosts of the HA network, in install order (the first server creates the network token). When absent, nodes are derived from the sizing.","type":"array","items":{"$ref":"#/definitions/node"},"minItems":1,"maxItems":200},"resources":{"description":"VM sizes per role.","$ref":"#/definitions/resources"},"firmware":{"description":"Universal Firmware Update storage on the servers.","$ref":"#/definitions/firmware"},"installer":{"description":"The UMS Linux installer the nodes download and verify.","$ref":"#/definitions/installer"},"networkToken":{"description":"The IGEL network token that joins the components into one HA network.","$ref":"#/definitions/networkToken"},"vsphere":{"description":"Placement in vCenter (required with platform vsphere).","$ref":"#/definitions/vsphere"},"aws":{"description":"Placement in AWS (platform aws): region, the existing VPC and one subnet per availability zone, the image, the load balancer and the SSM parameters the hosts read their secrets from. Required to synthesize an aws topology (UMS-AWS-001).","$ref":"#/definitions/aws"},"exceptions":{"description":"Warnings the reviewers accepted, each with its reason (at least 20 characters). Errors refuse the design and cannot be excepted (UMS-EXC-001); an exception no finding needs is reported as stale (UMS-EXC-002).","type":"array","items":{"$ref":"#/definitions/exception"},"maxItems":50}},"if":{"properties":{"platform":{"const":"vsphere"}}},"then":{"required":["vsphere"]}},"database":{"title":"DatabaseSpec","description":"The one external database shared by every UMS Server. The embedded database cannot be used for an HA network.","type":"object","additionalProperties":false,"required":["engine"],"properties":{"engine":{"description":"Database system. embedded is refused for HA (UMS-DB-001).","type":"string","enum":["postgresql","mssql","oracle","embedded"]},"host":{"description":"Host name or IPv4 address of the database, reachable from every UMS Server.","$ref":"#/definitions/host"},"port":{"description":"TCP port of the database. Default per engine: postgresql 5432, mssql 1433, oracle 1521.","type":"integer","minimum":1,"maximum":65535},"name":{"description":"Database (schema or service) name.","$ref":"#/definitions/dbName"},"user":{"description":"Database user the UMS connects as.","$ref":"#/definitions/dbUser"},"passwordVariable":{"description":"Name of the sensitive Terraform variable that holds the database password (pass it as TF_VAR_<name>). Never the password itself (UMS-DB-002).","type":"string","x-ums-rule":"UMS-DB-002","examples":["UMS_DB_PASSWORD"]},"authentication":{"description":"mssql only: how the UMS Servers log on to SQL Server. sql (default): SQL Server authentication with user and the password in passwordVariable. ad-native: Windows / Active Directory native authentication; the runbooks then carry the step seeds 000 and 004 require on ALL UMS Server hosts: set the startup type and logon settings of the IGEL RMGUIServer service and restart it. Another engine with authentication is refused (UMS-DB-005).","type":"string","enum":["sql","ad-native"],"default":"sql"},"redundancy":{"description":"How the database survives the loss of its host (seed 004: the database should be redundant, ideally a cluster). cluster: a DBMS cluster (SQL Server Always On, Oracle RAC, a PostgreSQL cluster) whose listener or virtual name is host. replicated: a primary with a standby the DBA fails over to. single: one host without redundancy, accepted with singleHostReason. Absent: UMS-DB-004 warns.","type":"string","enum":["cluster","replicated","single"]},"singleHostReason":{"description":"Why a database without redundancy is accepted (with redundancy: single), at least 20 characters, shown in the sizing report; without it UMS-DB-004 still warns. One line of text: no control, line-separator or bidirectional-control characters.","type":"string","minLength":20,"maxLength":500,"pattern":"^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]+$"}},"if":{"properties":{"engine":{"const":"embedded"}}},"then":{},"else":{"required":["host","name","user","passwordVariable"]}},"network":{"title":"NetworkSpec","description":"The one VLAN that carries every UMS Server and Load Balancer, and where devices and administrators connect from.","type":"object","additionalProperties":false,"required":["vlanId","portGroup","cidr","gateway","dns","deviceCidrs","adminCidrs"],"properties":{"vlanId":{"description":"802.1Q VLAN id (1..4094) of the HA network; every server and load balancer must be on it.","type":"integer","minimum":1,"maximum":4094},"portGroup":{"description":"vSphere (distributed) port group that carries the VLAN.","$ref":"#/definitions/text"},"distributedSwitch":{"description":"Name of a vSphere distributed switch. When set, synthesis creates the distributed port group portGroup on it with network.vlanId; when absent, portGroup must already exist.","$ref":"#/definitions/text"},"cidr":{"description":"IPv4 subnet of the VLAN, network address and prefix (for example 10.20.0.0/24).","$ref":"#/definitions/cidr"},"gateway":{"description":"Default gateway on the VLAN; never given to a node.","$ref":"#/definitions/ipv4"},"dns":{"description":"DNS resolvers for the hosts.","type":"array","items":{"$ref":"#/definitions/ipv4"},"minItems":1,"maxItems":8},"ntpServers":{"description":"Time sources (IPv4 or host names). Required (UMS-NET-003): the servers of an HA network must stay within one minute of each other.","type":"array","items":{"$ref":"#/definitions/host"},"maxItems":8,"x-ums-rule":"UMS-NET-003"},"firstAddress":{"description":"Start of the address slots: a node without an explicit ip gets a fixed address from here by its role and the number in its name (servers +0..+5, separate load balancers +6..+8, docs/topology.md), so adding or removing nodes moves no other node. Keep these 9 addresses free for the HA nodes.","$ref":"#/definitions/ipv4"},"deviceCidrs":{"description":"Where devices connect from: the only sources allowed to device ports (30001, 30005, 8443).","type":"array","items":{"$ref":"#/definitions/cidr"},"minItems":1,"maxItems":64},"adminCidrs":{"description":"Where administrators run the UMS Console and Web App: the only sources allowed to TCP 8443 besides devices and servers.","type":"array","items":{"$ref":"#/definitions/cidr"},"minItems":1,"maxItems":64},"adminSshKeys":{"description":"Public SSH keys of the operators, one OpenSSH authorized_keys line each (key type, base64 key, optional comment; no options): cloud-init installs them for root on every host (password login off), and SSH (TCP 22) is open only from adminCidrs (firewall matrix row ssh-admin). Needed for the deploy order's ssh root@<first-server-ip> (fetching the network token) and for updates. Applied at a host's first boot: a later change reaches new or replaced hosts only. Default: none, and no SSH login.","type":"array","items":{"$ref":"#/definitions/sshPublicKey"},"uniqueItems":true,"maxItems":32}}},"node":{"title":"NodeSpec","description":"One host of the HA network.","type":"object","additionalProperties":false,"required":["name","roles"],"properties":{"name":{"description":"Short name, a DNS label; the VM and host name is <metadata.name>-<name> (at most 63 characters).","type":"string","x-ums-rule":"UMS-NET-004","examples":["ums1","lb1"]},"roles":{"description":"What the host runs: server, loadBalancer, or both (a co-located host).","type":"array","items":{"type":"string","enum":["server","loadBalancer"]},"minItems":1,"uniqueItems":true},"ip":{"description":"Static IPv4 address inside network.cidr, kept as written. Default: the node's address slot from network.firstAddress.","$ref":"#/definitions/ipv4"},"vlanId":{"description":"VLAN of the host; must equal network.vlanId (UMS-NET-001). Default: network.vlanId.","type":"integer","minimum":1,"maximum":4094}}},"resources":{"title":"ResourcesSpec","description":"VM sizes per role. A co-located host (server and load balancer) uses the server size.","type":"object","additionalProperties":false,"properties":{"server":{"description":"Size of a UMS Server VM (also used for co-located hosts). Default: 4 vCPUs, 8 GB RAM, data disk of max(60, 21 + 10 x firmware.retainedUpdates) GB.","$ref":"#/definitions/vmSize"},"loadBalancer":{"description":"Size of a separate UMS Load Balancer VM. Default: 2 vCPUs, 4 GB RAM, 20 GB data disk.","$ref":"#/definitions/vmSize"}}},"vmSize":{"title":"VmSize","description":"CPU, memory and data disk of one VM.","type":"object","additionalProperties":false,"properties":{"cpus":{"description":"Virtual CPUs.","type":"integer","minimum":1,"maximum":128},"memoryGb":{"description":"Memory in GB. Documented minimum: server 4, load balancer 1, co-located host 5 (UMS-RES-001).","type":"integer","minimum":1,"maximum":4096},"diskGb":{"description":"Data disk in GB for the UMS installation and its data directory. Servers need 1 GB of program files plus about 10 GB per retained firmware update (UMS-RES-002).","type":"integer","minimum":1,"maximum":65536}}},"firmware":{"title":"FirmwareSpec","description":"Universal Firmware Update storage on the servers.","type":"object","additionalProperties":false,"properties":{"retainedUpdates":{"description":"Firmware updates kept on every server's data disk, about 10 GB each.","type":"integer","minimum":0,"maximum":100,"default":3},"syncViaWebdav":{"description":"Universal Firmware Updates are synchronized between the servers over UMS WebDAV (TCP 8443; seed 003). true: the sizing report (After installation) and the update runbooks carry the step to activate \"Synchronize downloaded Universal Firmware Updates within UMS WebDAV directories\" with a WebDAV target path and HTTPS (UMS WebDAV), and check the Synchronization Status. false: they say to leave it off and download each update on every server that should serve it.","type":"boolean","default":true}}},"installer":{"title":"InstallerSpec","description":"The UMS Linux installer every node downloads; the bootstrap refuses a file whose SHA-256 differs.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"http(s) URL of setup-igel-ums-linux_<version>.bin, reachable from the HA VLAN. No credentials in the URL: no user information (user@host) and no presigned query (X-Amz-Signature=, sig=, token=...: they expire and are credentials, UMS-DB-002). [ ] and { } are part of the file name (curl --globoff).","$ref":"#/definitions/installerUrl"},"sha256":{"description":"SHA-256 of the installer, 64 hexadecimal characters. Required; checked by UMS-INST-001.","type":"string","x-ums-rule":"UMS-INST-001"}}},"networkToken":{"title":"NetworkTokenSpec","description":"The IGEL network token that joins every component to one HA network.","type":"object","additionalProperties":false,"required":["mode","variable"],"properties":{"mode":{"description":"create: the first server creates the token (a new HA network). existing: every node joins an existing HA network with the token in the variable.","type":"string","enum":["create","existing"]},"variable":{"description":"Name of the sensitive Terraform variable holding the token for joining nodes. Never the token itself (UMS-DB-002).","type":"string","x-ums-rule":"UMS-DB-002","examples":["UMS_NETWORK_TOKEN"]}}},"vsphere":{"title":"VsphereSpec","description":"Where in vCenter the VMs are placed. Required when platform is vsphere.","type":"object","additionalProperties":false,"required":["datacenter","cluster","datastore","template"],"properties":{"datacenter":{"description":"vSphere datacenter name.","$ref":"#/definitions/text"},"cluster":{"description":"Compute cluster (DRS enabled for anti-affinity).","$ref":"#/definitions/text"},"datastore":{"description":"Datastore for the VM disks.","$ref":"#/definitions/text"},"template":{"description":"VM template to clone (Ubuntu 22.04 with cloud-init's VMware datasource).","$ref":"#/definitions/text"},"folder":{"description":"VM folder, relative to the datacenter's vm folder. Default: the datacenter's root VM folder.","$ref":"#/definitions/text"},"antiAffinity":{"description":"How the compute-cluster anti-affinity rules keep servers (and separate load balancers) on different ESXi hosts: preferred (DRS best effort, never blocks a power-on) or mandatory (DRS refuses placements that break it: needs at least as many hosts as VMs of a role).","type":"string","enum":["preferred","mandatory"],"default":"preferred"}}},"text":{"description":"text of 1 to 200 characters on one line, without control, line-separator or bidirectional-control characters, quotes, backslashes or $","type":"string","pattern":"^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\"'`\\\\$]{1,200}$"},"ipv4":{"description":"an IPv4 address such as 10.20.0.11","type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"},"cidr":{"description":"an IPv4 network in CIDR notation such as 10.20.0.0/24","type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},"host":{"description":"an IPv4 address or a DNS host name such as db.example.internal","type":"string","maxLength":253,"pattern":"^(((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)$"},"sshPublicKey":{"description":"one OpenSSH public key line: the key type (ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256/384/521, sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com), a space, the base64 key and an optional comment, without options or line breaks (as in id_ed25519.pub)","type":"string","maxLength":16384,"pattern":"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [ -~]{1,200})?$","examples":["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDQ/6xsJbSXv1bLts3yXcnXDkSSjjit9N8Vtv2T1G9SW ops@berlin.example.internal"]},"umsVersion":{"description":"a quoted version like \"12.07.100\" (major.minor.patch as IGEL writes it)","type":"string","pattern":"^(0|[1-9][0-9]{0,2})\\.[0-9]{2}\\.[0-9]{3}$"},"hostPort":{"description":"host:port such as ums.example.internal:8443","type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$"},"installerUrl":{"description":"an http(s) URL without spaces, quotes or user information (user@ before the host)","type":"string","pattern":"^https?://[A-Za-z0-9._~:\\[\\]!$&'()*+,;=%-]+(?:[/?#][A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]*)?$","maxLength":2048},"dbName":{"description":"a database name of letters, digits and _ . $ - (at most 128)","type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.$-]{0,127}$"},"dbUser":{"description":"a database user of letters, digits and _ . @ $ - (at most 128)","type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.@$-]{0,127}$"},"exception":{"title":"RuleException","description":"One accepted warning.","type":"object","additionalProperties":false,"required":["id","reason"],"properties":{"id":{"description":"The rule id of the warning, e.g. UMS-SIZE-005.","$ref":"#/definitions/ruleId"},"reason":{"description":"Why the design is right anyway, and who decided (at least 20 characters, one line of text: no control, line-separator or bidirectional-control characters).","type":"string","minLength":20,"maxLength":500,"pattern":"^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]+$"}}},"ruleId":{"description":"a rule id such as UMS-SIZE-005","type":"string","pattern":"^UMS-[A-Z]+-[0-9]{3}$"},"aws":{"title":"AwsSpec","description":"Where in AWS the hosts run (platform aws, loadBalancing external, UMS 6.10 or later: seed 004). The VPC and the subnets exist and are looked up, never created. network.cidr is the VPC's IPv4 block (containing every subnet), network.gateway the VPC router (the VPC base address + 1) and network.dns the Amazon DNS server (base + 2); the hosts take their addresses by DHCP, fixed to the node's ip. See docs/topology.md, Platform aws.","type":"object","additionalProperties":false,"required":["region","vpcId","subnets","ami","secrets"],"properties":{"region":{"description":"AWS region of the VPC, such as eu-central-1.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]$","examples":["eu-central-1"]},"vpcId":{"description":"Id of the existing VPC the hosts run in (looked up).","type":"string","pattern":"^vpc-([0-9a-f]{8}|[0-9a-f]{17})$"},"subnets":{"description":"One existing subnet per availability zone (at least two: servers are spread over the zones, the anti-affinity of this platform, UMS-AWS-004). Each is looked up by VPC, zone and CIDR block. Nodes without an ip take addresses from the subnets in turn (the first server from the first subnet, the second from the second...), from firstAddress or the subnet's fifth address (AWS reserves the first four and the last).","type":"array","minItems":2,"maxItems":6,"items":{"$ref":"#/definitions/awsSubnet"}},"ami":{"description":"AMI id of the hosts' image: Ubuntu 22.04 (or another image with cloud-init and its EC2 datasource) in this region.","type":"string","pattern":"^ami-([0-9a-f]{8}|[0-9a-f]{17})$"},"instanceTypes":{"description":"Explicit EC2 instance type per role. Default: the smallest type of the c6i, m6i and r6i families with at least the role's resources.cpus and resources.memoryGb (docs/topology.md, Instance types).","type":"object","additionalProperties":false,"properties":{"server":{"description":"Instance type of the UMS Servers, such as m6i.xlarge.","type":"string","pattern":"^[a-z][a-z0-9-]*\\.[a-z0-9]+$"}}},"dataVolume":{"description":"The EBS data volume of each server (sized by resources.server.diskGb, UMS-RES-002), always encrypted.","type":"object","additionalProperties":false,"properties":{"type":{"description":"EBS volume type.","type":"string","enum":["gp3","gp2","io2","st1"],"default":"gp3"},"kmsKeyArn":{"description":"ARN of the KMS key that encrypts the data and root volumes. Default: the account's default EBS key (aws/ebs).","type":"string","pattern":"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$"}}},"loadBalancer":{"description":"The Network Load Balancer in front of the servers (its DNS name is what clusterAddress must resolve to).","type":"object","additionalProperties":false,"properties":{"scheme":{"description":"internal: reachable inside the VPC and from networks routed to it (VPN, Direct Connect); internet-facing: a public address (needs public subnets).","type":"string","enum":["internal","internet-facing"],"default":"internal"}}},"secrets":{"description":"SSM Parameter Store SecureString parameters the hosts read at boot (never written into user-data or the Terraform configuration); the instance profile may read exactly these.","type":"object","additionalProperties":false,"required":["databasePasswordParameter","networkTokenParameter"],"properties":{"databasePasswordParameter":{"description":"Parameter holding the UMS database user's password.","$ref":"#/definitions/ssmParameterName"},"networkTokenParameter":{"description":"Parameter holding the content of the IGEL network token (IGEL-Network.token). With networkToken.mode create, put the first server's token there before the all phase.","$ref":"#/definitions/ssmParameterName"},"kmsKeyArn":{"description":"ARN of the customer managed KMS key the parameters are encrypted with (the hosts may then decrypt with it). Default: the AWS managed key aws/ssm, which needs no extra permission.","type":"string","pattern":"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$"}}},"databaseSecurityGroupId":{"description":"Security group of the database. When set, the stack adds an inbound rule to it from the servers on the database port; otherwise the rule to add is an output (database_ingress).","type":"string","pattern":"^sg-([0-9a-f]{8}|[0-9a-f]{17})$"}}},"awsSubnet":{"title":"AwsSubnet","description":"One existing subnet of the VPC in one availability zone.","type":"object","additionalProperties":false,"required":["availabilityZone","cidr"],"properties":{"availabilityZone":{"description":"Availability zone of the subnet, such as eu-central-1a.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$"},"cidr":{"description":"The subnet's IPv4 CIDR block, inside network.cidr.","$ref":"#/definitions/cidr"},"firstAddress":{"description":"Nodes without an ip get addresses of this subnet from here. Default: the subnet's fifth address.","$ref":"#/definitions/ipv4"}}},"ssmParameterName":{"description":"an SSM Parameter Store name: a path of letters, digits and . _ - / starting with /, such as /ums-ha/berlin/db-password","type":"string","pattern":"^(/[A-Za-z0-9_.-]+)+$","maxLength":1011}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ums-ha.dev/schemas/topology.schema.json","title":"UmsHaTopologyDocument","description":"An IGEL UMS High Availability network: one file per HA network, reviewed in a pull request. Properties marked with x-ums-rule are checked by that design rule (the finding carries its id) rather than by the schema stage.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"description":"Version of this file format.","const":"ums-ha/v1"},"kind":{"description":"Kind of document.","const":"UmsHaTopology"},"metadata":{"description":"Identity of the HA network.","$ref":"#/definitions/metadata"},"spec":{"description":"The design of the HA network.","$ref":"#/definitions/spec"}},"definitions":{"metadata":{"title":"TopologyMetadata","description":"Identity of the HA network.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"DNS label (a-z, 0-9, '-', at most 40 characters): the stack name and the prefix of every VM and resource name.","type":"string","x-ums-rule":"UMS-NET-004","examples":["berlin-prod"]},"description":{"description":"Free text shown in the sizing report.","$ref":"#/definitions/text"}}},"spec":{"title":"TopologySpec","description":"The design of the HA network: sizing inputs, platform, database, network, nodes, VM sizes, installer and placement.","type":"object","additionalProperties":false,"required":["umsVersion","devices","database","network","installer","networkToken"],"properties":{"umsVersion":{"description":"UMS version as IGEL writes it, major.minor.patch, always quoted so YAML keeps it a string (for example \"12.07.100\"; an unquoted 12.07 is a number and loses digits).","$ref":"#/definitions/umsVersion","examples":["12.07.100","6.10.140"]},"devices":{"description":"Number of managed endpoint devices. Drives the sizing: 1 UMS Server per 50,000 devices, separate load balancer hosts above 50,000.","type":"integer","minimum":1,"maximum":10000000},"deviceOs":{"description":"Which IGEL OS generations connect. os11: devices connect to TCP 30001 (the IGEL load balancers, or the external load balancer) and fetch files and firmware from the servers over HTTPS 8443; the servers talk to the devices on TCP/UDP 30005, where the device listens. os12: devices open a WebSocket to a UMS Server on TCP 8443 /device-connector/*, which the IGEL load balancers do not carry (UMS-LAYOUT-004). Default: both.","type":"array","items":{"type":"string","enum":["os11","os12"]},"minItems":1,"uniqueItems":true,"default":["os11","os12"]},"platform":{"description":"Where the hosts run. aws, azure and gcp drop UDP broadcast, so IGEL UMS Load Balancers cannot run there.","type":"string","enum":["vsphere","aws","azure","gcp"],"default":"vsphere"},"loadBalancing":{"description":"igel: IGEL UMS Load Balancers (need UDP broadcast on one VLAN). external: HA without IGEL load balancers, behind an external load balancer or reverse proxy named by clusterAddress.","type":"string","enum":["igel","external"],"default":"igel"},"layout":{"description":"Where the load balancers run (loadBalancing igel only). auto: co-located up to 50,000 devices, separate above. co-located: every host runs a server and a load balancer. separate: load balancers on their own hosts.","type":"string","enum":["auto","co-located","separate"],"default":"auto"},"servers":{"description":"Number of UMS Servers. Default: max(2, ceil(devices / 50,000)). An explicit value is checked against the sizing rules, never replaced.","type":"integer","minimum":0,"maximum":100},"loadBalancers":{"description":"Number of UMS Load Balancers (separate layout). Default: max(2, ceil(servers / 3)); in the co-located layout it equals the number of servers.","type":"integer","minimum":0,"maximum":100},"clusterAddress":{"description":"host:port of the external load balancer or reverse proxy (UMS Administration > Global Configuration > Server Network Settings > Cluster Address). Required with loadBalancing external.","$ref":"#/definitions/hostPort","examples":["ums.example.internal:8443"]},"externalLoadBalancer":{"description":"How the external load balancer carries the OS 12 devices' TLS (loadBalancing external only; see docs/external-load-balancer.md). IGEL: a reverse proxy / external load balancer can be used if you manage IGEL OS 12 devices only; SSL can be terminated at the reverse proxy or at the UMS Server.","type":"object","additionalProperties":false,"properties":{"tls":{"description":"passthrough (default): TCP to each server's 8443, TLS ends at the UMS Server, the device's mutual TLS WebSocket reaches the server intact. offloading: TLS ends at the load balancer, which verifies the devices' client certificates against the UMS EST CA and forwards them to the servers (needs UMS 12.04.100 and IGEL OS 12.3.2 or later, UMS-XLB-002; vsphere only, UMS-XLB-003).","type":"string","enum":["passthrough","offloading"],"default":"passthrough"},"os12MinimumVersion":{"description":"The oldest IGEL OS 12 version among the devices that connect through the load balancer, major.minor.patch such as \"12.3.2\" (quoted). Required for tls offloading, which IGEL supports from IGEL OS 12.3.2 on (UMS-XLB-002).","type":"string","pattern":"^12\\.[0-9]{1,2}\\.[0-9]{1,3}$","examples":["12.3.2"]}}},"sharedWorkplace":{"description":"IGEL Shared Workplace is in use: user profiles must be served at all times, which affects layout advice and the update method.","type":"boolean","default":false},"database":{"description":"The one external database every UMS Server uses.","$ref":"#/definitions/database"},"network":{"description":"The HA VLAN and where devices and administrators connect from.","$ref":"#/definitions/network"},"nodes":{"description":"The hosts of the HA network, in install order (the first server creates the network token). When absent, nodes are derived from the sizing.","type":"array","items":{"$ref":"#/definitions/node"},"minItems":1,"maxItems":200},"resources":{"description":"VM sizes per role.","$ref":"#/definitions/resources"},"firmware":{"description":"Universal Firmware Update storage on the servers.","$ref":"#/definitions/firmware"},"installer":{"description":"The UMS Linux installer the nodes download and verify.","$ref":"#/definitions/installer"},"networkToken":{"description":"The IGEL network token that joins the components into one HA network.","$ref":"#/definitions/networkToken"},"vsphere":{"description":"Placement in vCenter (required with platform vsphere).","$ref":"#/definitions/vsphere"},"aws":{"description":"Placement in AWS (platform aws): region, the existing VPC and one subnet per availability zone, the image, the load balancer and the SSM parameters the hosts read their secrets from. Required to synthesize an aws topology (UMS-AWS-001).","$ref":"#/definitions/aws"},"exceptions":{"description":"Warnings the reviewers accepted, each with its reason (at least 20 characters). Errors refuse the design and cannot be excepted (UMS-EXC-001); an exception no finding needs is reported as stale (UMS-EXC-002).","type":"array","items":{"$ref":"#/definitions/exception"},"maxItems":50}},"if":{"properties":{"platform":{"const":"vsphere"}}},"then":{"required":["vsphere"]}},"database":{"title":"DatabaseSpec","description":"The one external database shared by every UMS Server. The embedded database cannot be used for an HA network.","type":"object","additionalProperties":false,"required":["engine"],"properties":{"engine":{"description":"Database system. embedded is refused for HA (UMS-DB-001).","type":"string","enum":["postgresql","mssql","oracle","embedded"]},"host":{"description":"Host name or IPv4 address of the database, reachable from every UMS Server.","$ref":"#/definitions/host"},"port":{"description":"TCP port of the database. Default per engine: postgresql 5432, mssql 1433, oracle 1521.","type":"integer","minimum":1,"maximum":65535},"name":{"description":"Database (schema or service) name.","$ref":"#/definitions/dbName"},"user":{"description":"Database user the UMS connects as.","$ref":"#/definitions/dbUser"},"passwordVariable":{"description":"Name of the sensitive Terraform variable that holds the database password (pass it as TF_VAR_<name>). Never the password itself (UMS-DB-002).","type":"string","x-ums-rule":"UMS-DB-002","examples":["UMS_DB_PASSWORD"]},"authentication":{"description":"mssql only: how the UMS Servers log on to SQL Server. sql (default): SQL Server authentication with user and the password in passwordVariable. kerberos: Active Directory authentication via Kerberos (IGEL: DB type SQL Server AD Kerberos, usable on Linux hosts outside the domain): user is the domain user without the domain, the password in passwordVariable, and database.kerberos names the realm and KDCs; the bootstrap writes krb5.conf into <UMS installation directory>/rmguiserver/conf before it activates the data source. ad-native is refused on the Linux hosts ums-ha builds (UMS-DB-006: IGEL requires the UMS Server and UMS Administrator to be located in the Windows domain). Another engine with authentication is refused (UMS-DB-005).","type":"string","enum":["sql","kerberos","ad-native"],"default":"sql"},"kerberos":{"description":"authentication kerberos only (UMS-DB-007): what the bootstrap writes into krb5.conf (IGEL's example: [libdefaults] default_realm, ticket_lifetime 24h; [realms] the realm with its kdc and default_domain; [domain_realm]).","type":"object","additionalProperties":false,"required":["realm","kdcs"],"properties":{"realm":{"description":"The Kerberos realm (the AD domain in capitals), e.g. EXAMPLE.INTERNAL.","type":"string","pattern":"^[A-Z0-9]([A-Z0-9-]{0,61}[A-Z0-9])?(\\.[A-Z0-9]([A-Z0-9-]{0,61}[A-Z0-9])?)*$"},"kdcs":{"description":"The key distribution centers (domain controllers), host names or IPv4 addresses the UMS Servers reach on TCP/UDP 88.","type":"array","minItems":1,"maxItems":8,"items":{"$ref":"#/definitions/host"}},"domain":{"description":"The domain of the database user, as the data source's Domain field takes it. Default: the realm.","type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"}}},"redundancy":{"description":"How the database survives the loss of its host (seed 004: the database should be redundant, ideally a cluster). cluster: a DBMS cluster (SQL Server Always On, Oracle RAC, a PostgreSQL cluster) whose listener or virtual name is host. replicated: a primary with a standby the DBA fails over to. single: one host without redundancy, accepted with singleHostReason. Absent: UMS-DB-004 warns.","type":"string","enum":["cluster","replicated","single"]},"singleHostReason":{"description":"Why a database without redundancy is accepted (with redundancy: single), at least 20 characters, shown in the sizing report; without it UMS-DB-004 still warns. One line of text: no control, line-separator or bidirectional-control characters.","type":"string","minLength":20,"maxLength":500,"pattern":"^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]+$"}},"if":{"properties":{"engine":{"const":"embedded"}}},"then":{},"else":{"required":["host","name","user","passwordVariable"]}},"network":{"title":"NetworkSpec","description":"The one VLAN that carries every UMS Server and Load Balancer, and where devices and administrators connect from.","type":"object","additionalProperties":false,"required":["vlanId","portGroup","cidr","gateway","dns","deviceCidrs","adminCidrs"],"properties":{"vlanId":{"description":"802.1Q VLAN id (1..4094) of the HA network; every server and load balancer must be on it.","type":"integer","minimum":1,"maximum":4094},"portGroup":{"description":"vSphere (distributed) port group that carries the VLAN.","$ref":"#/definitions/text"},"distributedSwitch":{"description":"Name of a vSphere distributed switch. When set, synthesis creates the distributed port group portGroup on it with network.vlanId; when absent, portGroup must already exist.","$ref":"#/definitions/text"},"cidr":{"description":"IPv4 subnet of the VLAN, network address and prefix (for example 10.20.0.0/24).","$ref":"#/definitions/cidr"},"gateway":{"description":"Default gateway on the VLAN; never given to a node.","$ref":"#/definitions/ipv4"},"dns":{"description":"DNS resolvers for the hosts.","type":"array","items":{"$ref":"#/definitions/ipv4"},"minItems":1,"maxItems":8},"ntpServers":{"description":"Time sources (IPv4 or host names). Required (UMS-NET-003): the servers of an HA network must stay within one minute of each other.","type":"array","items":{"$ref":"#/definitions/host"},"maxItems":8,"x-ums-rule":"UMS-NET-003"},"firstAddress":{"description":"Start of the address slots: a node without an explicit ip gets a fixed address from here by its role and the number in its name (servers +0..+5, separate load balancers +6..+8, docs/topology.md), so adding or removing nodes moves no other node. Keep these 9 addresses free for the HA nodes.","$ref":"#/definitions/ipv4"},"deviceCidrs":{"description":"Where devices connect from: the only sources allowed to device ports (30001, 30005, 8443).","type":"array","items":{"$ref":"#/definitions/cidr"},"minItems":1,"maxItems":64},"adminCidrs":{"description":"Where administrators run the UMS Console and Web App: the only sources allowed to TCP 8443 besides devices and servers.","type":"array","items":{"$ref":"#/definitions/cidr"},"minItems":1,"maxItems":64},"adminSshKeys":{"description":"Public SSH keys of the operators, one OpenSSH authorized_keys line each (key type, base64 key, optional comment; no options): cloud-init installs them for root on every host (password login off), and SSH (TCP 22) is open only from adminCidrs (firewall matrix row ssh-admin). Needed for the deploy order's ssh root@<first-server-ip> (fetching the network token) and for updates. Applied at a host's first boot: a later change reaches new or replaced hosts only. Default: none, and no SSH login.","type":"array","items":{"$ref":"#/definitions/sshPublicKey"},"uniqueItems":true,"maxItems":32}}},"node":{"title":"NodeSpec","description":"One host of the HA network.","type":"object","additionalProperties":false,"required":["name","roles"],"properties":{"name":{"description":"Short name, a DNS label; the VM and host name is <metadata.name>-<name> (at most 63 characters).","type":"string","x-ums-rule":"UMS-NET-004","examples":["ums1","lb1"]},"roles":{"description":"What the host runs: server, loadBalancer, or both (a co-located host).","type":"array","items":{"type":"string","enum":["server","loadBalancer"]},"minItems":1,"uniqueItems":true},"ip":{"description":"Static IPv4 address inside network.cidr, kept as written. Default: the node's address slot from network.firstAddress.","$ref":"#/definitions/ipv4"},"vlanId":{"description":"VLAN of the host; must equal network.vlanId (UMS-NET-001). Default: network.vlanId.","type":"integer","minimum":1,"maximum":4094}}},"resources":{"title":"ResourcesSpec","description":"VM sizes per role. A co-located host (server and load balancer) uses the server size.","type":"object","additionalProperties":false,"properties":{"server":{"description":"Size of a UMS Server VM (also used for co-located hosts). Default: 4 vCPUs, 8 GB RAM, data disk of max(60, 21 + 10 x firmware.retainedUpdates) GB.","$ref":"#/definitions/vmSize"},"loadBalancer":{"description":"Size of a separate UMS Load Balancer VM. Default: 2 vCPUs, 4 GB RAM, 20 GB data disk.","$ref":"#/definitions/vmSize"}}},"vmSize":{"title":"VmSize","description":"CPU, memory and data disk of one VM.","type":"object","additionalProperties":false,"properties":{"cpus":{"description":"Virtual CPUs.","type":"integer","minimum":1,"maximum":128},"memoryGb":{"description":"Memory in GB. Documented minimum: server 4, load balancer 1, co-located host 5 (UMS-RES-001).","type":"integer","minimum":1,"maximum":4096},"diskGb":{"description":"Data disk in GB for the UMS installation and its data directory. Servers need 1 GB of program files plus about 10 GB per retained firmware update (UMS-RES-002).","type":"integer","minimum":1,"maximum":65536}}},"firmware":{"title":"FirmwareSpec","description":"Universal Firmware Update storage on the servers.","type":"object","additionalProperties":false,"properties":{"retainedUpdates":{"description":"Firmware updates kept on every server's data disk, about 10 GB each.","type":"integer","minimum":0,"maximum":100,"default":3},"syncViaWebdav":{"description":"Universal Firmware Updates are synchronized between the servers over UMS WebDAV (TCP 8443; seed 003). true: the sizing report (After installation) and the update runbooks carry the step to activate \"Synchronize downloaded Universal Firmware Updates within UMS WebDAV directories\" with a WebDAV target path and HTTPS (UMS WebDAV), and check the Synchronization Status. false: they say to leave it off and download each update on every server that should serve it.","type":"boolean","default":true}}},"installer":{"title":"InstallerSpec","description":"The UMS Linux installer every node downloads; the bootstrap refuses a file whose SHA-256 differs.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"http(s) URL of setup-igel-ums-linux_<version>.bin, reachable from the HA VLAN. No credentials in the URL: no user information (user@host) and no presigned query (X-Amz-Signature=, sig=, token=...: they expire and are credentials, UMS-DB-002). [ ] and { } are part of the file name (curl --globoff).","$ref":"#/definitions/installerUrl"},"sha256":{"description":"SHA-256 of the installer, 64 hexadecimal characters. Required; checked by UMS-INST-001.","type":"string","x-ums-rule":"UMS-INST-001"}}},"networkToken":{"title":"NetworkTokenSpec","description":"The IGEL network token that joins every component to one HA network.","type":"object","additionalProperties":false,"required":["mode","variable"],"properties":{"mode":{"description":"create: the first server creates the token (a new HA network). existing: every node joins an existing HA network with the token in the variable.","type":"string","enum":["create","existing"]},"variable":{"description":"Name of the sensitive Terraform variable holding the token for joining nodes. Never the token itself (UMS-DB-002).","type":"string","x-ums-rule":"UMS-DB-002","examples":["UMS_NETWORK_TOKEN"]}}},"vsphere":{"title":"VsphereSpec","description":"Where in vCenter the VMs are placed. Required when platform is vsphere.","type":"object","additionalProperties":false,"required":["datacenter","cluster","datastore","template"],"properties":{"datacenter":{"description":"vSphere datacenter name.","$ref":"#/definitions/text"},"cluster":{"description":"Compute cluster (DRS enabled for anti-affinity).","$ref":"#/definitions/text"},"datastore":{"description":"Datastore for the VM disks.","$ref":"#/definitions/text"},"template":{"description":"VM template to clone (Ubuntu 22.04 with cloud-init's VMware datasource).","$ref":"#/definitions/text"},"folder":{"description":"VM folder, relative to the datacenter's vm folder. Default: the datacenter's root VM folder.","$ref":"#/definitions/text"},"antiAffinity":{"description":"How the compute-cluster anti-affinity rules keep servers (and separate load balancers) on different ESXi hosts: preferred (DRS best effort, never blocks a power-on) or mandatory (DRS refuses placements that break it: needs at least as many hosts as VMs of a role).","type":"string","enum":["preferred","mandatory"],"default":"preferred"}}},"text":{"description":"text of 1 to 200 characters on one line, without control, line-separator or bidirectional-control characters, quotes, backslashes or $","type":"string","pattern":"^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\"'`\\\\$]{1,200}$"},"ipv4":{"description":"an IPv4 address such as 10.20.0.11","type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"},"cidr":{"description":"an IPv4 network in CIDR notation such as 10.20.0.0/24","type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},"host":{"description":"an IPv4 address or a DNS host name such as db.example.internal","type":"string","maxLength":253,"pattern":"^(((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)$"},"sshPublicKey":{"description":"one OpenSSH public key line: the key type (ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256/384/521, sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com), a space, the base64 key and an optional comment, without options or line breaks (as in id_ed25519.pub)","type":"string","maxLength":16384,"pattern":"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [ -~]{1,200})?$","examples":["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDQ/6xsJbSXv1bLts3yXcnXDkSSjjit9N8Vtv2T1G9SW ops@berlin.example.internal"]},"umsVersion":{"description":"a quoted version like \"12.07.100\" (major.minor.patch as IGEL writes it)","type":"string","pattern":"^(0|[1-9][0-9]{0,2})\\.[0-9]{2}\\.[0-9]{3}$"},"hostPort":{"description":"host:port such as ums.example.internal:8443","type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$"},"installerUrl":{"description":"an http(s) URL without spaces, quotes or user information (user@ before the host)","type":"string","pattern":"^https?://[A-Za-z0-9._~:\\[\\]!$&'()*+,;=%-]+(?:[/?#][A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]*)?$","maxLength":2048},"dbName":{"description":"a database name of letters, digits and _ . $ - (at most 128)","type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.$-]{0,127}$"},"dbUser":{"description":"a database user of letters, digits and _ . @ $ - (at most 128)","type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.@$-]{0,127}$"},"exception":{"title":"RuleException","description":"One accepted warning.","type":"object","additionalProperties":false,"required":["id","reason"],"properties":{"id":{"description":"The rule id of the warning, e.g. UMS-SIZE-005.","$ref":"#/definitions/ruleId"},"reason":{"description":"Why the design is right anyway, and who decided (at least 20 characters, one line of text: no control, line-separator or bidirectional-control characters).","type":"string","minLength":20,"maxLength":500,"pattern":"^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]+$"}}},"ruleId":{"description":"a rule id such as UMS-SIZE-005","type":"string","pattern":"^UMS-[A-Z]+-[0-9]{3}$"},"aws":{"title":"AwsSpec","description":"Where in AWS the hosts run (platform aws, loadBalancing external, UMS 6.10 or later: seed 004). The VPC and the subnets exist and are looked up, never created. network.cidr is the VPC's IPv4 block (containing every subnet), network.gateway the VPC router (the VPC base address + 1) and network.dns the Amazon DNS server (base + 2); the hosts take their addresses by DHCP, fixed to the node's ip. See docs/topology.md, Platform aws.","type":"object","additionalProperties":false,"required":["region","vpcId","subnets","ami","secrets"],"properties":{"region":{"description":"AWS region of the VPC, such as eu-central-1.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]$","examples":["eu-central-1"]},"vpcId":{"description":"Id of the existing VPC the hosts run in (looked up).","type":"string","pattern":"^vpc-([0-9a-f]{8}|[0-9a-f]{17})$"},"subnets":{"description":"One existing subnet per availability zone (at least two: servers are spread over the zones, the anti-affinity of this platform, UMS-AWS-004). Each is looked up by VPC, zone and CIDR block. Nodes without an ip take addresses from the subnets in turn (the first server from the first subnet, the second from the second...), from firstAddress or the subnet's fifth address (AWS reserves the first four and the last).","type":"array","minItems":2,"maxItems":6,"items":{"$ref":"#/definitions/awsSubnet"}},"ami":{"description":"AMI id of the hosts' image: Ubuntu 22.04 (or another image with cloud-init and its EC2 datasource) in this region.","type":"string","pattern":"^ami-([0-9a-f]{8}|[0-9a-f]{17})$"},"instanceTypes":{"description":"Explicit EC2 instance type per role. Default: the smallest type of the c6i, m6i and r6i families with at least the role's resources.cpus and resources.memoryGb (docs/topology.md, Instance types).","type":"object","additionalProperties":false,"properties":{"server":{"description":"Instance type of the UMS Servers, such as m6i.xlarge.","type":"string","pattern":"^[a-z][a-z0-9-]*\\.[a-z0-9]+$"}}},"dataVolume":{"description":"The EBS data volume of each server (sized by resources.server.diskGb, UMS-RES-002), always encrypted.","type":"object","additionalProperties":false,"properties":{"type":{"description":"EBS volume type.","type":"string","enum":["gp3","gp2","io2","st1"],"default":"gp3"},"kmsKeyArn":{"description":"ARN of the KMS key that encrypts the data and root volumes. Default: the account's default EBS key (aws/ebs).","type":"string","pattern":"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$"}}},"loadBalancer":{"description":"The Network Load Balancer in front of the servers (its DNS name is what clusterAddress must resolve to).","type":"object","additionalProperties":false,"properties":{"scheme":{"description":"internal: reachable inside the VPC and from networks routed to it (VPN, Direct Connect); internet-facing: a public address (needs public subnets).","type":"string","enum":["internal","internet-facing"],"default":"internal"}}},"secrets":{"description":"SSM Parameter Store SecureString parameters the hosts read at boot (never written into user-data or the Terraform configuration); the instance profile may read exactly these.","type":"object","additionalProperties":false,"required":["databasePasswordParameter","networkTokenParameter"],"properties":{"databasePasswordParameter":{"description":"Parameter holding the UMS database user's password.","$ref":"#/definitions/ssmParameterName"},"networkTokenParameter":{"description":"Parameter holding the content of the IGEL network token (IGEL-Network.token). With networkToken.mode create, put the first server's token there before the all phase.","$ref":"#/definitions/ssmParameterName"},"kmsKeyArn":{"description":"ARN of the customer managed KMS key the parameters are encrypted with (the hosts may then decrypt with it). Default: the AWS managed key aws/ssm, which needs no extra permission.","type":"string","pattern":"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$"}}},"databaseSecurityGroupId":{"description":"Security group of the database. When set, the stack adds an inbound rule to it from the servers on the database port; otherwise the rule to add is an output (database_ingress).","type":"string","pattern":"^sg-([0-9a-f]{8}|[0-9a-f]{17})$"}}},"awsSubnet":{"title":"AwsSubnet","description":"One existing subnet of the VPC in one availability zone.","type":"object","additionalProperties":false,"required":["availabilityZone","cidr"],"properties":{"availabilityZone":{"description":"Availability zone of the subnet, such as eu-central-1a.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$"},"cidr":{"description":"The subnet's IPv4 CIDR block, inside network.cidr.","$ref":"#/definitions/cidr"},"firstAddress":{"description":"Nodes without an ip get addresses of this subnet from here. Default: the subnet's fifth address.","$ref":"#/definitions/ipv4"}}},"ssmParameterName":{"description":"an SSM Parameter Store name: a path of letters, digits and . _ - / starting with /, such as /ums-ha/berlin/db-password","type":"string","pattern":"^(/[A-Za-z0-9_.-]+)+$","maxLength":1011}}};
 const schema12 = {"title":"TopologyMetadata","description":"Identity of the HA network.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"DNS label (a-z, 0-9, '-', at most 40 characters): the stack name and the prefix of every VM and resource name.","type":"string","x-ums-rule":"UMS-NET-004","examples":["berlin-prod"]},"description":{"description":"Free text shown in the sizing report.","$ref":"#/definitions/text"}}};
 const schema13 = {"description":"text of 1 to 200 characters on one line, without control, line-separator or bidirectional-control characters, quotes, backslashes or $","type":"string","pattern":"^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\"'`\\\\$]{1,200}$"};
 const pattern0 = new RegExp("^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\"'`\\\\$]{1,200}$", "u");
@@ -89,13 +89,13 @@ return errors === 0;
 const schema14 = {"title":"TopologySpec","description":"The design of the HA network: sizing inputs, platform, database, network, nodes, VM sizes, installer and placement.","type":"object","additionalProperties":false,"required":["umsVersion","devices","database","network","installer","networkToken"],"properties":{"umsVersion":{"description":"UMS version as IGEL writes it, major.minor.patch, always quoted so YAML keeps it a string (for example \"12.07.100\"; an unquoted 12.07 is a number and loses digits).","$ref":"#/definitions/umsVersion","examples":["12.07.100","6.10.140"]},"devices":{"description":"Number of managed endpoint devices. Drives the sizing: 1 UMS Server per 50,000 devices, separate load balancer hosts above 50,000.","type":"integer","minimum":1,"maximum":10000000},"deviceOs":{"description":"Which IGEL OS generations connect. os11: devices connect to TCP 30001 (the IGEL load balancers, or the external load balancer) and fetch files and firmware from the servers over HTTPS 8443; the servers talk to the devices on TCP/UDP 30005, where the device listens. os12: devices open a WebSocket to a UMS Server on TCP 8443 /device-connector/*, which the IGEL load balancers do not carry (UMS-LAYOUT-004). Default: both.","type":"array","items":{"type":"string","enum":["os11","os12"]},"minItems":1,"uniqueItems":true,"default":["os11","os12"]},"platform":{"description":"Where the hosts run. aws, azure and gcp drop UDP broadcast, so IGEL UMS Load Balancers cannot run there.","type":"string","enum":["vsphere","aws","azure","gcp"],"default":"vsphere"},"loadBalancing":{"description":"igel: IGEL UMS Load Balancers (need UDP broadcast on one VLAN). external: HA without IGEL load balancers, behind an external load balancer or reverse proxy named by clusterAddress.","type":"string","enum":["igel","external"],"default":"igel"},"layout":{"description":"Where the load balancers run (loadBalancing igel only). auto: co-located up to 50,000 devices, separate above. co-located: every host runs a server and a load balancer. separate: load balancers on their own hosts.","type":"string","enum":["auto","co-located","separate"],"default":"auto"},"servers":{"description":"Number of UMS Servers. Default: max(2, ceil(devices / 50,000)). An explicit value is checked against the sizing rules, never replaced.","type":"integer","minimum":0,"maximum":100},"loadBalancers":{"description":"Number of UMS Load Balancers (separate layout). Default: max(2, ceil(servers / 3)); in the co-located layout it equals the number of servers.","type":"integer","minimum":0,"maximum":100},"clusterAddress":{"description":"host:port of the external load balancer or reverse proxy (UMS Administration > Global Configuration > Server Network Settings > Cluster Address). Required with loadBalancing external.","$ref":"#/definitions/hostPort","examples":["ums.example.internal:8443"]},"externalLoadBalancer":{"description":"How the external load balancer carries the OS 12 devices' TLS (loadBalancing external only; see docs/external-load-balancer.md). IGEL: a reverse proxy / external load balancer can be used if you manage IGEL OS 12 devices only; SSL can be terminated at the reverse proxy or at the UMS Server.","type":"object","additionalProperties":false,"properties":{"tls":{"description":"passthrough (default): TCP to each server's 8443, TLS ends at the UMS Server, the device's mutual TLS WebSocket reaches the server intact. offloading: TLS ends at the load balancer, which verifies the devices' client certificates against the UMS EST CA and forwards them to the servers (needs UMS 12.04.100 and IGEL OS 12.3.2 or later, UMS-XLB-002; vsphere only, UMS-XLB-003).","type":"string","enum":["passthrough","offloading"],"default":"passthrough"},"os12MinimumVersion":{"description":"The oldest IGEL OS 12 version among the devices that connect through the load balancer, major.minor.patch such as \"12.3.2\" (quoted). Required for tls offloading, which IGEL supports from IGEL OS 12.3.2 on (UMS-XLB-002).","type":"string","pattern":"^12\\.[0-9]{1,2}\\.[0-9]{1,3}$","examples":["12.3.2"]}}},"sharedWorkplace":{"description":"IGEL Shared Workplace is in use: user profiles must be served at all times, which affects layout advice and the update method.","type":"boolean","default":false},"database":{"description":"The one external database every UMS Server uses.","$ref":"#/definitions/database"},"network":{"description":"The HA VLAN and where devices and administrators connect from.","$ref":"#/definitions/network"},"nodes":{"description":"The hosts of the HA network, in install order (the first server creates the network token). When absent, nodes are derived from the sizing.","type":"array","items":{"$ref":"#/definitions/node"},"minItems":1,"maxItems":200},"resources":{"description":"VM sizes per role.","$ref":"#/definitions/resources"},"firmware":{"description":"Universal Firmware Update storage on the servers.","$ref":"#/definitions/firmware"},"installer":{"description":"The UMS Linux installer the nodes download and verify.","$ref":"#/definitions/installer"},"networkToken":{"description":"The IGEL network token that joins the components into one HA network.","$ref":"#/definitions/networkToken"},"vsphere":{"description":"Placement in vCenter (required with platform vsphere).","$ref":"#/definitions/vsphere"},"aws":{"description":"Placement in AWS (platform aws): region, the existing VPC and one subnet per availability zone, the image, the load balancer and the SSM parameters the hosts read their secrets from. Required to synthesize an aws topology (UMS-AWS-001).","$ref":"#/definitions/aws"},"exceptions":{"description":"Warnings the reviewers accepted, each with its reason (at least 20 characters). Errors refuse the design and cannot be excepted (UMS-EXC-001); an exception no finding needs is reported as stale (UMS-EXC-002).","type":"array","items":{"$ref":"#/definitions/exception"},"maxItems":50}},"if":{"properties":{"platform":{"const":"vsphere"}}},"then":{"required":["vsphere"]}};
 const schema15 = {"description":"a quoted version like \"12.07.100\" (major.minor.patch as IGEL writes it)","type":"string","pattern":"^(0|[1-9][0-9]{0,2})\\.[0-9]{2}\\.[0-9]{3}$"};
 const schema16 = {"description":"host:port such as ums.example.internal:8443","type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$"};
-const schema37 = {"title":"FirmwareSpec","description":"Universal Firmware Update storage on the servers.","type":"object","additionalProperties":false,"properties":{"retainedUpdates":{"description":"Firmware updates kept on every server's data disk, about 10 GB each.","type":"integer","minimum":0,"maximum":100,"default":3},"syncViaWebdav":{"description":"Universal Firmware Updates are synchronized between the servers over UMS WebDAV (TCP 8443; seed 003). true: the sizing report (After installation) and the update runbooks carry the step to activate \"Synchronize downloaded Universal Firmware Updates within UMS WebDAV directories\" with a WebDAV target path and HTTPS (UMS WebDAV), and check the Synchronization Status. false: they say to leave it off and download each update on every server that should serve it.","type":"boolean","default":true}}};
-const schema40 = {"title":"NetworkTokenSpec","description":"The IGEL network token that joins every component to one HA network.","type":"object","additionalProperties":false,"required":["mode","variable"],"properties":{"mode":{"description":"create: the first server creates the token (a new HA network). existing: every node joins an existing HA network with the token in the variable.","type":"string","enum":["create","existing"]},"variable":{"description":"Name of the sensitive Terraform variable holding the token for joining nodes. Never the token itself (UMS-DB-002).","type":"string","x-ums-rule":"UMS-DB-002","examples":["UMS_NETWORK_TOKEN"]}}};
+const schema38 = {"title":"FirmwareSpec","description":"Universal Firmware Update storage on the servers.","type":"object","additionalProperties":false,"properties":{"retainedUpdates":{"description":"Firmware updates kept on every server's data disk, about 10 GB each.","type":"integer","minimum":0,"maximum":100,"default":3},"syncViaWebdav":{"description":"Universal Firmware Updates are synchronized between the servers over UMS WebDAV (TCP 8443; seed 003). true: the sizing report (After installation) and the update runbooks carry the step to activate \"Synchronize downloaded Universal Firmware Updates within UMS WebDAV directories\" with a WebDAV target path and HTTPS (UMS WebDAV), and check the Synchronization Status. false: they say to leave it off and download each update on every server that should serve it.","type":"boolean","default":true}}};
+const schema41 = {"title":"NetworkTokenSpec","description":"The IGEL network token that joins every component to one HA network.","type":"object","additionalProperties":false,"required":["mode","variable"],"properties":{"mode":{"description":"create: the first server creates the token (a new HA network). existing: every node joins an existing HA network with the token in the variable.","type":"string","enum":["create","existing"]},"variable":{"description":"Name of the sensitive Terraform variable holding the token for joining nodes. Never the token itself (UMS-DB-002).","type":"string","x-ums-rule":"UMS-DB-002","examples":["UMS_NETWORK_TOKEN"]}}};
 const func2 = Object.prototype.hasOwnProperty;
 const pattern1 = new RegExp("^(0|[1-9][0-9]{0,2})\\.[0-9]{2}\\.[0-9]{3}$", "u");
 const pattern2 = new RegExp("^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$", "u");
 const pattern3 = new RegExp("^12\\.[0-9]{1,2}\\.[0-9]{1,3}$", "u");
-const schema17 = {"title":"DatabaseSpec","description":"The one external database shared by every UMS Server. The embedded database cannot be used for an HA network.","type":"object","additionalProperties":false,"required":["engine"],"properties":{"engine":{"description":"Database system. embedded is refused for HA (UMS-DB-001).","type":"string","enum":["postgresql","mssql","oracle","embedded"]},"host":{"description":"Host name or IPv4 address of the database, reachable from every UMS Server.","$ref":"#/definitions/host"},"port":{"description":"TCP port of the database. Default per engine: postgresql 5432, mssql 1433, oracle 1521.","type":"integer","minimum":1,"maximum":65535},"name":{"description":"Database (schema or service) name.","$ref":"#/definitions/dbName"},"user":{"description":"Database user the UMS connects as.","$ref":"#/definitions/dbUser"},"passwordVariable":{"description":"Name of the sensitive Terraform variable that holds the database password (pass it as TF_VAR_<name>). Never the password itself (UMS-DB-002).","type":"string","x-ums-rule":"UMS-DB-002","examples":["UMS_DB_PASSWORD"]},"authentication":{"description":"mssql only: how the UMS Servers log on to SQL Server. sql (default): SQL Server authentication with user and the password in passwordVariable. ad-native: Windows / Active Directory native authentication; the runbooks then carry the step seeds 000 and 004 require on ALL UMS Server hosts: set the startup type and logon settings of the IGEL RMGUIServer service and restart it. Another engine with authentication is refused (UMS-DB-005).","type":"string","enum":["sql","ad-native"],"default":"sql"},"redundancy":{"description":"How the database survives the loss of its host (seed 004: the database should be redundant, ideally a cluster). cluster: a DBMS cluster (SQL Server Always On, Oracle RAC, a PostgreSQL cluster) whose listener or virtual name is host. replicated: a primary with a standby the DBA fails over to. single: one host without redundancy, accepted with singleHostReason. Absent: UMS-DB-004 warns.","type":"string","enum":["cluster","replicated","single"]},"singleHostReason":{"description":"Why a database without redundancy is accepted (with redundancy: single), at least 20 characters, shown in the sizing report; without it UMS-DB-004 still warns. One line of text: no control, line-separator or bidirectional-control characters.","type":"string","minLength":20,"maxLength":500,"pattern":"^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]+$"}},"if":{"properties":{"engine":{"const":"embedded"}}},"then":{},"else":{"required":["host","name","user","passwordVariable"]}};
+const schema17 = {"title":"DatabaseSpec","description":"The one external database shared by every UMS Server. The embedded database cannot be used for an HA network.","type":"object","additionalProperties":false,"required":["engine"],"properties":{"engine":{"description":"Database system. embedded is refused for HA (UMS-DB-001).","type":"string","enum":["postgresql","mssql","oracle","embedded"]},"host":{"description":"Host name or IPv4 address of the database, reachable from every UMS Server.","$ref":"#/definitions/host"},"port":{"description":"TCP port of the database. Default per engine: postgresql 5432, mssql 1433, oracle 1521.","type":"integer","minimum":1,"maximum":65535},"name":{"description":"Database (schema or service) name.","$ref":"#/definitions/dbName"},"user":{"description":"Database user the UMS connects as.","$ref":"#/definitions/dbUser"},"passwordVariable":{"description":"Name of the sensitive Terraform variable that holds the database password (pass it as TF_VAR_<name>). Never the password itself (UMS-DB-002).","type":"string","x-ums-rule":"UMS-DB-002","examples":["UMS_DB_PASSWORD"]},"authentication":{"description":"mssql only: how the UMS Servers log on to SQL Server. sql (default): SQL Server authentication with user and the password in passwordVariable. kerberos: Active Directory authentication via Kerberos (IGEL: DB type SQL Server AD Kerberos, usable on Linux hosts outside the domain): user is the domain user without the domain, the password in passwordVariable, and database.kerberos names the realm and KDCs; the bootstrap writes krb5.conf into <UMS installation directory>/rmguiserver/conf before it activates the data source. ad-native is refused on the Linux hosts ums-ha builds (UMS-DB-006: IGEL requires the UMS Server and UMS Administrator to be located in the Windows domain). Another engine with authentication is refused (UMS-DB-005).","type":"string","enum":["sql","kerberos","ad-native"],"default":"sql"},"kerberos":{"description":"authentication kerberos only (UMS-DB-007): what the bootstrap writes into krb5.conf (IGEL's example: [libdefaults] default_realm, ticket_lifetime 24h; [realms] the realm with its kdc and default_domain; [domain_realm]).","type":"object","additionalProperties":false,"required":["realm","kdcs"],"properties":{"realm":{"description":"The Kerberos realm (the AD domain in capitals), e.g. EXAMPLE.INTERNAL.","type":"string","pattern":"^[A-Z0-9]([A-Z0-9-]{0,61}[A-Z0-9])?(\\.[A-Z0-9]([A-Z0-9-]{0,61}[A-Z0-9])?)*$"},"kdcs":{"description":"The key distribution centers (domain controllers), host names or IPv4 addresses the UMS Servers reach on TCP/UDP 88.","type":"array","minItems":1,"maxItems":8,"items":{"$ref":"#/definitions/host"}},"domain":{"description":"The domain of the database user, as the data source's Domain field takes it. Default: the realm.","type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"}}},"redundancy":{"description":"How the database survives the loss of its host (seed 004: the database should be redundant, ideally a cluster). cluster: a DBMS cluster (SQL Server Always On, Oracle RAC, a PostgreSQL cluster) whose listener or virtual name is host. replicated: a primary with a standby the DBA fails over to. single: one host without redundancy, accepted with singleHostReason. Absent: UMS-DB-004 warns.","type":"string","enum":["cluster","replicated","single"]},"singleHostReason":{"description":"Why a database without redundancy is accepted (with redundancy: single), at least 20 characters, shown in the sizing report; without it UMS-DB-004 still warns. One line of text: no control, line-separator or bidirectional-control characters.","type":"string","minLength":20,"maxLength":500,"pattern":"^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]+$"}},"if":{"properties":{"engine":{"const":"embedded"}}},"then":{},"else":{"required":["host","name","user","passwordVariable"]}};
 const schema18 = {"description":"an IPv4 address or a DNS host name such as db.example.internal","type":"string","maxLength":253,"pattern":"^(((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)$"};
 const schema19 = {"description":"a database name of letters, digits and _ . $ - (at most 128)","type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.$-]{0,127}$"};
 const schema20 = {"description":"a database user of letters, digits and _ . @ $ - (at most 128)","type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.@$-]{0,127}$"};
@@ -103,7 +103,9 @@ const func4 = require("ajv/dist/runtime/ucs2length").default;
 const pattern4 = new RegExp("^(((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)$", "u");
 const pattern5 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.$-]{0,127}$", "u");
 const pattern6 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.@$-]{0,127}$", "u");
-const pattern7 = new RegExp("^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]+$", "u");
+const pattern7 = new RegExp("^[A-Z0-9]([A-Z0-9-]{0,61}[A-Z0-9])?(\\.[A-Z0-9]([A-Z0-9-]{0,61}[A-Z0-9])?)*$", "u");
+const pattern9 = new RegExp("^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$", "u");
+const pattern10 = new RegExp("^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]+$", "u");
 
 function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -382,7 +384,7 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(!((data7 === "sql") || (data7 === "ad-native"))){
+if(!(((data7 === "sql") || (data7 === "kerberos")) || (data7 === "ad-native"))){
 const err22 = {instancePath:instancePath+"/authentication",schemaPath:"#/properties/authentication/enum",keyword:"enum",params:{allowedValues: schema17.properties.authentication.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err22];
@@ -393,10 +395,11 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data.redundancy !== undefined){
-let data8 = data.redundancy;
-if(typeof data8 !== "string"){
-const err23 = {instancePath:instancePath+"/redundancy",schemaPath:"#/properties/redundancy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.kerberos !== undefined){
+let data8 = data.kerberos;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.realm === undefined){
+const err23 = {instancePath:instancePath+"/kerberos",schemaPath:"#/properties/kerberos/required",keyword:"required",params:{missingProperty: "realm"},message:"must have required property '"+"realm"+"'"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -405,8 +408,8 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(!(((data8 === "cluster") || (data8 === "replicated")) || (data8 === "single"))){
-const err24 = {instancePath:instancePath+"/redundancy",schemaPath:"#/properties/redundancy/enum",keyword:"enum",params:{allowedValues: schema17.properties.redundancy.enum},message:"must be equal to one of the allowed values"};
+if(data8.kdcs === undefined){
+const err24 = {instancePath:instancePath+"/kerberos",schemaPath:"#/properties/kerberos/required",keyword:"required",params:{missingProperty: "kdcs"},message:"must have required property '"+"kdcs"+"'"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -415,12 +418,9 @@ vErrors.push(err24);
 }
 errors++;
 }
-}
-if(data.singleHostReason !== undefined){
-let data9 = data.singleHostReason;
-if(typeof data9 === "string"){
-if(func4(data9) > 500){
-const err25 = {instancePath:instancePath+"/singleHostReason",schemaPath:"#/properties/singleHostReason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+for(const key1 in data8){
+if(!(((key1 === "realm") || (key1 === "kdcs")) || (key1 === "domain"))){
+const err25 = {instancePath:instancePath+"/kerberos",schemaPath:"#/properties/kerberos/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -429,8 +429,12 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(func4(data9) < 20){
-const err26 = {instancePath:instancePath+"/singleHostReason",schemaPath:"#/properties/singleHostReason/minLength",keyword:"minLength",params:{limit: 20},message:"must NOT have fewer than 20 characters"};
+}
+if(data8.realm !== undefined){
+let data9 = data8.realm;
+if(typeof data9 === "string"){
+if(!pattern7.test(data9)){
+const err26 = {instancePath:instancePath+"/kerberos/realm",schemaPath:"#/properties/kerberos/properties/realm/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]([A-Z0-9-]{0,61}[A-Z0-9])?(\\.[A-Z0-9]([A-Z0-9-]{0,61}[A-Z0-9])?)*$"},message:"must match pattern \""+"^[A-Z0-9]([A-Z0-9-]{0,61}[A-Z0-9])?(\\.[A-Z0-9]([A-Z0-9-]{0,61}[A-Z0-9])?)*$"+"\""};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -439,8 +443,9 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(!pattern7.test(data9)){
-const err27 = {instancePath:instancePath+"/singleHostReason",schemaPath:"#/properties/singleHostReason/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]+$"+"\""};
+}
+else {
+const err27 = {instancePath:instancePath+"/kerberos/realm",schemaPath:"#/properties/kerberos/properties/realm/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -450,8 +455,11 @@ vErrors.push(err27);
 errors++;
 }
 }
-else {
-const err28 = {instancePath:instancePath+"/singleHostReason",schemaPath:"#/properties/singleHostReason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data8.kdcs !== undefined){
+let data10 = data8.kdcs;
+if(Array.isArray(data10)){
+if(data10.length > 8){
+const err28 = {instancePath:instancePath+"/kerberos/kdcs",schemaPath:"#/properties/kerberos/properties/kdcs/maxItems",keyword:"maxItems",params:{limit: 8},message:"must NOT have more than 8 items"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -460,10 +468,8 @@ vErrors.push(err28);
 }
 errors++;
 }
-}
-}
-else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data10.length < 1){
+const err29 = {instancePath:instancePath+"/kerberos/kdcs",schemaPath:"#/properties/kerberos/properties/kdcs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -472,18 +478,182 @@ vErrors.push(err29);
 }
 errors++;
 }
+const len0 = data10.length;
+for(let i0=0; i0<len0; i0++){
+let data11 = data10[i0];
+if(typeof data11 === "string"){
+if(func4(data11) > 253){
+const err30 = {instancePath:instancePath+"/kerberos/kdcs/" + i0,schemaPath:"#/definitions/host/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+if(!pattern4.test(data11)){
+const err31 = {instancePath:instancePath+"/kerberos/kdcs/" + i0,schemaPath:"#/definitions/host/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)$"+"\""};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/kerberos/kdcs/" + i0,schemaPath:"#/definitions/host/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/kerberos/kdcs",schemaPath:"#/properties/kerberos/properties/kdcs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data8.domain !== undefined){
+let data12 = data8.domain;
+if(typeof data12 === "string"){
+if(!pattern9.test(data12)){
+const err34 = {instancePath:instancePath+"/kerberos/domain",schemaPath:"#/properties/kerberos/properties/domain/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"},message:"must match pattern \""+"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"+"\""};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/kerberos/domain",schemaPath:"#/properties/kerberos/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/kerberos",schemaPath:"#/properties/kerberos/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data.redundancy !== undefined){
+let data13 = data.redundancy;
+if(typeof data13 !== "string"){
+const err37 = {instancePath:instancePath+"/redundancy",schemaPath:"#/properties/redundancy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+if(!(((data13 === "cluster") || (data13 === "replicated")) || (data13 === "single"))){
+const err38 = {instancePath:instancePath+"/redundancy",schemaPath:"#/properties/redundancy/enum",keyword:"enum",params:{allowedValues: schema17.properties.redundancy.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+if(data.singleHostReason !== undefined){
+let data14 = data.singleHostReason;
+if(typeof data14 === "string"){
+if(func4(data14) > 500){
+const err39 = {instancePath:instancePath+"/singleHostReason",schemaPath:"#/properties/singleHostReason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+if(func4(data14) < 20){
+const err40 = {instancePath:instancePath+"/singleHostReason",schemaPath:"#/properties/singleHostReason/minLength",keyword:"minLength",params:{limit: 20},message:"must NOT have fewer than 20 characters"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+if(!pattern10.test(data14)){
+const err41 = {instancePath:instancePath+"/singleHostReason",schemaPath:"#/properties/singleHostReason/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]+$"+"\""};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/singleHostReason",schemaPath:"#/properties/singleHostReason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+else {
+const err43 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
 validate14.errors = vErrors;
 return errors === 0;
 }
 
-const schema21 = {"title":"NetworkSpec","description":"The one VLAN that carries every UMS Server and Load Balancer, and where devices and administrators connect from.","type":"object","additionalProperties":false,"required":["vlanId","portGroup","cidr","gateway","dns","deviceCidrs","adminCidrs"],"properties":{"vlanId":{"description":"802.1Q VLAN id (1..4094) of the HA network; every server and load balancer must be on it.","type":"integer","minimum":1,"maximum":4094},"portGroup":{"description":"vSphere (distributed) port group that carries the VLAN.","$ref":"#/definitions/text"},"distributedSwitch":{"description":"Name of a vSphere distributed switch. When set, synthesis creates the distributed port group portGroup on it with network.vlanId; when absent, portGroup must already exist.","$ref":"#/definitions/text"},"cidr":{"description":"IPv4 subnet of the VLAN, network address and prefix (for example 10.20.0.0/24).","$ref":"#/definitions/cidr"},"gateway":{"description":"Default gateway on the VLAN; never given to a node.","$ref":"#/definitions/ipv4"},"dns":{"description":"DNS resolvers for the hosts.","type":"array","items":{"$ref":"#/definitions/ipv4"},"minItems":1,"maxItems":8},"ntpServers":{"description":"Time sources (IPv4 or host names). Required (UMS-NET-003): the servers of an HA network must stay within one minute of each other.","type":"array","items":{"$ref":"#/definitions/host"},"maxItems":8,"x-ums-rule":"UMS-NET-003"},"firstAddress":{"description":"Start of the address slots: a node without an explicit ip gets a fixed address from here by its role and the number in its name (servers +0..+5, separate load balancers +6..+8, docs/topology.md), so adding or removing nodes moves no other node. Keep these 9 addresses free for the HA nodes.","$ref":"#/definitions/ipv4"},"deviceCidrs":{"description":"Where devices connect from: the only sources allowed to device ports (30001, 30005, 8443).","type":"array","items":{"$ref":"#/definitions/cidr"},"minItems":1,"maxItems":64},"adminCidrs":{"description":"Where administrators run the UMS Console and Web App: the only sources allowed to TCP 8443 besides devices and servers.","type":"array","items":{"$ref":"#/definitions/cidr"},"minItems":1,"maxItems":64},"adminSshKeys":{"description":"Public SSH keys of the operators, one OpenSSH authorized_keys line each (key type, base64 key, optional comment; no options): cloud-init installs them for root on every host (password login off), and SSH (TCP 22) is open only from adminCidrs (firewall matrix row ssh-admin). Needed for the deploy order's ssh root@<first-server-ip> (fetching the network token) and for updates. Applied at a host's first boot: a later change reaches new or replaced hosts only. Default: none, and no SSH login.","type":"array","items":{"$ref":"#/definitions/sshPublicKey"},"uniqueItems":true,"maxItems":32}}};
-const schema24 = {"description":"an IPv4 network in CIDR notation such as 10.20.0.0/24","type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"};
-const schema25 = {"description":"an IPv4 address such as 10.20.0.11","type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"};
-const schema31 = {"description":"one OpenSSH public key line: the key type (ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256/384/521, sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com), a space, the base64 key and an optional comment, without options or line breaks (as in id_ed25519.pub)","type":"string","maxLength":16384,"pattern":"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [ -~]{1,200})?$","examples":["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDQ/6xsJbSXv1bLts3yXcnXDkSSjjit9N8Vtv2T1G9SW ops@berlin.example.internal"]};
+const schema22 = {"title":"NetworkSpec","description":"The one VLAN that carries every UMS Server and Load Balancer, and where devices and administrators connect from.","type":"object","additionalProperties":false,"required":["vlanId","portGroup","cidr","gateway","dns","deviceCidrs","adminCidrs"],"properties":{"vlanId":{"description":"802.1Q VLAN id (1..4094) of the HA network; every server and load balancer must be on it.","type":"integer","minimum":1,"maximum":4094},"portGroup":{"description":"vSphere (distributed) port group that carries the VLAN.","$ref":"#/definitions/text"},"distributedSwitch":{"description":"Name of a vSphere distributed switch. When set, synthesis creates the distributed port group portGroup on it with network.vlanId; when absent, portGroup must already exist.","$ref":"#/definitions/text"},"cidr":{"description":"IPv4 subnet of the VLAN, network address and prefix (for example 10.20.0.0/24).","$ref":"#/definitions/cidr"},"gateway":{"description":"Default gateway on the VLAN; never given to a node.","$ref":"#/definitions/ipv4"},"dns":{"description":"DNS resolvers for the hosts.","type":"array","items":{"$ref":"#/definitions/ipv4"},"minItems":1,"maxItems":8},"ntpServers":{"description":"Time sources (IPv4 or host names). Required (UMS-NET-003): the servers of an HA network must stay within one minute of each other.","type":"array","items":{"$ref":"#/definitions/host"},"maxItems":8,"x-ums-rule":"UMS-NET-003"},"firstAddress":{"description":"Start of the address slots: a node without an explicit ip gets a fixed address from here by its role and the number in its name (servers +0..+5, separate load balancers +6..+8, docs/topology.md), so adding or removing nodes moves no other node. Keep these 9 addresses free for the HA nodes.","$ref":"#/definitions/ipv4"},"deviceCidrs":{"description":"Where devices connect from: the only sources allowed to device ports (30001, 30005, 8443).","type":"array","items":{"$ref":"#/definitions/cidr"},"minItems":1,"maxItems":64},"adminCidrs":{"description":"Where administrators run the UMS Console and Web App: the only sources allowed to TCP 8443 besides devices and servers.","type":"array","items":{"$ref":"#/definitions/cidr"},"minItems":1,"maxItems":64},"adminSshKeys":{"description":"Public SSH keys of the operators, one OpenSSH authorized_keys line each (key type, base64 key, optional comment; no options): cloud-init installs them for root on every host (password login off), and SSH (TCP 22) is open only from adminCidrs (firewall matrix row ssh-admin). Needed for the deploy order's ssh root@<first-server-ip> (fetching the network token) and for updates. Applied at a host's first boot: a later change reaches new or replaced hosts only. Default: none, and no SSH login.","type":"array","items":{"$ref":"#/definitions/sshPublicKey"},"uniqueItems":true,"maxItems":32}}};
+const schema25 = {"description":"an IPv4 network in CIDR notation such as 10.20.0.0/24","type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"};
+const schema26 = {"description":"an IPv4 address such as 10.20.0.11","type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"};
+const schema32 = {"description":"one OpenSSH public key line: the key type (ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256/384/521, sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com), a space, the base64 key and an optional comment, without options or line breaks (as in id_ed25519.pub)","type":"string","maxLength":16384,"pattern":"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [ -~]{1,200})?$","examples":["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDQ/6xsJbSXv1bLts3yXcnXDkSSjjit9N8Vtv2T1G9SW ops@berlin.example.internal"]};
 const func0 = require("ajv/dist/runtime/equal").default;
-const pattern10 = new RegExp("^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$", "u");
-const pattern11 = new RegExp("^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$", "u");
-const pattern17 = new RegExp("^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [ -~]{1,200})?$", "u");
+const pattern13 = new RegExp("^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$", "u");
+const pattern14 = new RegExp("^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$", "u");
+const pattern20 = new RegExp("^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [ -~]{1,200})?$", "u");
 
 function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -560,7 +730,7 @@ vErrors.push(err6);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema21.properties, key0))){
+if(!(func2.call(schema22.properties, key0))){
 const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err7];
@@ -659,7 +829,7 @@ errors++;
 if(data.cidr !== undefined){
 let data3 = data.cidr;
 if(typeof data3 === "string"){
-if(!pattern10.test(data3)){
+if(!pattern13.test(data3)){
 const err15 = {instancePath:instancePath+"/cidr",schemaPath:"#/definitions/cidr/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\""};
 if(vErrors === null){
 vErrors = [err15];
@@ -684,7 +854,7 @@ errors++;
 if(data.gateway !== undefined){
 let data4 = data.gateway;
 if(typeof data4 === "string"){
-if(!pattern11.test(data4)){
+if(!pattern14.test(data4)){
 const err17 = {instancePath:instancePath+"/gateway",schemaPath:"#/definitions/ipv4/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"+"\""};
 if(vErrors === null){
 vErrors = [err17];
@@ -733,7 +903,7 @@ const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 let data6 = data5[i0];
 if(typeof data6 === "string"){
-if(!pattern11.test(data6)){
+if(!pattern14.test(data6)){
 const err21 = {instancePath:instancePath+"/dns/" + i0,schemaPath:"#/definitions/ipv4/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"+"\""};
 if(vErrors === null){
 vErrors = [err21];
@@ -831,7 +1001,7 @@ errors++;
 if(data.firstAddress !== undefined){
 let data9 = data.firstAddress;
 if(typeof data9 === "string"){
-if(!pattern11.test(data9)){
+if(!pattern14.test(data9)){
 const err29 = {instancePath:instancePath+"/firstAddress",schemaPath:"#/definitions/ipv4/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"+"\""};
 if(vErrors === null){
 vErrors = [err29];
@@ -880,7 +1050,7 @@ const len2 = data10.length;
 for(let i2=0; i2<len2; i2++){
 let data11 = data10[i2];
 if(typeof data11 === "string"){
-if(!pattern10.test(data11)){
+if(!pattern13.test(data11)){
 const err33 = {instancePath:instancePath+"/deviceCidrs/" + i2,schemaPath:"#/definitions/cidr/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\""};
 if(vErrors === null){
 vErrors = [err33];
@@ -941,7 +1111,7 @@ const len3 = data12.length;
 for(let i3=0; i3<len3; i3++){
 let data13 = data12[i3];
 if(typeof data13 === "string"){
-if(!pattern10.test(data13)){
+if(!pattern13.test(data13)){
 const err38 = {instancePath:instancePath+"/adminCidrs/" + i3,schemaPath:"#/definitions/cidr/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\""};
 if(vErrors === null){
 vErrors = [err38];
@@ -1002,7 +1172,7 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(!pattern17.test(data15)){
+if(!pattern20.test(data15)){
 const err43 = {instancePath:instancePath+"/adminSshKeys/" + i4,schemaPath:"#/definitions/sshPublicKey/pattern",keyword:"pattern",params:{pattern: "^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [ -~]{1,200})?$"},message:"must match pattern \""+"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [ -~]{1,200})?$"+"\""};
 if(vErrors === null){
 vErrors = [err43];
@@ -1071,7 +1241,7 @@ validate16.errors = vErrors;
 return errors === 0;
 }
 
-const schema32 = {"title":"NodeSpec","description":"One host of the HA network.","type":"object","additionalProperties":false,"required":["name","roles"],"properties":{"name":{"description":"Short name, a DNS label; the VM and host name is <metadata.name>-<name> (at most 63 characters).","type":"string","x-ums-rule":"UMS-NET-004","examples":["ums1","lb1"]},"roles":{"description":"What the host runs: server, loadBalancer, or both (a co-located host).","type":"array","items":{"type":"string","enum":["server","loadBalancer"]},"minItems":1,"uniqueItems":true},"ip":{"description":"Static IPv4 address inside network.cidr, kept as written. Default: the node's address slot from network.firstAddress.","$ref":"#/definitions/ipv4"},"vlanId":{"description":"VLAN of the host; must equal network.vlanId (UMS-NET-001). Default: network.vlanId.","type":"integer","minimum":1,"maximum":4094}}};
+const schema33 = {"title":"NodeSpec","description":"One host of the HA network.","type":"object","additionalProperties":false,"required":["name","roles"],"properties":{"name":{"description":"Short name, a DNS label; the VM and host name is <metadata.name>-<name> (at most 63 characters).","type":"string","x-ums-rule":"UMS-NET-004","examples":["ums1","lb1"]},"roles":{"description":"What the host runs: server, loadBalancer, or both (a co-located host).","type":"array","items":{"type":"string","enum":["server","loadBalancer"]},"minItems":1,"uniqueItems":true},"ip":{"description":"Static IPv4 address inside network.cidr, kept as written. Default: the node's address slot from network.firstAddress.","$ref":"#/definitions/ipv4"},"vlanId":{"description":"VLAN of the host; must equal network.vlanId (UMS-NET-001). Default: network.vlanId.","type":"integer","minimum":1,"maximum":4094}}};
 
 function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1148,7 +1318,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!((data2 === "server") || (data2 === "loadBalancer"))){
-const err6 = {instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/enum",keyword:"enum",params:{allowedValues: schema32.properties.roles.items.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/enum",keyword:"enum",params:{allowedValues: schema33.properties.roles.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1197,7 +1367,7 @@ errors++;
 if(data.ip !== undefined){
 let data3 = data.ip;
 if(typeof data3 === "string"){
-if(!pattern11.test(data3)){
+if(!pattern14.test(data3)){
 const err9 = {instancePath:instancePath+"/ip",schemaPath:"#/definitions/ipv4/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"+"\""};
 if(vErrors === null){
 vErrors = [err9];
@@ -1269,8 +1439,8 @@ validate18.errors = vErrors;
 return errors === 0;
 }
 
-const schema34 = {"title":"ResourcesSpec","description":"VM sizes per role. A co-located host (server and load balancer) uses the server size.","type":"object","additionalProperties":false,"properties":{"server":{"description":"Size of a UMS Server VM (also used for co-located hosts). Default: 4 vCPUs, 8 GB RAM, data disk of max(60, 21 + 10 x firmware.retainedUpdates) GB.","$ref":"#/definitions/vmSize"},"loadBalancer":{"description":"Size of a separate UMS Load Balancer VM. Default: 2 vCPUs, 4 GB RAM, 20 GB data disk.","$ref":"#/definitions/vmSize"}}};
-const schema35 = {"title":"VmSize","description":"CPU, memory and data disk of one VM.","type":"object","additionalProperties":false,"properties":{"cpus":{"description":"Virtual CPUs.","type":"integer","minimum":1,"maximum":128},"memoryGb":{"description":"Memory in GB. Documented minimum: server 4, load balancer 1, co-located host 5 (UMS-RES-001).","type":"integer","minimum":1,"maximum":4096},"diskGb":{"description":"Data disk in GB for the UMS installation and its data directory. Servers need 1 GB of program files plus about 10 GB per retained firmware update (UMS-RES-002).","type":"integer","minimum":1,"maximum":65536}}};
+const schema35 = {"title":"ResourcesSpec","description":"VM sizes per role. A co-located host (server and load balancer) uses the server size.","type":"object","additionalProperties":false,"properties":{"server":{"description":"Size of a UMS Server VM (also used for co-located hosts). Default: 4 vCPUs, 8 GB RAM, data disk of max(60, 21 + 10 x firmware.retainedUpdates) GB.","$ref":"#/definitions/vmSize"},"loadBalancer":{"description":"Size of a separate UMS Load Balancer VM. Default: 2 vCPUs, 4 GB RAM, 20 GB data disk.","$ref":"#/definitions/vmSize"}}};
+const schema36 = {"title":"VmSize","description":"CPU, memory and data disk of one VM.","type":"object","additionalProperties":false,"properties":{"cpus":{"description":"Virtual CPUs.","type":"integer","minimum":1,"maximum":128},"memoryGb":{"description":"Memory in GB. Documented minimum: server 4, load balancer 1, co-located host 5 (UMS-RES-001).","type":"integer","minimum":1,"maximum":4096},"diskGb":{"description":"Data disk in GB for the UMS installation and its data directory. Servers need 1 GB of program files plus about 10 GB per retained firmware update (UMS-RES-002).","type":"integer","minimum":1,"maximum":65536}}};
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1567,9 +1737,9 @@ validate20.errors = vErrors;
 return errors === 0;
 }
 
-const schema38 = {"title":"InstallerSpec","description":"The UMS Linux installer every node downloads; the bootstrap refuses a file whose SHA-256 differs.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"http(s) URL of setup-igel-ums-linux_<version>.bin, reachable from the HA VLAN. No credentials in the URL: no user information (user@host) and no presigned query (X-Amz-Signature=, sig=, token=...: they expire and are credentials, UMS-DB-002). [ ] and { } are part of the file name (curl --globoff).","$ref":"#/definitions/installerUrl"},"sha256":{"description":"SHA-256 of the installer, 64 hexadecimal characters. Required; checked by UMS-INST-001.","type":"string","x-ums-rule":"UMS-INST-001"}}};
-const schema39 = {"description":"an http(s) URL without spaces, quotes or user information (user@ before the host)","type":"string","pattern":"^https?://[A-Za-z0-9._~:\\[\\]!$&'()*+,;=%-]+(?:[/?#][A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]*)?$","maxLength":2048};
-const pattern19 = new RegExp("^https?://[A-Za-z0-9._~:\\[\\]!$&'()*+,;=%-]+(?:[/?#][A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]*)?$", "u");
+const schema39 = {"title":"InstallerSpec","description":"The UMS Linux installer every node downloads; the bootstrap refuses a file whose SHA-256 differs.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"http(s) URL of setup-igel-ums-linux_<version>.bin, reachable from the HA VLAN. No credentials in the URL: no user information (user@host) and no presigned query (X-Amz-Signature=, sig=, token=...: they expire and are credentials, UMS-DB-002). [ ] and { } are part of the file name (curl --globoff).","$ref":"#/definitions/installerUrl"},"sha256":{"description":"SHA-256 of the installer, 64 hexadecimal characters. Required; checked by UMS-INST-001.","type":"string","x-ums-rule":"UMS-INST-001"}}};
+const schema40 = {"description":"an http(s) URL without spaces, quotes or user information (user@ before the host)","type":"string","pattern":"^https?://[A-Za-z0-9._~:\\[\\]!$&'()*+,;=%-]+(?:[/?#][A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]*)?$","maxLength":2048};
+const pattern22 = new RegExp("^https?://[A-Za-z0-9._~:\\[\\]!$&'()*+,;=%-]+(?:[/?#][A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]*)?$", "u");
 
 function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1610,7 +1780,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(!pattern19.test(data0)){
+if(!pattern22.test(data0)){
 const err3 = {instancePath:instancePath+"/url",schemaPath:"#/definitions/installerUrl/pattern",keyword:"pattern",params:{pattern: "^https?://[A-Za-z0-9._~:\\[\\]!$&'()*+,;=%-]+(?:[/?#][A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]*)?$"},message:"must match pattern \""+"^https?://[A-Za-z0-9._~:\\[\\]!$&'()*+,;=%-]+(?:[/?#][A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -1659,7 +1829,7 @@ validate22.errors = vErrors;
 return errors === 0;
 }
 
-const schema41 = {"title":"VsphereSpec","description":"Where in vCenter the VMs are placed. Required when platform is vsphere.","type":"object","additionalProperties":false,"required":["datacenter","cluster","datastore","template"],"properties":{"datacenter":{"description":"vSphere datacenter name.","$ref":"#/definitions/text"},"cluster":{"description":"Compute cluster (DRS enabled for anti-affinity).","$ref":"#/definitions/text"},"datastore":{"description":"Datastore for the VM disks.","$ref":"#/definitions/text"},"template":{"description":"VM template to clone (Ubuntu 22.04 with cloud-init's VMware datasource).","$ref":"#/definitions/text"},"folder":{"description":"VM folder, relative to the datacenter's vm folder. Default: the datacenter's root VM folder.","$ref":"#/definitions/text"},"antiAffinity":{"description":"How the compute-cluster anti-affinity rules keep servers (and separate load balancers) on different ESXi hosts: preferred (DRS best effort, never blocks a power-on) or mandatory (DRS refuses placements that break it: needs at least as many hosts as VMs of a role).","type":"string","enum":["preferred","mandatory"],"default":"preferred"}}};
+const schema42 = {"title":"VsphereSpec","description":"Where in vCenter the VMs are placed. Required when platform is vsphere.","type":"object","additionalProperties":false,"required":["datacenter","cluster","datastore","template"],"properties":{"datacenter":{"description":"vSphere datacenter name.","$ref":"#/definitions/text"},"cluster":{"description":"Compute cluster (DRS enabled for anti-affinity).","$ref":"#/definitions/text"},"datastore":{"description":"Datastore for the VM disks.","$ref":"#/definitions/text"},"template":{"description":"VM template to clone (Ubuntu 22.04 with cloud-init's VMware datasource).","$ref":"#/definitions/text"},"folder":{"description":"VM folder, relative to the datacenter's vm folder. Default: the datacenter's root VM folder.","$ref":"#/definitions/text"},"antiAffinity":{"description":"How the compute-cluster anti-affinity rules keep servers (and separate load balancers) on different ESXi hosts: preferred (DRS best effort, never blocks a power-on) or mandatory (DRS refuses placements that break it: needs at least as many hosts as VMs of a role).","type":"string","enum":["preferred","mandatory"],"default":"preferred"}}};
 
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1855,7 +2025,7 @@ vErrors.push(err15);
 errors++;
 }
 if(!((data5 === "preferred") || (data5 === "mandatory"))){
-const err16 = {instancePath:instancePath+"/antiAffinity",schemaPath:"#/properties/antiAffinity/enum",keyword:"enum",params:{allowedValues: schema41.properties.antiAffinity.enum},message:"must be equal to one of the allowed values"};
+const err16 = {instancePath:instancePath+"/antiAffinity",schemaPath:"#/properties/antiAffinity/enum",keyword:"enum",params:{allowedValues: schema42.properties.antiAffinity.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1880,17 +2050,17 @@ validate24.errors = vErrors;
 return errors === 0;
 }
 
-const schema47 = {"title":"AwsSpec","description":"Where in AWS the hosts run (platform aws, loadBalancing external, UMS 6.10 or later: seed 004). The VPC and the subnets exist and are looked up, never created. network.cidr is the VPC's IPv4 block (containing every subnet), network.gateway the VPC router (the VPC base address + 1) and network.dns the Amazon DNS server (base + 2); the hosts take their addresses by DHCP, fixed to the node's ip. See docs/topology.md, Platform aws.","type":"object","additionalProperties":false,"required":["region","vpcId","subnets","ami","secrets"],"properties":{"region":{"description":"AWS region of the VPC, such as eu-central-1.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]$","examples":["eu-central-1"]},"vpcId":{"description":"Id of the existing VPC the hosts run in (looked up).","type":"string","pattern":"^vpc-([0-9a-f]{8}|[0-9a-f]{17})$"},"subnets":{"description":"One existing subnet per availability zone (at least two: servers are spread over the zones, the anti-affinity of this platform, UMS-AWS-004). Each is looked up by VPC, zone and CIDR block. Nodes without an ip take addresses from the subnets in turn (the first server from the first subnet, the second from the second...), from firstAddress or the subnet's fifth address (AWS reserves the first four and the last).","type":"array","minItems":2,"maxItems":6,"items":{"$ref":"#/definitions/awsSubnet"}},"ami":{"description":"AMI id of the hosts' image: Ubuntu 22.04 (or another image with cloud-init and its EC2 datasource) in this region.","type":"string","pattern":"^ami-([0-9a-f]{8}|[0-9a-f]{17})$"},"instanceTypes":{"description":"Explicit EC2 instance type per role. Default: the smallest type of the c6i, m6i and r6i families with at least the role's resources.cpus and resources.memoryGb (docs/topology.md, Instance types).","type":"object","additionalProperties":false,"properties":{"server":{"description":"Instance type of the UMS Servers, such as m6i.xlarge.","type":"string","pattern":"^[a-z][a-z0-9-]*\\.[a-z0-9]+$"}}},"dataVolume":{"description":"The EBS data volume of each server (sized by resources.server.diskGb, UMS-RES-002), always encrypted.","type":"object","additionalProperties":false,"properties":{"type":{"description":"EBS volume type.","type":"string","enum":["gp3","gp2","io2","st1"],"default":"gp3"},"kmsKeyArn":{"description":"ARN of the KMS key that encrypts the data and root volumes. Default: the account's default EBS key (aws/ebs).","type":"string","pattern":"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$"}}},"loadBalancer":{"description":"The Network Load Balancer in front of the servers (its DNS name is what clusterAddress must resolve to).","type":"object","additionalProperties":false,"properties":{"scheme":{"description":"internal: reachable inside the VPC and from networks routed to it (VPN, Direct Connect); internet-facing: a public address (needs public subnets).","type":"string","enum":["internal","internet-facing"],"default":"internal"}}},"secrets":{"description":"SSM Parameter Store SecureString parameters the hosts read at boot (never written into user-data or the Terraform configuration); the instance profile may read exactly these.","type":"object","additionalProperties":false,"required":["databasePasswordParameter","networkTokenParameter"],"properties":{"databasePasswordParameter":{"description":"Parameter holding the UMS database user's password.","$ref":"#/definitions/ssmParameterName"},"networkTokenParameter":{"description":"Parameter holding the content of the IGEL network token (IGEL-Network.token). With networkToken.mode create, put the first server's token there before the all phase.","$ref":"#/definitions/ssmParameterName"},"kmsKeyArn":{"description":"ARN of the customer managed KMS key the parameters are encrypted with (the hosts may then decrypt with it). Default: the AWS managed key aws/ssm, which needs no extra permission.","type":"string","pattern":"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$"}}},"databaseSecurityGroupId":{"description":"Security group of the database. When set, the stack adds an inbound rule to it from the servers on the database port; otherwise the rule to add is an output (database_ingress).","type":"string","pattern":"^sg-([0-9a-f]{8}|[0-9a-f]{17})$"}}};
-const schema51 = {"description":"an SSM Parameter Store name: a path of letters, digits and . _ - / starting with /, such as /ums-ha/berlin/db-password","type":"string","pattern":"^(/[A-Za-z0-9_.-]+)+$","maxLength":1011};
-const pattern25 = new RegExp("^[a-z]{2}(-[a-z]+)+-[0-9]$", "u");
-const pattern26 = new RegExp("^vpc-([0-9a-f]{8}|[0-9a-f]{17})$", "u");
-const pattern30 = new RegExp("^ami-([0-9a-f]{8}|[0-9a-f]{17})$", "u");
-const pattern31 = new RegExp("^[a-z][a-z0-9-]*\\.[a-z0-9]+$", "u");
-const pattern32 = new RegExp("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$", "u");
-const pattern33 = new RegExp("^(/[A-Za-z0-9_.-]+)+$", "u");
-const pattern36 = new RegExp("^sg-([0-9a-f]{8}|[0-9a-f]{17})$", "u");
-const schema48 = {"title":"AwsSubnet","description":"One existing subnet of the VPC in one availability zone.","type":"object","additionalProperties":false,"required":["availabilityZone","cidr"],"properties":{"availabilityZone":{"description":"Availability zone of the subnet, such as eu-central-1a.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$"},"cidr":{"description":"The subnet's IPv4 CIDR block, inside network.cidr.","$ref":"#/definitions/cidr"},"firstAddress":{"description":"Nodes without an ip get addresses of this subnet from here. Default: the subnet's fifth address.","$ref":"#/definitions/ipv4"}}};
-const pattern27 = new RegExp("^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$", "u");
+const schema48 = {"title":"AwsSpec","description":"Where in AWS the hosts run (platform aws, loadBalancing external, UMS 6.10 or later: seed 004). The VPC and the subnets exist and are looked up, never created. network.cidr is the VPC's IPv4 block (containing every subnet), network.gateway the VPC router (the VPC base address + 1) and network.dns the Amazon DNS server (base + 2); the hosts take their addresses by DHCP, fixed to the node's ip. See docs/topology.md, Platform aws.","type":"object","additionalProperties":false,"required":["region","vpcId","subnets","ami","secrets"],"properties":{"region":{"description":"AWS region of the VPC, such as eu-central-1.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]$","examples":["eu-central-1"]},"vpcId":{"description":"Id of the existing VPC the hosts run in (looked up).","type":"string","pattern":"^vpc-([0-9a-f]{8}|[0-9a-f]{17})$"},"subnets":{"description":"One existing subnet per availability zone (at least two: servers are spread over the zones, the anti-affinity of this platform, UMS-AWS-004). Each is looked up by VPC, zone and CIDR block. Nodes without an ip take addresses from the subnets in turn (the first server from the first subnet, the second from the second...), from firstAddress or the subnet's fifth address (AWS reserves the first four and the last).","type":"array","minItems":2,"maxItems":6,"items":{"$ref":"#/definitions/awsSubnet"}},"ami":{"description":"AMI id of the hosts' image: Ubuntu 22.04 (or another image with cloud-init and its EC2 datasource) in this region.","type":"string","pattern":"^ami-([0-9a-f]{8}|[0-9a-f]{17})$"},"instanceTypes":{"description":"Explicit EC2 instance type per role. Default: the smallest type of the c6i, m6i and r6i families with at least the role's resources.cpus and resources.memoryGb (docs/topology.md, Instance types).","type":"object","additionalProperties":false,"properties":{"server":{"description":"Instance type of the UMS Servers, such as m6i.xlarge.","type":"string","pattern":"^[a-z][a-z0-9-]*\\.[a-z0-9]+$"}}},"dataVolume":{"description":"The EBS data volume of each server (sized by resources.server.diskGb, UMS-RES-002), always encrypted.","type":"object","additionalProperties":false,"properties":{"type":{"description":"EBS volume type.","type":"string","enum":["gp3","gp2","io2","st1"],"default":"gp3"},"kmsKeyArn":{"description":"ARN of the KMS key that encrypts the data and root volumes. Default: the account's default EBS key (aws/ebs).","type":"string","pattern":"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$"}}},"loadBalancer":{"description":"The Network Load Balancer in front of the servers (its DNS name is what clusterAddress must resolve to).","type":"object","additionalProperties":false,"properties":{"scheme":{"description":"internal: reachable inside the VPC and from networks routed to it (VPN, Direct Connect); internet-facing: a public address (needs public subnets).","type":"string","enum":["internal","internet-facing"],"default":"internal"}}},"secrets":{"description":"SSM Parameter Store SecureString parameters the hosts read at boot (never written into user-data or the Terraform configuration); the instance profile may read exactly these.","type":"object","additionalProperties":false,"required":["databasePasswordParameter","networkTokenParameter"],"properties":{"databasePasswordParameter":{"description":"Parameter holding the UMS database user's password.","$ref":"#/definitions/ssmParameterName"},"networkTokenParameter":{"description":"Parameter holding the content of the IGEL network token (IGEL-Network.token). With networkToken.mode create, put the first server's token there before the all phase.","$ref":"#/definitions/ssmParameterName"},"kmsKeyArn":{"description":"ARN of the customer managed KMS key the parameters are encrypted with (the hosts may then decrypt with it). Default: the AWS managed key aws/ssm, which needs no extra permission.","type":"string","pattern":"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$"}}},"databaseSecurityGroupId":{"description":"Security group of the database. When set, the stack adds an inbound rule to it from the servers on the database port; otherwise the rule to add is an output (database_ingress).","type":"string","pattern":"^sg-([0-9a-f]{8}|[0-9a-f]{17})$"}}};
+const schema52 = {"description":"an SSM Parameter Store name: a path of letters, digits and . _ - / starting with /, such as /ums-ha/berlin/db-password","type":"string","pattern":"^(/[A-Za-z0-9_.-]+)+$","maxLength":1011};
+const pattern28 = new RegExp("^[a-z]{2}(-[a-z]+)+-[0-9]$", "u");
+const pattern29 = new RegExp("^vpc-([0-9a-f]{8}|[0-9a-f]{17})$", "u");
+const pattern33 = new RegExp("^ami-([0-9a-f]{8}|[0-9a-f]{17})$", "u");
+const pattern34 = new RegExp("^[a-z][a-z0-9-]*\\.[a-z0-9]+$", "u");
+const pattern35 = new RegExp("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$", "u");
+const pattern36 = new RegExp("^(/[A-Za-z0-9_.-]+)+$", "u");
+const pattern39 = new RegExp("^sg-([0-9a-f]{8}|[0-9a-f]{17})$", "u");
+const schema49 = {"title":"AwsSubnet","description":"One existing subnet of the VPC in one availability zone.","type":"object","additionalProperties":false,"required":["availabilityZone","cidr"],"properties":{"availabilityZone":{"description":"Availability zone of the subnet, such as eu-central-1a.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$"},"cidr":{"description":"The subnet's IPv4 CIDR block, inside network.cidr.","$ref":"#/definitions/cidr"},"firstAddress":{"description":"Nodes without an ip get addresses of this subnet from here. Default: the subnet's fifth address.","$ref":"#/definitions/ipv4"}}};
+const pattern30 = new RegExp("^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$", "u");
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1931,7 +2101,7 @@ errors++;
 if(data.availabilityZone !== undefined){
 let data0 = data.availabilityZone;
 if(typeof data0 === "string"){
-if(!pattern27.test(data0)){
+if(!pattern30.test(data0)){
 const err3 = {instancePath:instancePath+"/availabilityZone",schemaPath:"#/properties/availabilityZone/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -1956,7 +2126,7 @@ errors++;
 if(data.cidr !== undefined){
 let data1 = data.cidr;
 if(typeof data1 === "string"){
-if(!pattern10.test(data1)){
+if(!pattern13.test(data1)){
 const err5 = {instancePath:instancePath+"/cidr",schemaPath:"#/definitions/cidr/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\""};
 if(vErrors === null){
 vErrors = [err5];
@@ -1981,7 +2151,7 @@ errors++;
 if(data.firstAddress !== undefined){
 let data2 = data.firstAddress;
 if(typeof data2 === "string"){
-if(!pattern11.test(data2)){
+if(!pattern14.test(data2)){
 const err7 = {instancePath:instancePath+"/firstAddress",schemaPath:"#/definitions/ipv4/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -2074,7 +2244,7 @@ vErrors.push(err4);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema47.properties, key0))){
+if(!(func2.call(schema48.properties, key0))){
 const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err5];
@@ -2088,7 +2258,7 @@ errors++;
 if(data.region !== undefined){
 let data0 = data.region;
 if(typeof data0 === "string"){
-if(!pattern25.test(data0)){
+if(!pattern28.test(data0)){
 const err6 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-[0-9]$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -2113,7 +2283,7 @@ errors++;
 if(data.vpcId !== undefined){
 let data1 = data.vpcId;
 if(typeof data1 === "string"){
-if(!pattern26.test(data1)){
+if(!pattern29.test(data1)){
 const err8 = {instancePath:instancePath+"/vpcId",schemaPath:"#/properties/vpcId/pattern",keyword:"pattern",params:{pattern: "^vpc-([0-9a-f]{8}|[0-9a-f]{17})$"},message:"must match pattern \""+"^vpc-([0-9a-f]{8}|[0-9a-f]{17})$"+"\""};
 if(vErrors === null){
 vErrors = [err8];
@@ -2180,7 +2350,7 @@ errors++;
 if(data.ami !== undefined){
 let data4 = data.ami;
 if(typeof data4 === "string"){
-if(!pattern30.test(data4)){
+if(!pattern33.test(data4)){
 const err13 = {instancePath:instancePath+"/ami",schemaPath:"#/properties/ami/pattern",keyword:"pattern",params:{pattern: "^ami-([0-9a-f]{8}|[0-9a-f]{17})$"},message:"must match pattern \""+"^ami-([0-9a-f]{8}|[0-9a-f]{17})$"+"\""};
 if(vErrors === null){
 vErrors = [err13];
@@ -2220,7 +2390,7 @@ errors++;
 if(data5.server !== undefined){
 let data6 = data5.server;
 if(typeof data6 === "string"){
-if(!pattern31.test(data6)){
+if(!pattern34.test(data6)){
 const err16 = {instancePath:instancePath+"/instanceTypes/server",schemaPath:"#/properties/instanceTypes/properties/server/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]*\\.[a-z0-9]+$"},message:"must match pattern \""+"^[a-z][a-z0-9-]*\\.[a-z0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
@@ -2282,7 +2452,7 @@ vErrors.push(err20);
 errors++;
 }
 if(!((((data8 === "gp3") || (data8 === "gp2")) || (data8 === "io2")) || (data8 === "st1"))){
-const err21 = {instancePath:instancePath+"/dataVolume/type",schemaPath:"#/properties/dataVolume/properties/type/enum",keyword:"enum",params:{allowedValues: schema47.properties.dataVolume.properties.type.enum},message:"must be equal to one of the allowed values"};
+const err21 = {instancePath:instancePath+"/dataVolume/type",schemaPath:"#/properties/dataVolume/properties/type/enum",keyword:"enum",params:{allowedValues: schema48.properties.dataVolume.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2295,7 +2465,7 @@ errors++;
 if(data7.kmsKeyArn !== undefined){
 let data9 = data7.kmsKeyArn;
 if(typeof data9 === "string"){
-if(!pattern32.test(data9)){
+if(!pattern35.test(data9)){
 const err22 = {instancePath:instancePath+"/dataVolume/kmsKeyArn",schemaPath:"#/properties/dataVolume/properties/kmsKeyArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$"},message:"must match pattern \""+"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$"+"\""};
 if(vErrors === null){
 vErrors = [err22];
@@ -2357,7 +2527,7 @@ vErrors.push(err26);
 errors++;
 }
 if(!((data11 === "internal") || (data11 === "internet-facing"))){
-const err27 = {instancePath:instancePath+"/loadBalancer/scheme",schemaPath:"#/properties/loadBalancer/properties/scheme/enum",keyword:"enum",params:{allowedValues: schema47.properties.loadBalancer.properties.scheme.enum},message:"must be equal to one of the allowed values"};
+const err27 = {instancePath:instancePath+"/loadBalancer/scheme",schemaPath:"#/properties/loadBalancer/properties/scheme/enum",keyword:"enum",params:{allowedValues: schema48.properties.loadBalancer.properties.scheme.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -2427,7 +2597,7 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(!pattern33.test(data13)){
+if(!pattern36.test(data13)){
 const err33 = {instancePath:instancePath+"/secrets/databasePasswordParameter",schemaPath:"#/definitions/ssmParameterName/pattern",keyword:"pattern",params:{pattern: "^(/[A-Za-z0-9_.-]+)+$"},message:"must match pattern \""+"^(/[A-Za-z0-9_.-]+)+$"+"\""};
 if(vErrors === null){
 vErrors = [err33];
@@ -2462,7 +2632,7 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(!pattern33.test(data14)){
+if(!pattern36.test(data14)){
 const err36 = {instancePath:instancePath+"/secrets/networkTokenParameter",schemaPath:"#/definitions/ssmParameterName/pattern",keyword:"pattern",params:{pattern: "^(/[A-Za-z0-9_.-]+)+$"},message:"must match pattern \""+"^(/[A-Za-z0-9_.-]+)+$"+"\""};
 if(vErrors === null){
 vErrors = [err36];
@@ -2487,7 +2657,7 @@ errors++;
 if(data12.kmsKeyArn !== undefined){
 let data15 = data12.kmsKeyArn;
 if(typeof data15 === "string"){
-if(!pattern32.test(data15)){
+if(!pattern35.test(data15)){
 const err38 = {instancePath:instancePath+"/secrets/kmsKeyArn",schemaPath:"#/properties/secrets/properties/kmsKeyArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$"},message:"must match pattern \""+"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$"+"\""};
 if(vErrors === null){
 vErrors = [err38];
@@ -2524,7 +2694,7 @@ errors++;
 if(data.databaseSecurityGroupId !== undefined){
 let data16 = data.databaseSecurityGroupId;
 if(typeof data16 === "string"){
-if(!pattern36.test(data16)){
+if(!pattern39.test(data16)){
 const err41 = {instancePath:instancePath+"/databaseSecurityGroupId",schemaPath:"#/properties/databaseSecurityGroupId/pattern",keyword:"pattern",params:{pattern: "^sg-([0-9a-f]{8}|[0-9a-f]{17})$"},message:"must match pattern \""+"^sg-([0-9a-f]{8}|[0-9a-f]{17})$"+"\""};
 if(vErrors === null){
 vErrors = [err41];
@@ -2561,9 +2731,9 @@ validate26.errors = vErrors;
 return errors === 0;
 }
 
-const schema53 = {"title":"RuleException","description":"One accepted warning.","type":"object","additionalProperties":false,"required":["id","reason"],"properties":{"id":{"description":"The rule id of the warning, e.g. UMS-SIZE-005.","$ref":"#/definitions/ruleId"},"reason":{"description":"Why the design is right anyway, and who decided (at least 20 characters, one line of text: no control, line-separator or bidirectional-control characters).","type":"string","minLength":20,"maxLength":500,"pattern":"^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]+$"}}};
-const schema54 = {"description":"a rule id such as UMS-SIZE-005","type":"string","pattern":"^UMS-[A-Z]+-[0-9]{3}$"};
-const pattern37 = new RegExp("^UMS-[A-Z]+-[0-9]{3}$", "u");
+const schema54 = {"title":"RuleException","description":"One accepted warning.","type":"object","additionalProperties":false,"required":["id","reason"],"properties":{"id":{"description":"The rule id of the warning, e.g. UMS-SIZE-005.","$ref":"#/definitions/ruleId"},"reason":{"description":"Why the design is right anyway, and who decided (at least 20 characters, one line of text: no control, line-separator or bidirectional-control characters).","type":"string","minLength":20,"maxLength":500,"pattern":"^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]+$"}}};
+const schema55 = {"description":"a rule id such as UMS-SIZE-005","type":"string","pattern":"^UMS-[A-Z]+-[0-9]{3}$"};
+const pattern40 = new RegExp("^UMS-[A-Z]+-[0-9]{3}$", "u");
 
 function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2604,7 +2774,7 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 if(typeof data0 === "string"){
-if(!pattern37.test(data0)){
+if(!pattern40.test(data0)){
 const err3 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/ruleId/pattern",keyword:"pattern",params:{pattern: "^UMS-[A-Z]+-[0-9]{3}$"},message:"must match pattern \""+"^UMS-[A-Z]+-[0-9]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -2649,7 +2819,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(!pattern7.test(data1)){
+if(!pattern10.test(data1)){
 const err7 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]+$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]+$"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -3389,7 +3559,7 @@ vErrors.push(err53);
 errors++;
 }
 if(!((data25 === "create") || (data25 === "existing"))){
-const err54 = {instancePath:instancePath+"/networkToken/mode",schemaPath:"#/definitions/networkToken/properties/mode/enum",keyword:"enum",params:{allowedValues: schema40.properties.mode.enum},message:"must be equal to one of the allowed values"};
+const err54 = {instancePath:instancePath+"/networkToken/mode",schemaPath:"#/definitions/networkToken/properties/mode/enum",keyword:"enum",params:{allowedValues: schema41.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err54];
 }

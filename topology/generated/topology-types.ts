@@ -231,11 +231,33 @@ export interface DatabaseSpec {
    */
   passwordVariable?: string;
   /**
-   * mssql only: how the UMS Servers log on to SQL Server. sql (default): SQL Server authentication with user and the password in passwordVariable. ad-native: Windows / Active Directory native authentication; the runbooks then carry the step seeds 000 and 004 require on ALL UMS Server hosts: set the startup type and logon settings of the IGEL RMGUIServer service and restart it. Another engine with authentication is refused (UMS-DB-005).
+   * mssql only: how the UMS Servers log on to SQL Server. sql (default): SQL Server authentication with user and the password in passwordVariable. kerberos: Active Directory authentication via Kerberos (IGEL: DB type SQL Server AD Kerberos, usable on Linux hosts outside the domain): user is the domain user without the domain, the password in passwordVariable, and database.kerberos names the realm and KDCs; the bootstrap writes krb5.conf into <UMS installation directory>/rmguiserver/conf before it activates the data source. ad-native is refused on the Linux hosts ums-ha builds (UMS-DB-006: IGEL requires the UMS Server and UMS Administrator to be located in the Windows domain). Another engine with authentication is refused (UMS-DB-005).
    *
    * @default "sql"
    */
-  authentication?: "sql" | "ad-native";
+  authentication?: "sql" | "kerberos" | "ad-native";
+  /**
+   * authentication kerberos only (UMS-DB-007): what the bootstrap writes into krb5.conf (IGEL's example: [libdefaults] default_realm, ticket_lifetime 24h; [realms] the realm with its kdc and default_domain; [domain_realm]).
+   */
+  kerberos?: {
+    /**
+     * The Kerberos realm (the AD domain in capitals), e.g. EXAMPLE.INTERNAL.
+     */
+    realm: string;
+    /**
+     * The key distribution centers (domain controllers), host names or IPv4 addresses the UMS Servers reach on TCP/UDP 88.
+     *
+     * @minItems 1
+     * @maxItems 8
+     *
+     * Items: an IPv4 address or a DNS host name such as db.example.internal
+     */
+    kdcs: string[];
+    /**
+     * The domain of the database user, as the data source's Domain field takes it. Default: the realm.
+     */
+    domain?: string;
+  };
   /**
    * How the database survives the loss of its host (seed 004: the database should be redundant, ideally a cluster). cluster: a DBMS cluster (SQL Server Always On, Oracle RAC, a PostgreSQL cluster) whose listener or virtual name is host. replicated: a primary with a standby the DBA fails over to. single: one host without redundancy, accepted with singleHostReason. Absent: UMS-DB-004 warns.
    */

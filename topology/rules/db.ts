@@ -4,7 +4,10 @@
  * 004, "To ensure maximum process reliability and high availability, IGEL also recommends that the
  * UMS Load Balancer and the database have a redundant design" and "The database is ideally
  * designed as a cluster". UMS-DB-005: seeds 000 and 004 name SQL Server AD Native as an option of
- * SQL Server only. UMS-DB-002 has no IGEL source: a topology file lives in a repository, so
+ * SQL Server only. UMS-DB-006 and UMS-DB-007: IGEL's AD native page ("The UMS Server and the UMS
+ * Administrator are located in the Windows domain") and Kerberos pages (krb5.conf in
+ * <UMS installation directory>/rmguiserver/conf; usable on Linux outside the domain), docs/sources.md.
+ * UMS-DB-002 has no IGEL source: a topology file lives in a repository, so
  * secrets must stay out of it.
  */
 import { credentialShape } from '../credentials';
@@ -168,6 +171,43 @@ export const dbRules: readonly (TopologyRule | DocumentRule)[] = [
       const db = doc.spec.database;
       if (db.authentication === undefined || db.engine === 'mssql') return [];
       return [{ path: '/spec/database/authentication', message: `authentication ${db.authentication} is an option of SQL Server (mssql) only, but engine is ${db.engine}: remove authentication, or set engine: mssql` }];
+    },
+  },
+  {
+    id: 'UMS-DB-006',
+    phase: 'topology',
+    severity: 'error',
+    seed: [SEEDS.extensions],
+    title: 'No SQL Server AD Native on the Linux hosts ums-ha builds',
+    explanation:
+      'IGEL\'s AD native setup requires the UMS Server and the UMS Administrator to be located in the Windows domain, and a logon of the IGEL RMGUIServer Windows service on every server host (seeds 000, 004). ums-ha builds Linux hosts that are not domain members. IGEL documents AD authentication via Kerberos for them: authentication kerberos with database.kerberos, and the bootstrap writes krb5.conf.',
+    check({ doc }) {
+      const db = doc.spec.database;
+      if (db.engine !== 'mssql' || db.authentication !== 'ad-native') return [];
+      return [
+        {
+          path: '/spec/database/authentication',
+          message: 'authentication ad-native needs the UMS Server and UMS Administrator located in the Windows domain and a Windows service logon, but the hosts are Linux outside the domain: use authentication: kerberos with database.kerberos (realm, kdcs; the bootstrap writes krb5.conf into /opt/IGEL/RemoteManager/rmguiserver/conf), or sql',
+        },
+      ];
+    },
+  },
+  {
+    id: 'UMS-DB-007',
+    phase: 'topology',
+    severity: 'error',
+    seed: [],
+    title: 'Kerberos authentication names its realm and KDCs, and only then',
+    explanation: 'With authentication kerberos the bootstrap writes krb5.conf from database.kerberos before it activates the data source; without the block there is nothing to write, and the block without kerberos authentication would be a file no one uses.',
+    check({ doc }) {
+      const db = doc.spec.database;
+      if (db.authentication === 'kerberos' && db.kerberos === undefined) {
+        return [{ path: '/spec/database', message: 'authentication kerberos needs database.kerberos: the realm (e.g. EXAMPLE.INTERNAL) and kdcs (the domain controllers) for krb5.conf' }];
+      }
+      if (db.kerberos !== undefined && db.authentication !== 'kerberos') {
+        return [{ path: '/spec/database/kerberos', key: true, message: `database.kerberos is used only with authentication: kerberos (authentication is ${db.authentication ?? 'not set'}): set authentication: kerberos, or remove the block` }];
+      }
+      return [];
     },
   },
   {

@@ -12,6 +12,7 @@ import { netRules, openingRules } from './net';
 import { resRules } from './res';
 import { platRules } from './plat';
 import { updRules } from './upd';
+import { verRules } from './ver';
 import type { DocumentRule, Rule, RuleMeta, SynthesisRule, TopologyRule, UpdateRule } from './rule';
 import { sizeRules } from './size';
 import { xlbRules } from './xlb';
@@ -19,7 +20,7 @@ import { xlbRules } from './xlb';
 export type { DocumentRule, Report, Rule, RuleMeta, SynthesisRule, TopologyContext, TopologyRule, UpdateContext, UpdateMethod, UpdateRule } from './rule';
 
 /** All design rules, in catalog order. */
-export const rules: readonly Rule[] = [...sizeRules, ...layoutRules, ...resRules, ...netRules, ...openingRules, ...cloudRules, ...xlbRules, ...awsRules, ...dbRules, ...instRules, ...platRules, ...updRules];
+export const rules: readonly Rule[] = [...sizeRules, ...layoutRules, ...resRules, ...netRules, ...openingRules, ...cloudRules, ...xlbRules, ...awsRules, ...dbRules, ...verRules, ...instRules, ...platRules, ...updRules];
 
 export const documentRules: readonly DocumentRule[] = rules.filter((r): r is DocumentRule => r.phase === 'document');
 export const topologyRules: readonly TopologyRule[] = rules.filter((r): r is TopologyRule => r.phase === 'topology');

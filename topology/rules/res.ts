@@ -5,10 +5,13 @@
  * the program files and approx. 10 GB per firmware update. A host needs the minimums of all the
  * components it runs added up: a server host its UMS Server and Web App, a co-located host also
  * its load balancer ("the load balancer generates extra load along with the actual UMS Server").
+ * UMS-RES-003: IGEL's size classes (topology/size-classes.ts; "Installation and Sizing Guidelines for
+ * IGEL UMS", docs/sources.md).
  */
 import { num } from '../findings';
 import { COMPONENT_MINIMUMS, FIRMWARE_UPDATE_GB, PROGRAM_FILES_GB, hostMinimum, requiredServerDiskGb } from '../resolve';
 import { SEEDS } from '../seeds';
+import { LOAD_BALANCER_STANDALONE, SIZING_GUIDELINES, WEB_APP_EXTRA_GB, serverHostMemoryGb, sizeClass } from '../size-classes';
 import type { Report, TopologyRule } from './rule';
 
 /** Documented minimums per component (seed 004); see COMPONENT_MINIMUMS in ../resolve. */
@@ -70,6 +73,38 @@ export const resRules: readonly TopologyRule[] = [
           message: `server data disk ${num(disk)} GB is too small for ${PROGRAM_FILES_GB} GB of program files plus ${t.firmware.retainedUpdates} retained firmware updates x ${FIRMWARE_UPDATE_GB} GB = ${num(needed)} GB: set diskGb to ${needed} or more, or lower firmware.retainedUpdates`,
         },
       ];
+    },
+  },
+  {
+    id: 'UMS-RES-003',
+    phase: 'topology',
+    severity: 'warning',
+    seed: [],
+    title: 'VM sizes reach IGEL\'s size class for the number of devices',
+    explanation:
+      'IGEL\'s Installation and Sizing Guidelines give vCPUs, RAM and disk per host for each class of HA installation: M/S (< 15,000 devices) 6 CPUs, 9 GB + 1 GB for the Web App, 25 GB per server host; L (< 50,000) 4 CPUs, 6 GB + 1 GB, 25 GB with the UMS Console on a host of its own; XL (< 300,000) 6 CPUs, 9 GB + 1 GB, 25 GB per server and 4 CPUs, 4 GB, 2 GB per standalone load balancer. The documented minimums (UMS-RES-001) are far below them.',
+    check({ doc, topology: t }) {
+      const reports: Report[] = [];
+      const c = sizeClass(t.devices);
+      const lbOnly = t.nodes.some((n) => !n.roles.includes('server'));
+      const checks = [
+        { role: 'server' as const, min: { ...c.serverHost, memoryGb: serverHostMemoryGb(c) }, what: `a UMS Server host of class ${c.name} (RAM: ${c.serverHost.memoryGb} GB + ${WEB_APP_EXTRA_GB} GB for the UMS Web App)`, applies: t.servers > 0 },
+        { role: 'loadBalancer' as const, min: LOAD_BALANCER_STANDALONE, what: 'a load balancer on a host of its own (the figure IGEL gives in class XL)', applies: lbOnly },
+      ];
+      for (const k of checks) {
+        if (!k.applies) continue;
+        const size = t.resources[k.role];
+        const given = doc.spec.resources?.[k.role];
+        for (const field of ['cpus', 'memoryGb', 'diskGb'] as const) {
+          if (size[field] >= k.min[field]) continue;
+          const label = field === 'cpus' ? 'vCPUs' : field === 'memoryGb' ? 'GB of RAM' : 'GB of disk';
+          reports.push({
+            path: given?.[field] !== undefined ? `/spec/resources/${k.role}/${field}` : `/spec/resources/${k.role}`,
+            message: `${k.role} VMs get ${num(size[field])} ${label}, but ${SIZING_GUIDELINES} gives ${k.min[field]} for ${k.what} (${num(t.devices)} devices): set ${field} to ${k.min[field]} or more`,
+          });
+        }
+      }
+      return reports;
     },
   },
 ];

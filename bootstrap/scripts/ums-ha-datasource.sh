@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# ums-ha-datasource: the UMS Server's database connection, defined and activated the way IGEL
+# documents it, then verified. Seed 004, "Defining the Database Connection": after the installation,
+# UMS Administrator > Datasource > Add, the connection properties of the prepared schema, Activate;
+# the UMS Server joins the HA network "after configuring and enabling the database via the UMS
+# Administrator". Seed 002, "Checking the Installation": on a further server, UMS Administrator >
+# Datasource shows the connection transferred from the running server; if not, add exactly the
+# same parameters and activate them. On a headless Linux host the UMS Administrator is run as its
+# command line, umsadmin-cli (IGEL "UMS Administrator Command Line Interface": creating and
+# editing database connections, root, on the PATH; docs/sources.md).
+#
+# Usage: ums-ha-datasource define   (first server: create and activate)
+#        ums-ha-datasource join     (further server: keep the transferred one, or add the same)
+#        ums-ha-datasource verify   (exit 0 only if the active data source is this topology's)
+#
+# Settings from the environment (node.env): UMS_HA_DB_ENGINE, UMS_HA_DB_HOST, UMS_HA_DB_PORT,
+# UMS_HA_DB_NAME, UMS_HA_DB_USER, UMS_HA_DB_AUTH (sql | kerberos), UMS_HA_KRB5_REALM,
+# UMS_HA_KRB5_KDCS, UMS_HA_DB_DOMAIN, UMS_HA_INSTALL_DIR; the password in UMS_HA_DB_PASSWORD
+# (define and join only). With kerberos, krb5.conf is written into
+# <UMS installation directory>/rmguiserver/conf before the data source is activated (IGEL:
+# "Microsoft SQL Server/Cluster with Active Directory (AD) Authentication via Kerberos").
+#
+# The umsadmin-cli option names below are the one place to adjust: the pages read document the
+# subcommands (db create, db show, --machine-readable with ';' between fields), not every option;
+# `umsadmin-cli db create` prints the options of the installed version.
+set -euo pipefail
+umask 022
+
+# Run by hand (README, Deploy order): the settings come from the node's node.env.
+if [ -z "${UMS_HA_DB_HOST:-}" ] && [ -r "${UMS_HA_CONF:-/etc/ums-ha/node.env}" ]; then
+  set -a
+  # shellcheck source=/dev/null
+  . "${UMS_HA_CONF:-/etc/ums-ha/node.env}"
+  set +a
+fi
+
+CLI="${UMS_HA_ADMIN_CLI:-umsadmin-cli}"
+INSTALL_DIR="${UMS_HA_INSTALL_DIR:-/opt/IGEL/RemoteManager}"
+mode="${1:-}"
+
+die() {
+  printf 'ums-ha-datasource: %s\n' "$*" >&2
+  exit 1
+}
+
+# The DB type as the UMS Administrator names it (IGEL "UMS with External Database"; the Kerberos
+# page: "SQL Server AD Kerberos").
+db_type() {
+  case "${UMS_HA_DB_ENGINE}:${UMS_HA_DB_AUTH:-sql}" in
+    postgresql:*) printf 'PostgreSQL' ;;
+    oracle:*) printf 'Oracle' ;;
+    mssql:kerberos) printf 'SQL Server AD Kerberos' ;;
+    mssql:sql) printf 'SQL Server' ;;
+    *) die "no data source type for engine ${UMS_HA_DB_ENGINE} with authentication ${UMS_HA_DB_AUTH:-sql}" ;;
+  esac
+}
+
+# krb5.conf after IGEL's example: default_realm, ticket_lifetime, the realm's kdc(s) and
+# default_domain, and the domain_realm mapping.
+write_krb5() {
+  local conf="${INSTALL_DIR}/rmguiserver/conf" realm="${UMS_HA_KRB5_REALM:?UMS_HA_KRB5_REALM is not set}" kdc lower
+  lower="$(printf '%s' "$realm" | tr '[:upper:]' '[:lower:]')"
+  mkdir -p "$conf"
+  {
+    printf '[libdefaults]\ndefault_realm = %s\nticket_lifetime = 24h\n' "$realm"
+    printf '[realms]\n%s = {\n' "$realm"
+    for kdc in ${UMS_HA_KRB5_KDCS:?UMS_HA_KRB5_KDCS is not set}; do printf '  kdc = %s\n' "$kdc"; done
+    printf '  default_domain = %s\n}\n' "$realm"
+    printf '[domain_realm]\n.%s = %s\n%s = %s\n[appdefaults]\n' "$lower" "$realm" "$lower" "$realm"
+  } >"${conf}/krb5.conf.tmp"
+  mv -f "${conf}/krb5.conf.tmp" "${conf}/krb5.conf"
+}
+
+# The data sources, one per line: type;host;port;database;user;active (--machine-readable).
+show() {
+  "$CLI" --machine-readable db show
+}
+
+# Whether the active data source is this topology's (host, port, database and user as given).
+# shellcheck disable=SC2153 # the UMS_HA_DB_* settings come from node.env
+active_is_ours() {
+  show | awk -F';' -v h="$UMS_HA_DB_HOST" -v p="$UMS_HA_DB_PORT" -v d="$UMS_HA_DB_NAME" -v u="$UMS_HA_DB_USER" \
+    '$2 == h && $3 == p && $4 == d && $5 == u && $6 == "true" { found = 1 } END { exit found ? 0 : 1 }'
+}
+
+create_and_activate() {
+  local type
+  type="$(db_type)"
+  [ -n "${UMS_HA_DB_PASSWORD:-}" ] || die "no database password"
+  if [ "${UMS_HA_DB_AUTH:-sql}" = "kerberos" ]; then write_krb5; fi
+  "$CLI" db create --type "$type" --host "$UMS_HA_DB_HOST" --port "$UMS_HA_DB_PORT" --database "$UMS_HA_DB_NAME" \
+    --user "$UMS_HA_DB_USER" --password "$UMS_HA_DB_PASSWORD" ${UMS_HA_DB_DOMAIN:+--domain "$UMS_HA_DB_DOMAIN"} >/dev/null ||
+    die "umsadmin-cli db create failed"
+  "$CLI" db activate --host "$UMS_HA_DB_HOST" --database "$UMS_HA_DB_NAME" >/dev/null || die "umsadmin-cli db activate failed"
+}
+
+case "$mode" in
+  define)
+    create_and_activate
+    ;;
+  join)
+    if [ "${UMS_HA_DB_AUTH:-sql}" = "kerberos" ]; then write_krb5; fi
+    if ! active_is_ours; then create_and_activate; fi
+    ;;
+  verify) ;;
+  *) die "usage: ums-ha-datasource define|join|verify" ;;
+esac
+active_is_ours || die "the active data source is not ${UMS_HA_DB_ENGINE} ${UMS_HA_DB_NAME} on ${UMS_HA_DB_HOST}:${UMS_HA_DB_PORT} as ${UMS_HA_DB_USER} (umsadmin-cli db show: $(show 2>&1 | awk -F';' '{ printf "%s%s;%s;%s;%s;%s", sep, $2, $3, $4, $5, $6; sep = " | " }'))"
+printf 'ums-ha-datasource: active: %s %s on %s:%s as %s\n' "$(db_type)" "$UMS_HA_DB_NAME" "$UMS_HA_DB_HOST" "$UMS_HA_DB_PORT" "$UMS_HA_DB_USER"
