@@ -15,6 +15,7 @@ import { gunzipSync } from 'node:zlib';
 import { dump } from 'js-yaml';
 import type { ResolvedNode, ResolvedTopology } from '../topology/model';
 import { NODE_SCRIPTS } from './generated/scripts';
+import { STATIC_MAC_MIN_PREFIX } from '../topology/mac';
 import { hostnameYaml, writeFilesItemsYaml, writeFilesYaml, YAML_OPTIONS, type WriteFile } from './cloud-config-yaml';
 import { gzipText } from './gzip';
 import { NODE_ENV_PATH, renderNodeEnv } from './node-env';
@@ -64,25 +65,47 @@ export interface NodeBootstrap {
 /** vSphere limits one guestinfo value; each must stay under this after encoding. */
 export const GUESTINFO_MAX_BYTES = 64 * 1024;
 
+/** The name the HA NIC gets at first boot (docs/bootstrap.md, The HA NIC). */
+export const HA_NIC_NAME = 'ha0';
+
+/**
+ * The network config of the HA NIC (netplan v2, as the VMware datasource reads it), in the one form
+ * that comes up on the first boot with both renderers cloud-init picks on Debian and Ubuntu
+ * (ifupdown/ENI and netplan), tested through cloud-init's own renderers (net-convert):
+ * - matched by its static MAC (the stack sets it, topology/mac.ts) with `set-name`: cloud-init
+ *   renames a NIC before it renders only on a MAC match (a `match: {name: ens*}` is renamed on the
+ *   second boot at the earliest), and the ENI renderer names the interface after the key, so the
+ *   key is the name the NIC gets;
+ * - the default route as `gateway4`: `routes: [{to: default}]` is refused by cloud-init 22.4's network
+ *   state on ENI and networkd ("Address default is not a valid ip address"), and `to: 0.0.0.0/0`
+ *   becomes a `route add` of net-tools there, which minimal templates lack.
+ */
+export function haNetworkConfig(t: ResolvedTopology, node: ResolvedNode) {
+  if (node.ip === null || node.mac === null) throw new Error(`node ${node.name} has no address`);
+  if (t.network.prefixLength < STATIC_MAC_MIN_PREFIX) {
+    throw new Error(`network.cidr ${t.network.cidr} is wider than /${STATIC_MAC_MIN_PREFIX}: the static MACs of its nodes (VMware's manual range, 22 bits) would not be unique`);
+  }
+  return {
+    version: 2,
+    ethernets: {
+      [HA_NIC_NAME]: {
+        match: { macaddress: node.mac },
+        'set-name': HA_NIC_NAME,
+        dhcp4: false,
+        dhcp6: false,
+        addresses: [`${node.ip}/${t.network.prefixLength}`],
+        gateway4: t.network.gateway,
+        nameservers: { addresses: [...t.network.dns] },
+      },
+    },
+  };
+}
+
 export function renderMetadata(t: ResolvedTopology, node: ResolvedNode): string {
-  if (node.ip === null) throw new Error(`node ${node.name} has no address`);
   const metadata = {
     'instance-id': node.vmName,
     'local-hostname': node.vmName,
-    network: {
-      version: 2,
-      ethernets: {
-        ha0: {
-          match: { name: 'ens*' },
-          'set-name': 'ha0',
-          dhcp4: false,
-          dhcp6: false,
-          addresses: [`${node.ip}/${t.network.prefixLength}`],
-          routes: [{ to: 'default', via: t.network.gateway }],
-          nameservers: { addresses: [...t.network.dns] },
-        },
-      },
-    },
+    network: haNetworkConfig(t, node),
   };
   return `${JSON.stringify(metadata, null, 1)}\n`;
 }

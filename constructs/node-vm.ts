@@ -59,7 +59,8 @@ export class UmsHaNodeVm extends Construct {
       scsiType: refs.scsiType,
       firmware: refs.firmware,
       enableDiskUuid: true,
-      networkInterface: [{ networkId: props.networkId, adapterType: refs.adapterType }],
+      // A static MAC known at synthesis (the resolved node's, topology/mac.ts): the metadata matches the NIC by it.
+      networkInterface: [{ networkId: props.networkId, adapterType: refs.adapterType, useStaticMac: true, macAddress: terraformLiteral(node.mac ?? '') }],
       disk: [
         { label: 'disk0', unitNumber: 0, size: refs.systemDiskSize, thinProvisioned: refs.systemDiskThin },
         { label: 'disk1', unitNumber: 1, size: node.size.diskGb, thinProvisioned: true },
@@ -74,7 +75,8 @@ export class UmsHaNodeVm extends Construct {
       },
       tags: props.tagIds,
       waitForGuestNetTimeout: 10,
-      lifecycle: { ignoreChanges: ['clone[0].template_uuid', 'extra_config'] },
+      // A running host's NIC keeps the MAC it booted with (its network config matches it).
+      lifecycle: { ignoreChanges: ['clone[0].template_uuid', 'extra_config', 'network_interface[0].use_static_mac', 'network_interface[0].mac_address'] },
     });
     // A readable address for operators: vsphere_virtual_machine.<node name> (unique per stack, UMS-NET-004).
     this.resource.overrideLogicalId(node.name);

@@ -84,7 +84,9 @@ export function netplanCommands(dns: readonly string[], gateway: string): string
     'd = yaml.safe_load(open(p))',
     'e = d["network"]["ethernets"]["ha0"]',
     `e["nameservers"] = {"addresses": [${dns.map((a) => `"${a}"`).join(', ')}]}`,
-    `e["routes"] = [{"to": "default", "via": "${gateway}"}]`,
+    // The form the node booted with (bootstrap/cloud-init.ts haNetworkConfig): gateway4, no second default route.
+    'e.pop("routes", None)',
+    `e["gateway4"] = "${gateway}"`,
     'open(p, "w").write(yaml.safe_dump(d, default_flow_style=False))',
   ].join('; ');
   return [`sudo python3 -c ${shellQuote(py)}`, 'sudo netplan apply'];

@@ -9,6 +9,7 @@ export { resolveTopology, defaultSizes, requiredServerDiskGb } from './resolve';
 export { validateValue, validateText, validateBytes, formatFinding, type ValidationResult, type ValidateOptions, type SuppressedFinding } from './validate';
 export { loadTopologyText, loadTopologyBytes, NO_SOURCE, type SourceMap, type Position } from './source';
 export { catalog, rules, ruleMeta, type RuleMeta, type Rule, type UpdateMethod } from './rules';
+export { staticMac } from './mac';
 export { firewallMatrix, inboundRows, outboundRows, sourceAddresses, listeningPorts, expectedUnits, type FirewallRow, type Party } from './firewall';
 export { buildReport, renderReportMarkdown, mermaidDiagram, type SizingReport } from './report';
 export { writeSizingReport, writeStackFiles, SIZING_REPORT_FILES } from './report-files';

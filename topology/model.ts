@@ -52,6 +52,11 @@ export interface ResolvedNode {
   readonly roles: readonly Role[];
   /** Static address; null when none could be given (see UMS-NET-002). */
   readonly ip: string | null;
+  /**
+   * Static MAC of the node's NIC on vSphere, derived from its address (topology/mac.ts; stable as
+   * the address is); null on aws (AWS assigns the MAC) or without an address.
+   */
+  readonly mac: string | null;
   readonly vlanId: number;
   /** Position in install order (0 = the first server, which creates the network token). */
   readonly index: number;

@@ -12,6 +12,7 @@
  * resolver is total on schema-valid input: semantic problems (an address outside the subnet, a
  * pool that runs out) are recorded for the rules, never thrown.
  */
+import { staticMac } from './mac';
 import type { UmsHaTopologyDocument, NodeSpec, NetworkSpec } from './generated/topology-types';
 import { AWS_RESERVED_LEADING_ADDRESSES } from './aws-addresses';
 import { fromInt, isHostAddress, parseSubnet, toInt, type Subnet } from './ipv4';
@@ -394,6 +395,7 @@ export function resolveTopology(doc: UmsHaTopologyDocument): ResolvedTopology {
     vmName: `${doc.metadata.name}-${n.name}`,
     roles: n.roles,
     ip: ips[index] ?? null,
+    mac: (spec.platform ?? 'vsphere') === 'vsphere' && ips[index] ? staticMac(ips[index] as string) : null,
     vlanId: n.vlanId ?? net.vlanId,
     index,
     pointer: n.pointer,

@@ -67,7 +67,7 @@ describe('UmsHaStack: VM sizes and disks', () => {
     const [vm] = vms(synthStack({ topology: topology() }).json);
     expect(vm!.clone).toEqual({ template_uuid: expect.stringMatching(/^\$\{data\.vsphere_virtual_machine\..+\.id\}$/) });
     expect(vm!.clone).not.toHaveProperty('customize');
-    expect(vm!.lifecycle).toEqual({ ignore_changes: ['clone[0].template_uuid', 'extra_config'] });
+    expect(vm!.lifecycle).toEqual({ ignore_changes: ['clone[0].template_uuid', 'extra_config', 'network_interface[0].use_static_mac', 'network_interface[0].mac_address'] });
   });
 });
 
@@ -99,7 +99,13 @@ describe('UmsHaStack: bootstrap hand-off', () => {
       const metadata = JSON.parse(decode(vm, 'guestinfo.metadata'));
       expect(metadata['local-hostname']).toBe(vm.name);
       expect(metadata.network.ethernets.ha0.addresses).toEqual([`10.20.0.${[11, 12, 13, 17, 18][i]}/24`]); // server slots from .11, load balancer slots from .17
-      expect(metadata.network.ethernets.ha0.routes).toEqual([{ to: 'default', via: '10.20.0.1' }]);
+      expect(metadata.network.ethernets.ha0.gateway4).toBe('10.20.0.1');
+      expect(metadata.network.ethernets.ha0).not.toHaveProperty('routes');
+      // The NIC gets a static MAC in VMware's manual range (low 22 bits of its address); the metadata matches it.
+      const mac = `00:50:56:14:00:${[11, 12, 13, 17, 18][i]!.toString(16).padStart(2, '0')}`;
+      expect(vm.network_interface[0]).toMatchObject({ use_static_mac: true, mac_address: mac });
+      expect(metadata.network.ethernets.ha0.match).toEqual({ macaddress: mac });
+      expect(metadata.network.ethernets.ha0['set-name']).toBe('ha0');
       const userData = decode(vm, 'guestinfo.userdata');
       expect(userData.startsWith('#cloud-config\n')).toBe(true);
       expect(parse(userData).ntp.servers).toEqual(['10.20.0.10']);

@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import { renderFirewall } from '../../bootstrap/nftables';
+import { staticMac } from '../../topology/mac';
 import { admittedAddresses } from '../../topology/resolve';
 import { validateValue } from '../../topology/validate';
 import type { UmsHaTopologyDocument } from '../../topology/model';
@@ -64,19 +65,25 @@ const pair = fc.oneof(
   }),
 );
 
-/** Name -> address of every VM in a synthesis, from the VM resource key and its guestinfo metadata. */
-function synthesizedAddresses(doc: UmsHaTopologyDocument): Map<string, { vm: string; ip: string }> {
+/**
+ * Name -> address and static MAC of every VM in a synthesis, from the VM resource key, its NIC and
+ * its guestinfo metadata (which must match the NIC by that MAC).
+ */
+function synthesizedAddresses(doc: UmsHaTopologyDocument): Map<string, { vm: string; ip: string; mac: string }> {
   const { json } = synthStack({ topology: doc });
-  const out = new Map<string, { vm: string; ip: string }>();
+  const out = new Map<string, { vm: string; ip: string; mac: string }>();
   for (const [key, vm] of Object.entries(json.resource.vsphere_virtual_machine ?? {})) {
-    const meta = JSON.parse(decode(vm as Record<string, unknown>, 'guestinfo.metadata')) as { network: { ethernets: { ha0: { addresses: string[] } } } };
-    out.set(key, { vm: (vm as { name: string }).name, ip: (meta.network.ethernets.ha0.addresses[0] as string).split('/')[0] as string });
+    const meta = JSON.parse(decode(vm as Record<string, unknown>, 'guestinfo.metadata')) as { network: { ethernets: { ha0: { addresses: string[]; match: { macaddress: string } } } } };
+    const nic = (vm as { network_interface: Array<{ mac_address: string; use_static_mac: boolean }> }).network_interface[0]!;
+    expect(nic.use_static_mac).toBe(true);
+    expect(meta.network.ethernets.ha0.match.macaddress).toBe(nic.mac_address);
+    out.set(key, { vm: (vm as { name: string }).name, ip: (meta.network.ethernets.ha0.addresses[0] as string).split('/')[0] as string, mac: nic.mac_address });
   }
   return out;
 }
 
 describe('stable addresses (property over added and removed nodes)', () => {
-  it('every node in v1 and v2 keeps its name, address and vsphere_virtual_machine.<name>', () => {
+  it('every node in v1 and v2 keeps its name, address, static MAC and vsphere_virtual_machine.<name>', () => {
     let compared = 0;
     fc.assert(
       fc.property(pair, ({ v1, v2, pinned }) => {
@@ -94,9 +101,11 @@ describe('stable addresses (property over added and removed nodes)', () => {
           compared++;
           expect([m.name, m.vmName, m.ip]).toEqual([n.name, n.vmName, n.ip]);
           // In both syntheses: the resource vsphere_virtual_machine.<name> exists with that address.
-          expect(s1.get(n.name)).toEqual({ vm: n.vmName, ip: n.ip });
-          expect(s2.get(n.name)).toEqual({ vm: n.vmName, ip: n.ip });
+          expect(s1.get(n.name)).toEqual({ vm: n.vmName, ip: n.ip, mac: staticMac(n.ip!) });
+          expect(s2.get(n.name)).toEqual({ vm: n.vmName, ip: n.ip, mac: staticMac(n.ip!) });
         }
+        // No two VMs of one synthesis share a MAC (they share no address).
+        for (const s of [s1, s2]) expect(new Set([...s.values()].map((v) => v.mac)).size).toBe(s.size);
         // Every node of v2 that v1 does not have is already admitted by v1's firewalls when it is
         // within the recommended maxima (6 servers, 3 load balancers) and takes a slot.
         for (const n of t2.nodes) {
