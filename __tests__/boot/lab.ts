@@ -85,17 +85,24 @@ export class Lab {
     );
   }
 
-  /** Starts a process in the namespace, killed at teardown; resolves once it prints readyText (30 s at most). */
-  start(argv: string[], readyText?: string, stdout?: (chunk: string) => void): Promise<ChildProcess> {
+  /**
+   * Starts a process in the namespace, killed at teardown; resolves once it prints readyText (30 s
+   * at most). `output` gets what it prints on stdout and stderr.
+   */
+  start(argv: string[], readyText?: string, output?: (chunk: string) => void): Promise<ChildProcess> {
     const p = spawn('ip', ['netns', 'exec', this.ns, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.procs.push(p);
     let out = '';
     let err = '';
-    p.stderr?.on('data', (d: Buffer) => (err += d.toString()).length > 65536 && (err = err.slice(-32768)));
+    p.stderr?.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (err.length > 65536) err = err.slice(-32768);
+      output?.(d.toString());
+    });
     p.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       if (out.length > 65536) out = out.slice(-32768);
-      stdout?.(d.toString());
+      output?.(d.toString());
     });
     if (readyText === undefined) return Promise.resolve(p);
     return new Promise<ChildProcess>((resolve, reject) => {

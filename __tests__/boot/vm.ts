@@ -35,6 +35,7 @@ export class Guest {
   readonly dir: string;
   private proc?: ChildProcess;
   private startedAt = 0;
+  private qemuOutput = '';
 
   constructor(
     readonly lab: Lab,
@@ -77,7 +78,7 @@ export class Guest {
       '-kernel', this.image.kernel,
       '-initrd', this.image.initrd,
       '-append', 'root=LABEL=rootfs rw console=ttyS0,115200 net.ifnames=1 systemd.show_status=1',
-      '-smbios', 'type=1,manufacturer=VMware\\, Inc.,product=VMware Virtual Platform',
+      '-smbios', 'type=1,manufacturer=VMware,, Inc.,product=VMware Virtual Platform',
       '-serial', `file:${this.consoleLog}`,
       '-serial', `file:${this.reportLog}`,
       '-netdev', `tap,id=ha,ifname=${tap},script=no,downscript=no`,
@@ -91,7 +92,7 @@ export class Guest {
       ...fwCfg,
     ];
     this.startedAt = Date.now();
-    this.proc = await this.lab.start(argv);
+    this.proc = await this.lab.start(argv, undefined, (chunk) => (this.qemuOutput = `${this.qemuOutput}${chunk}`.slice(-4000)));
   }
 
   /** Waits for the report's end (bounded), then parses it; the console's tail when it does not come. */
@@ -105,7 +106,7 @@ export class Guest {
         for (let i = 1; i < parts.length; i += 2) sections[(parts[i] as string).trim()] = (parts[i + 1] ?? '').trim();
         return { sections, seconds: Math.round((Date.now() - this.startedAt) / 1000) };
       }
-      if (this.proc?.exitCode !== null && this.proc?.exitCode !== undefined) throw new Error(`${this.spec.name}: qemu exited ${this.proc.exitCode}\n${this.consoleTail()}`);
+      if (this.proc?.exitCode !== null && this.proc?.exitCode !== undefined) throw new Error(`${this.spec.name}: qemu exited ${this.proc.exitCode}: ${this.qemuOutput}\n${this.consoleTail()}`);
       if (Date.now() > deadline) throw new Error(`${this.spec.name} (${this.image.renderer}): no report within ${Math.round(timeoutMs / 1000)} s\n${this.consoleTail()}`);
       await new Promise((r) => setTimeout(r, 2000));
     }

@@ -31,7 +31,8 @@ for f in $sources; do mirror_args+=("$f"); done
 
 mkdir -p "$out"
 work="$(mktemp -d "${TMPDIR:-/tmp}/ums-ha-boot-image-XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+# --one-file-system: never into a /proc, /sys or /dev that an interrupted mmdebstrap left mounted.
+trap 'rm -rf --one-file-system "$work"' EXIT
 rootfs="$work/rootfs"
 
 mmdebstrap --variant=important --mode=root \

@@ -4,14 +4,19 @@ variant=$1
 export DEBIAN_FRONTEND=noninteractive
 
 if [ "$variant" = netplan ]; then
-  apt-get purge -y -qq ifupdown isc-dhcp-client isc-dhcp-common >/dev/null 2>&1 || apt-get purge -y -qq ifupdown
+  # As on Ubuntu: no ifupdown (cloud-init keeps isc-dhcp-client, a dependency of Debian's package).
+  apt-get purge -y -qq ifupdown >/dev/null
   systemctl enable systemd-networkd.service systemd-resolved.service
+  ! dpkg -s ifupdown >/dev/null 2>&1
+else
+  ! dpkg -s netplan.io >/dev/null 2>&1
 fi
-[ "$variant" = eni ] && ! dpkg -s netplan.io >/dev/null 2>&1
+dpkg -s cloud-init >/dev/null
 
 # The locale cloud-init sets (Debian's default en_US.UTF-8) exists on the template.
 sed -i 's/^# *en_US.UTF-8 UTF-8/en_US.UTF-8 UTF-8/' /etc/locale.gen
 locale-gen >/dev/null
+update-locale LANG=en_US.UTF-8
 
 # cloud-init: the VMware datasource only (as on a vSphere template), the sources list kept.
 install -m 0644 /tmp/99-ums-ha-lab.cfg /etc/cloud/cloud.cfg.d/99-ums-ha-lab.cfg
