@@ -142,6 +142,11 @@ function sharedConfig(t: ResolvedTopology) {
     preserve_hostname: false,
     ...sshConfig(t),
     manage_etc_hosts: true,
+    // cloud-init's locale module would set en_US.UTF-8 (update-locale of the locales package, and a
+    // generated locale): a template without them fails the module on every boot, and cloud-init's
+    // status turns to error. 'false' (a string: the only type the 22.4 schema accepts) turns the
+    // module off, so the template keeps its own locale (docs/bootstrap.md, The VM template).
+    locale: 'false',
     timezone: 'Etc/UTC',
     ntp: { enabled: true, ntp_client: 'chrony', servers: [...t.network.ntpServers] },
     package_update: true,

@@ -12,11 +12,11 @@ import * as path from 'node:path';
 import { renderNodeEnv } from '../../bootstrap/node-env';
 import { NODE_SCRIPTS } from '../../bootstrap/generated/scripts';
 import { resolveTopology } from '../../topology/resolve';
-import { requireTools } from '../helpers/system';
+import { isRoot, requireTools } from '../helpers/system';
 import { repoRoot, tempDir } from '../helpers/cli';
 import { awsBlock, topology } from '../helpers/topology';
 
-requireTools('bash', 'expect', 'curl', 'sha256sum');
+requireTools('bash', 'expect', 'curl', 'sha256sum', 'findmnt', 'unshare', 'mount');
 
 const root = tempDir('ums-ha-install-');
 const fixtures = path.join(repoRoot, '__tests__', 'fixtures');
@@ -83,6 +83,7 @@ function sandbox(spec: Record<string, unknown>, nodeName: string, options: { sec
     UMS_HA_MEMINFO: path.join(dir, 'meminfo'),
     UMS_HA_CONNECT_TIMEOUT: '2',
     UMS_HA_TIME_WAIT_SECONDS: '0',
+    UMS_HA_SYNC_INTERVAL: '0.05',
     UMS_HA_SERVICE_WAIT_SECONDS: '0',
     UMS_HA_SCREEN_TIMEOUT: '10',
     FAKE_RECORD: record,
@@ -98,6 +99,35 @@ function sandbox(spec: Record<string, unknown>, nodeName: string, options: { sec
 function install(s: Sandbox, extra: NodeJS.ProcessEnv = {}) {
   const r = spawnSync('bash', [path.join(s.dir, 'ums-ha-install')], { env: { ...s.env, ...extra }, encoding: 'utf8', timeout: 60000 });
   return { code: r.status, stderr: r.stderr, stdout: r.stdout };
+}
+
+/**
+ * Runs the install with a tmpfs mounted `noexec` on `mountpoint`, as initramfs-tools mounts /run
+ * on Debian and Ubuntu, in a mount namespace of its own (nothing outside the test sees the mount).
+ */
+function installWithNoexec(s: Sandbox, mountpoint: string, extra: NodeJS.ProcessEnv = {}) {
+  fs.mkdirSync(mountpoint, { recursive: true });
+  const ns = isRoot() ? ['--mount'] : ['--map-root-user', '--mount'];
+  const r = spawnSync('unshare', [...ns, 'bash', '-c', 'mount -t tmpfs -o noexec,nosuid,nodev,mode=0755 tmpfs "$1" && findmnt -n -o OPTIONS --target "$1" >&2 && exec bash "$2"', '_', mountpoint, path.join(s.dir, 'ums-ha-install')], {
+    env: { ...s.env, ...extra },
+    encoding: 'utf8',
+    timeout: 60000,
+  });
+  return { code: r.status, stderr: r.stderr };
+}
+
+/** Every file under `dir` (recursively) whose content holds `secret`, by path relative to it. */
+function filesHolding(dir: string, secret: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && fs.readFileSync(p, 'utf8').includes(secret)) out.push(path.relative(dir, p));
+    }
+  };
+  walk(dir);
+  return out.sort();
 }
 
 function recorded(s: Sandbox): Record<string, string> {
@@ -212,6 +242,39 @@ describe('install driver against a fake installer', () => {
     expect(fs.existsSync(s.record)).toBe(false);
   });
 
+  it('waits for chrony to settle before the first clock check: an unsynchronized, then converging clock at first boot installs', () => {
+    // As measured at a first boot: no reference at first, then synchronized but 44.3 s off with a
+    // large error bound (49.6 s), settled two checks later. The preflight alone would fail on it.
+    const s = sandbox(separate, 'ums1', { secrets: { 'guestinfo.ums.db_password': PASSWORD } });
+    const clock = { FAKE_CHRONY_CLOCK: path.join(s.dir, 'chrony-checks'), FAKE_UNSYNC_CHECKS: '3', FAKE_CONVERGE_CHECKS: '2', UMS_HA_TIME_WAIT_SECONDS: '5' };
+    const early = spawnSync('bash', [path.join(s.dir, 'lib', 'ums-ha-preflight'), '--only=clock'], { env: { ...s.env, ...clock }, encoding: 'utf8' });
+    expect(early.stdout).toMatch(/^clock\s+NTP\s+FAIL\s+not synchronized/m);
+    const r = install(s, clock);
+    expect(r.stderr).toContain('installed: server on test-site-ums1');
+    expect(r.code).toBe(0);
+    expect(fs.readFileSync(path.join(s.dir, 'chrony-checks'), 'utf8').trim()).toBe('6'); // 3 unsynchronized, 2 converging, 1 settled
+    // The preflight (its table on stdout) ran after the wait, and its clock check passed.
+    expect(r.stdout).toMatch(/^clock\s+NTP\s+ok\s+within 0\.003 s of NTP time/m);
+    const log = fs.readFileSync(s.log, 'utf8');
+    expect(log).toMatch(/^try: 4, refid: A9FE0101, correction: 44\.3, skew: 250000\.000$/m);
+  });
+
+  it('keeps the hard failure when chrony does not settle in time, or settles outside the bound', () => {
+    const never = sandbox(separate, 'ums1', { secrets: { 'guestinfo.ums.db_password': PASSWORD } });
+    const r = install(never, { FAKE_CHRONY_CLOCK: path.join(never.dir, 'chrony-checks'), FAKE_CONVERGE_CHECKS: '1000', UMS_HA_TIME_WAIT_SECONDS: '0.5' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/FAILED at step time-sync: chrony did not synchronize \(remaining correction <= 1 s, skew <= 1000 ppm\) within 0\.5 s/);
+    expect(fs.readFileSync(path.join(never.dir, 'chrony-checks'), 'utf8').trim()).toBe('10');
+    expect(fs.existsSync(never.record)).toBe(false);
+    expect(fs.readFileSync(path.join(never.guestinfo, 'guestinfo.ums.db_password'), 'utf8')).toBe(PASSWORD);
+    // Settled, but chrony's error bound is 31 s: the preflight's clock check stops the install.
+    const off = sandbox(separate, 'ums1', { secrets: { 'guestinfo.ums.db_password': PASSWORD } });
+    const r2 = install(off, { FAKE_OFFSET: '0.5', FAKE_ROOT_DISPERSION: '30.6' });
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toContain('FAILED at step preflight');
+    expect(r2.stdout).toMatch(/^clock\s+NTP\s+FAIL\s+up to 31\.101 s off NTP time/m);
+  });
+
   it('stops when /root is not writable', () => {
     const s = sandbox(separate, 'ums1', { secrets: { 'guestinfo.ums.db_password': PASSWORD } });
     const r = install(s, { UMS_HA_ROOT_HOME: path.join(s.dir, 'no-such-home') });
@@ -225,6 +288,86 @@ describe('install driver against a fake installer', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('not running or not listening: unit:igel-ums-server');
     expect(fs.readFileSync(path.join(s.state, 'status'), 'utf8')).toContain('unit.igel-ums-server=inactive');
+  });
+});
+
+describe('install: the installer stage and noexec mounts', () => {
+  it('installs with /run mounted noexec, as on Debian and Ubuntu: the installer runs from the root-only stage under the state folder', () => {
+    const s = sandbox(separate, 'ums1', { secrets: { 'guestinfo.ums.db_password': PASSWORD } });
+    const r = installWithNoexec(s, s.env.UMS_HA_RUN_DIR as string);
+    expect(r.stderr).toMatch(/^rw,.*noexec/m);
+    expect(r.stderr).not.toContain('permission denied');
+    expect(r.stderr).toContain('installed: server on test-site-ums1');
+    expect(r.code).toBe(0);
+    expect(recorded(s)).toMatchObject({ eula: 'y', components: '2' });
+    // The stage is cleaned after the install.
+    expect(fs.existsSync(path.join(s.state, 'stage'))).toBe(false);
+    expect((fs.statSync(s.state).mode & 0o777).toString(8)).toBe('700');
+  });
+
+  it('the stage is never under /run: it is the state folder, and a stage on a noexec mount stops with that reason before running anything', () => {
+    const script = NODE_SCRIPTS['ums-ha-install.sh'];
+    expect(script).toMatch(/^STATE_DIR="\$\{UMS_HA_STATE_DIR:-\/var\/lib\/ums-ha\}"$/m);
+    expect(script).toMatch(/^STAGE_DIR="\$STATE_DIR\/stage"$/m);
+    expect(script).not.toMatch(/mktemp[^\n]*RUN_DIR/);
+    const s = sandbox(separate, 'ums1', { secrets: { 'guestinfo.ums.db_password': PASSWORD } });
+    const r = installWithNoexec(s, s.state);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`FAILED at step download: ${path.join(s.state, 'stage')} is on a file system mounted noexec (${s.state}); the installer cannot run from there`);
+    expect(fs.existsSync(s.record)).toBe(false);
+  });
+});
+
+describe('install: a rerun after a failed step needs no secret again, and no secret stays readable', () => {
+  it('a server: the install fails, the rerun takes the password from the root-only file, which is gone after success', () => {
+    const s = sandbox(separate, 'ums1', { secrets: { 'guestinfo.ums.db_password': PASSWORD } });
+    const failed = install(s, { FAKE_EXIT: '7' });
+    expect(failed.code).toBe(1);
+    expect(fs.readFileSync(path.join(s.state, 'failed'), 'utf8')).toContain('step=install');
+    // Blanked in guestinfo (as vSphere keeps it across reboots), kept for the rerun in a 0600 file of a 0700 folder.
+    expect(fs.readFileSync(path.join(s.guestinfo, 'guestinfo.ums.db_password'), 'utf8')).toBe('');
+    const kept = path.join(s.state, 'secrets', 'guestinfo.ums.db_password');
+    expect(fs.readFileSync(kept, 'utf8')).toBe(PASSWORD);
+    expect((fs.statSync(kept).mode & 0o777).toString(8)).toBe('600');
+    expect((fs.statSync(path.dirname(kept)).mode & 0o777).toString(8)).toBe('700');
+    fs.rmSync(s.record);
+    const dump = path.join(s.dir, 'env-dump');
+    const again = install(s, { FAKE_ENV_DUMP: dump });
+    expect(again.stderr).toContain('installed: server on test-site-ums1');
+    expect(again.code).toBe(0);
+    expect(recorded(s)).toMatchObject({ db_password: PASSWORD });
+    expect(fs.existsSync(path.join(s.state, 'secrets'))).toBe(false);
+    expect(fs.readFileSync(path.join(s.guestinfo, 'guestinfo.ums.db_password'), 'utf8')).toBe('');
+    // Nothing holds the password but the fake installer's record of its answers (the UMS keeps it in its own configuration).
+    expect(filesHolding(s.dir, PASSWORD)).toEqual(['installer-record']);
+    // The processes started after the installer (the post-install checks) do not inherit it.
+    expect(fs.readFileSync(dump, 'utf8')).toContain('UMS_HA_NODE=test-site-ums1');
+    expect(fs.readFileSync(dump, 'utf8')).not.toContain(PASSWORD);
+  });
+
+  it('a joining node: the token and the password survive a failed post-install check, and are gone after the rerun succeeds', () => {
+    const s = sandbox({ devices: 30000 }, 'ums2', { secrets: { 'guestinfo.ums.db_password': PASSWORD, 'guestinfo.ums.network_token': TOKEN } });
+    const failed = install(s, { FAKE_ACTIVE_UNITS: 'igel-ums-watchdog' });
+    expect(failed.code).toBe(1);
+    expect(fs.readFileSync(path.join(s.state, 'failed'), 'utf8')).toContain('step=post-install');
+    for (const key of ['guestinfo.ums.db_password', 'guestinfo.ums.network_token']) expect(fs.readFileSync(path.join(s.guestinfo, key), 'utf8')).toBe('');
+    expect(fs.existsSync(path.join(s.dir, 'run', 'IGEL-Network.token'))).toBe(false);
+    fs.rmSync(s.record);
+    const again = install(s);
+    expect(again.code).toBe(0);
+    expect(recorded(s)).toMatchObject({ components: '1', token_create: 'n', token_content: TOKEN, db_password: PASSWORD });
+    expect(filesHolding(s.dir, TOKEN)).toEqual(['installer-record']);
+    expect(filesHolding(s.dir, PASSWORD)).toEqual(['installer-record']);
+  });
+
+  it('a value set again in guestinfo wins over the kept one', () => {
+    const s = sandbox(separate, 'ums1', { secrets: { 'guestinfo.ums.db_password': 'old-password' } });
+    expect(install(s, { FAKE_EXIT: '7' }).code).toBe(1);
+    fs.writeFileSync(path.join(s.guestinfo, 'guestinfo.ums.db_password'), PASSWORD);
+    fs.rmSync(s.record);
+    expect(install(s).code).toBe(0);
+    expect(recorded(s)).toMatchObject({ db_password: PASSWORD });
+    expect(filesHolding(s.dir, 'old-password')).toEqual([]);
   });
 });
 

@@ -138,3 +138,38 @@ describe('user-data of the shipped examples', () => {
     }
   });
 });
+
+/**
+ * cloud-init's own locale module (cc_locale.handle of the installed cloud-init), run on each
+ * example's user-data with a template that cannot set a locale (its distro's apply_locale fails as
+ * update-locale does without the locales package): the module must skip, not fail.
+ */
+describe('the locale module on a template without locales', () => {
+  it('cloud-init skips it for every node, so cloud-init’s status stays clean', () => {
+    const bin = spawnSync('sh', ['-c', 'command -v cloud-init'], { encoding: 'utf8' }).stdout.trim();
+    const python = fs.readFileSync(bin, 'utf8').split('\n')[0]!.replace(/^#!\s*/, '').split(/\s+/)[0]!;
+    const script = [
+      'import inspect, logging, sys, yaml',
+      'from cloudinit.config import cc_locale',
+      'class Distro:',
+      '    def apply_locale(self, locale, out_fn=None):',
+      '        raise RuntimeError("update-locale: Error: invalid locale settings: LANG=" + locale)',
+      'class Cloud:',
+      '    distro = Distro()',
+      '    def get_locale(self):',
+      '        return "en_US.UTF-8"',
+      'log = logging.getLogger("test")',
+      'for f in sys.argv[1:]:',
+      '    cfg = yaml.safe_load(open(f))',
+      '    args = ("locale", cfg, Cloud(), log, []) if "log" in inspect.signature(cc_locale.handle).parameters else ("locale", cfg, Cloud(), [])',
+      '    try:',
+      '        cc_locale.handle(*args)',
+      '        print("skipped")',
+      '    except RuntimeError as e:',
+      '        print("failed: %s" % e)',
+    ].join('\n');
+    const r = spawnSync(python, ['-c', script, ...booted.map((b) => b.file)], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim().split('\n')).toEqual(booted.map(() => 'skipped'));
+  });
+});

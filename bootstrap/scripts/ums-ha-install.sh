@@ -2,14 +2,21 @@
 # ums-ha-install: installs this node's IGEL UMS components once, without a person.
 #
 # Settings come from /etc/ums-ha/node.env (rendered from the topology at synthesis); secrets on
-# vSphere from guestinfo (guestinfo.ums.db_password, guestinfo.ums.network_token), blanked right
-# after they are read; on AWS from SSM Parameter Store (UMS_HA_SECRET_SOURCE=aws-ssm: the
-# parameters named in node.env, read with the instance profile's credentials from IMDSv2). Steps: preflight, /root writable, time sync, download and verify the installer (nothing
-# runs before its SHA-256 matches), install, network token, post-install checks.
+# vSphere from guestinfo (guestinfo.ums.db_password, guestinfo.ums.network_token): each is moved
+# into a root-only file under /var/lib/ums-ha/secrets (0600) before its guestinfo key is blanked,
+# read from there by a rerun, and removed once the install succeeded. On AWS from SSM Parameter
+# Store (UMS_HA_SECRET_SOURCE=aws-ssm: the parameters named in node.env, read with the instance
+# profile's credentials from IMDSv2), again on every run. Steps: time sync (chrony settled), preflight, /root
+# writable, download and verify the installer (nothing runs before its SHA-256 matches), install,
+# network token, post-install checks.
+#
+# The installer is staged in /var/lib/ums-ha/stage (root-only, on the root file system), never in
+# /run, which Debian and Ubuntu mount noexec; a stage on a noexec mount stops the install with
+# that reason. The stage is removed when the script ends.
 #
 # Every step writes a line to /var/log/ums-ha-install.log and the console. Success leaves
 # /var/lib/ums-ha/installed (a later run changes nothing); failure leaves /var/lib/ums-ha/failed
-# with the step and the reason, and exits non-zero.
+# with the step and the reason, and exits non-zero. After fixing the cause, run it again.
 #
 # Paths can be moved with UMS_HA_CONF, UMS_HA_STATE_DIR, UMS_HA_LOG, UMS_HA_RUN_DIR,
 # UMS_HA_ROOT_HOME, UMS_HA_LIB_DIR, UMS_HA_CONSOLE (used by the tests).
@@ -23,7 +30,15 @@ RUN_DIR="${UMS_HA_RUN_DIR:-/run/ums-ha}"
 ROOT_HOME="${UMS_HA_ROOT_HOME:-/root}"
 LIB_DIR="${UMS_HA_LIB_DIR:-/usr/local/lib/ums-ha}"
 CONSOLE="${UMS_HA_CONSOLE:-/dev/console}"
+STAGE_DIR="$STATE_DIR/stage"
+SECRETS_DIR="$STATE_DIR/secrets"
 TIME_WAIT_SECONDS="${UMS_HA_TIME_WAIT_SECONDS:-600}"
+# chrony has settled when its remaining correction and its frequency skew are small: right after
+# the first update the error bound can still grow (dispersion grows with skew x time), so one
+# passing check is not enough. With skew <= 1000 ppm the bound grows by at most 1 ms per second.
+SYNC_MAX_CORRECTION="${UMS_HA_SYNC_MAX_CORRECTION:-1}"
+SYNC_MAX_SKEW_PPM="${UMS_HA_SYNC_MAX_SKEW_PPM:-1000}"
+SYNC_INTERVAL="${UMS_HA_SYNC_INTERVAL:-5}"
 SERVICE_WAIT_SECONDS="${UMS_HA_SERVICE_WAIT_SECONDS:-300}"
 
 step="start"
@@ -46,6 +61,7 @@ fail() {
 cleanup() {
   local rc=$?
   if [ -n "$work" ]; then rm -rf "$work"; fi
+  rmdir "$STAGE_DIR" 2>/dev/null || true
   rm -f "$RUN_DIR/IGEL-Network.token"
   if [ "$rc" -ne 0 ] && [ ! -f "$STATE_DIR/failed" ]; then
     log "FAILED at step ${step} (exit ${rc})"
@@ -53,14 +69,28 @@ cleanup() {
   fi
 }
 
-# Reads a guestinfo value once and blanks it, so the secret does not stay in the VM's settings.
+# A guestinfo secret: moved into a root-only file (0600 in SECRETS_DIR, 0700) before the key is
+# blanked, so the secret leaves the VM's settings and a rerun after a failed step finds it there
+# without anyone entering it again. A value in guestinfo wins (set again by an operator); the file
+# is removed when the install succeeded (remove_secrets).
 take_guestinfo() {
-  local key=$1 value=""
+  local key=$1 value="" kept="$SECRETS_DIR/$1"
   if command -v vmware-rpctool >/dev/null 2>&1; then
     value="$(vmware-rpctool "info-get ${key}" 2>/dev/null || true)"
-    if [ -n "$value" ]; then vmware-rpctool "info-set ${key} " >/dev/null 2>&1 || log "could not blank ${key}"; fi
+  fi
+  if [ -n "$value" ]; then
+    mkdir -p "$SECRETS_DIR"
+    chmod 700 "$SECRETS_DIR"
+    (umask 077 && printf '%s' "$value" >"$kept.new" && mv -f "$kept.new" "$kept")
+    vmware-rpctool "info-set ${key} " >/dev/null 2>&1 || log "could not blank ${key}"
+  elif [ -s "$kept" ]; then
+    value="$(cat "$kept")"
   fi
   printf '%s' "$value"
+}
+
+remove_secrets() {
+  rm -rf "$SECRETS_DIR"
 }
 
 # The value of a JSON document's field (python3 is in every cloud image cloud-init runs on).
@@ -98,6 +128,7 @@ take_secret() {
 }
 
 mkdir -p "$STATE_DIR" "$RUN_DIR" "$(dirname "$LOG")"
+chmod 700 "$STATE_DIR"
 if [ ! -r "$CONF" ]; then
   log "FAILED at step config: cannot read ${CONF}"
   printf 'step=config\nreason=cannot read %s\n' "$CONF" >"$STATE_DIR/failed"
@@ -112,11 +143,22 @@ trap cleanup EXIT
 
 if [ -f "$STATE_DIR/installed" ]; then
   log "already installed ($(cat "$STATE_DIR/installed")); nothing to do"
+  remove_secrets
   exit 0
 fi
 rm -f "$STATE_DIR/failed"
 log "installing ${UMS_HA_COMPONENTS} on ${UMS_HA_NODE} (UMS ${UMS_HA_UMS_VERSION}, token: ${UMS_HA_TOKEN})"
 
+# First, before any check of the clock: at first boot chrony is still converging.
+step="time-sync"
+tries=$(awk -v w="$TIME_WAIT_SECONDS" -v i="$SYNC_INTERVAL" 'BEGIN { t = int(w / i); print (t < 1 ? 1 : t) }')
+log "waiting for chrony to settle (remaining correction <= ${SYNC_MAX_CORRECTION} s, skew <= ${SYNC_MAX_SKEW_PPM} ppm, up to ${TIME_WAIT_SECONDS} s)"
+if ! chronyc waitsync "$tries" "$SYNC_MAX_CORRECTION" "$SYNC_MAX_SKEW_PPM" "$SYNC_INTERVAL" >>"$LOG" 2>&1; then
+  fail "chrony did not synchronize (remaining correction <= ${SYNC_MAX_CORRECTION} s, skew <= ${SYNC_MAX_SKEW_PPM} ppm) within ${TIME_WAIT_SECONDS} s; HA servers must not differ by more than one minute (chronyc tracking, chronyc sources)"
+fi
+log "clock synchronized"
+
+# The full preflight, its clock check included (within ${UMS_HA_MAX_SKEW_SECONDS} s of NTP time).
 step="preflight"
 if ! "$LIB_DIR/ums-ha-preflight" --peers=warn; then
   fail "the preflight checks failed (see the table above and ${LOG})"
@@ -127,19 +169,15 @@ probe="$ROOT_HOME/.ums-ha-write-test"
 if ! { : >"$probe"; } 2>/dev/null; then fail "${ROOT_HOME} is not writable for root; the HA installer needs it"; fi
 rm -f "$probe"
 
-step="time-sync"
-waited=0
-until "$LIB_DIR/ums-ha-preflight" --only=clock >/dev/null 2>&1; do
-  if [ "$waited" -ge "$TIME_WAIT_SECONDS" ]; then
-    fail "the clock is not synchronized within ${UMS_HA_MAX_SKEW_SECONDS} s of NTP after ${TIME_WAIT_SECONDS} s; HA servers must not differ by more than one minute"
-  fi
-  sleep 5
-  waited=$((waited + 5))
-done
-log "clock synchronized"
-
 step="download"
-work="$(mktemp -d "${RUN_DIR}/install.XXXXXX")"
+# The stage must allow executing: /run (and often /tmp) are mounted noexec.
+mkdir -p "$STAGE_DIR"
+chmod 700 "$STAGE_DIR"
+stage_options="$(findmnt -n -o OPTIONS --target "$STAGE_DIR" 2>/dev/null || true)"
+case ",${stage_options}," in
+  *,noexec,*) fail "${STAGE_DIR} is on a file system mounted noexec ($(findmnt -n -o TARGET --target "$STAGE_DIR")); the installer cannot run from there" ;;
+esac
+work="$(mktemp -d "${STAGE_DIR}/install.XXXXXX")"
 installer="$work/setup-igel-ums-linux.bin"
 # --globoff: [ ] and { } in the URL are the file's name, never a pattern of several requests.
 if ! curl -fsSL --globoff --retry 5 --retry-delay 5 -o "$installer" "$UMS_HA_INSTALLER_URL"; then
@@ -221,4 +259,5 @@ done
 if [ -n "$missing" ]; then fail "not running or not listening:${missing}"; fi
 
 date -u +%Y-%m-%dT%H:%M:%SZ >"$STATE_DIR/installed"
+remove_secrets
 log "installed: ${UMS_HA_COMPONENTS} on ${UMS_HA_NODE}"

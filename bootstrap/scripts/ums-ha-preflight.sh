@@ -90,6 +90,7 @@ TEMPLATE_PROGRAMS=(
   "blockdev:util-linux:cloud-init disk_setup"
   "mkfs.ext4:e2fsprogs:cloud-init fs_setup formats the data disk"
   "mount:mount:the data disk on /opt/IGEL"
+  "findmnt:util-linux:ums-ha-install checks that the installer stage is not mounted noexec"
   "systemctl:systemd:nftables.service and the post-install checks"
   "ss:iproute2:the post-install port checks"
   "sha256sum:coreutils:the installer checksum"
