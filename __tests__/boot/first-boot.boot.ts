@@ -212,9 +212,9 @@ function broadcastFrom(lab: Lab, fromIp: string, toIp: string, ports: number[], 
   return Object.fromEntries(ports.map((p) => [p, seen.includes(`${tag}-${p}`)]));
 }
 
-/** A TCP connection from the outsider address of the bridge: "filtered" when no answer came (dropped). */
-function probeFromOutsider(lab: Lab, ip: string, port: number): string {
-  const r = lab.try(['socat', '-T5', '/dev/null', `TCP:${ip}:${port},bind=${lab.addr.outsider},connect-timeout=5`], 15000);
+/** A TCP connection from a lab address (the outsider by default): "filtered" when no answer came (dropped). */
+function probeFromOutsider(lab: Lab, ip: string, port: number, from = lab.addr.outsider): string {
+  const r = lab.try(['socat', '-T5', '/dev/null', `TCP:${ip}:${port},bind=${from},connect-timeout=5`], 15000);
   if (r.status === 0) return 'open';
   return /refused/i.test(r.stderr) ? 'refused' : 'filtered';
 }
@@ -319,6 +319,7 @@ describe('first boot for real (qemu TCG, Debian 12 template, exact guestinfo of 
     const ports = [...new Set([...tcp, 22, 8443, 30001])];
     for (const g of [ums1, ums2]) {
       expect(Object.fromEntries(ports.map((p) => [p, probeFromOutsider(labA, g.spec.ip, p)]))).toEqual(Object.fromEntries(ports.map((p) => [p, 'filtered'])));
+      expect(probeFromOutsider(labA, g.spec.ip, 8443, labA.addr.admin)).toBe('open');
     }
     ums2.stop();
   }, CASE_TIMEOUT_MS);
