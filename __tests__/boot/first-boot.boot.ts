@@ -59,7 +59,7 @@ function packInstaller(file: string): string {
   const script = fs.readFileSync(path.join(fixtures, 'fake-igel-installer.sh'), 'utf8');
   const bin = [
     '#!/usr/bin/env bash',
-    '# FAKE IGEL UMS installer for the boot tests (not IGEL\'s): __tests__/fixtures/fake-igel-installer.sh packed as a .bin.',
+    "# FAKE IGEL UMS installer for the boot tests (not IGEL's): __tests__/fixtures/fake-igel-installer.sh packed as a .bin.",
     'mkdir -p /var/lib/fake-igel-installer',
     'export FAKE_RECORD=/var/lib/fake-igel-installer/answers FAKE_ROOT_HOME=/root FAKE_SERVICES=systemd',
     'exec bash <(sed \'1,/^#__FAKE_INSTALLER__$/d\' "$0") "$@"',
@@ -77,10 +77,18 @@ function siteDocument(name: string, servers: number, loadBalancers: number, sha2
       layout: 'separate',
       servers,
       loadBalancers,
-      database: { engine: 'postgresql', host: addresses.database.host, port: addresses.database.port, name: 'rmdb', user: 'igelums', passwordVariable: 'UMS_DB_PASSWORD', redundancy: 'cluster' },
+      database: {
+        engine: 'postgresql',
+        host: addresses.database.host,
+        port: addresses.database.port,
+        name: 'rmdb',
+        user: 'igelums',
+        passwordVariable: 'UMS_DB_PASSWORD',
+        redundancy: 'cluster',
+      },
       installer: { url: `http://${addresses.ntp}:${addresses.installer.port}${INSTALLER_PATH}`, sha256 },
     },
-    { adminSshKeys: [sshKey] },
+    { adminSshKeys: [sshKey] }
   );
   doc.metadata.name = name;
   return doc;
@@ -187,8 +195,26 @@ const sshKey = path.join(work, 'operator');
 /** ssh root@ip as the operator of network.adminCidrs (the README's deploy order). */
 function operatorSsh(lab: Lab, ip: string, command: string): string {
   return lab.exec(
-    ['ssh', '-i', sshKey, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', `BindAddress=${lab.addr.admin}`, '-o', 'ConnectTimeout=60', `root@${ip}`, command],
-    180000,
+    [
+      'ssh',
+      '-i',
+      sshKey,
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'StrictHostKeyChecking=no',
+      '-o',
+      'UserKnownHostsFile=/dev/null',
+      '-o',
+      'LogLevel=ERROR',
+      '-o',
+      `BindAddress=${lab.addr.admin}`,
+      '-o',
+      'ConnectTimeout=60',
+      `root@${ip}`,
+      command,
+    ],
+    180000
   );
 }
 
@@ -202,7 +228,12 @@ function probeFrom(lab: Lab, fromIp: string, targets: Array<[string, number]>): 
     'done',
   ].join('\n');
   const out = operatorSsh(lab, fromIp, script);
-  return Object.fromEntries(out.trim().split('\n').map((l) => l.split(' ') as [string, string]));
+  return Object.fromEntries(
+    out
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ') as [string, string])
+  );
 }
 
 /** A UDP broadcast from one guest on each port, and which of them reached another guest's listener. */
@@ -277,73 +308,122 @@ afterAll(() => {
 });
 
 describe('first boot for real (qemu TCG, Debian 12 template, exact guestinfo of cdk.tf.json)', () => {
-  test('(a) the first server boots to installed on ENI (ifupdown) and on netplan', async () => {
-    const vars = { UMS_DB_PASSWORD: DB_PASSWORD };
-    // The first deploy phase: the first server only (README, "Deploy order"), one per renderer, in two labs.
-    ums1 = await boot(labA, images.eni, firstPhase, 'ums1', vars);
-    const netplan = await boot(labB, images.netplan, firstPhase, 'ums1', vars);
-    const [eni, np] = await Promise.allSettled([ums1.report(BOOT_TIMEOUT_MS), netplan.report(BOOT_TIMEOUT_MS)]);
-    if (eni.status === 'rejected') throw eni.reason;
-    ums1Report = eni.value;
-    expectInstalled(ums1, ums1Report, firstPhase, 'server', 'create');
-    netplan.stop();
-    if (np.status === 'rejected') throw np.reason;
-    expectInstalled(netplan, np.value, firstPhase, 'server', 'create');
-  }, CASE_TIMEOUT_MS);
+  test(
+    '(a) the first server boots to installed on ENI (ifupdown) and on netplan',
+    async () => {
+      const vars = { UMS_DB_PASSWORD: DB_PASSWORD };
+      // The first deploy phase: the first server only (README, "Deploy order"), one per renderer, in two labs.
+      ums1 = await boot(labA, images.eni, firstPhase, 'ums1', vars);
+      const netplan = await boot(labB, images.netplan, firstPhase, 'ums1', vars);
+      const [eni, np] = await Promise.allSettled([ums1.report(BOOT_TIMEOUT_MS), netplan.report(BOOT_TIMEOUT_MS)]);
+      netplan.stop();
+      if (eni.status === 'rejected') throw eni.reason;
+      ums1Report = eni.value;
+      expectInstalled(ums1, ums1Report, firstPhase, 'server', 'create');
+      if (np.status === 'rejected') throw np.reason;
+      expectInstalled(netplan, np.value, firstPhase, 'server', 'create');
+    },
+    CASE_TIMEOUT_MS
+  );
 
-  test('(b) the second server joins with the first one\'s token; HA traffic passes both ways, an outsider is dropped', async () => {
-    expect(ums1Report).toBeDefined();
-    // The operator's step of the deploy order: the token from the first server, as TF_VAR_UMS_NETWORK_TOKEN.
-    token = operatorSsh(labA, ums1.spec.ip, 'cat /root/IGEL-Network.token');
-    expect(token).toMatch(/\S/);
-    const ums2 = await boot(labA, images.eni, allPhase, 'ums2', { UMS_DB_PASSWORD: DB_PASSWORD, UMS_NETWORK_TOKEN: token });
-    expectInstalled(ums2, await ums2.report(BOOT_TIMEOUT_MS), allPhase, 'server', token);
+  test(
+    "(b) the second server joins with the first one's token; HA traffic passes both ways, an outsider is dropped",
+    async () => {
+      expect(ums1Report).toBeDefined();
+      // The operator's step of the deploy order: the token from the first server, as TF_VAR_UMS_NETWORK_TOKEN.
+      // As the shell's $(...) of the README takes it: without the trailing newline.
+      token = operatorSsh(labA, ums1.spec.ip, 'cat /root/IGEL-Network.token').replace(/\n+$/, '');
+      expect(token).toMatch(/\S/);
+      const ums2 = await boot(labA, images.eni, allPhase, 'ums2', { UMS_DB_PASSWORD: DB_PASSWORD, UMS_NETWORK_TOKEN: token });
+      try {
+        expectInstalled(ums2, await ums2.report(BOOT_TIMEOUT_MS), allPhase, 'server', token);
 
-    const t = resolved(v1);
-    const rows = haRows(t, 'server', 'server');
-    const tcp = [...new Set(rows.filter((r) => r.protocol === 'tcp' && !r.broadcast).map((r) => r.port))].sort();
-    const udp = [...new Set(rows.filter((r) => r.protocol === 'udp').map((r) => r.port))].sort();
-    expect(tcp.length).toBeGreaterThan(0);
-    const listening = (guestIp: string) => operatorSsh(labA, guestIp, 'ss -Hltn');
-    const expectOpen = (from: Guest, to: Guest) => {
-      const got = probeFrom(labA, from.spec.ip, tcp.map((p) => [to.spec.ip, p]));
-      const want = Object.fromEntries(tcp.map((p) => [`${to.spec.ip}:${p}`, listening(to.spec.ip).includes(`:${p} `) ? 'open' : 'refused']));
-      expect({ from: from.spec.name, to: to.spec.name, got }).toEqual({ from: from.spec.name, to: to.spec.name, got: want });
-    };
-    expectOpen(ums1, ums2);
-    expectOpen(ums2, ums1);
-    expect(broadcastFrom(labA, ums1.spec.ip, ums2.spec.ip, udp, 'b12')).toEqual(Object.fromEntries(udp.map((p) => [p, true])));
-    expect(broadcastFrom(labA, ums2.spec.ip, ums1.spec.ip, udp, 'b21')).toEqual(Object.fromEntries(udp.map((p) => [p, true])));
-    // An address of the bridge that no row admits: every port of both servers drops it (no answer,
-    // not even a refusal), while the same port answers the operator's address (adminCidrs).
-    const ports = [...new Set([...tcp, 22, 8443, 30001])];
-    for (const g of [ums1, ums2]) {
-      expect(Object.fromEntries(ports.map((p) => [p, probeFromOutsider(labA, g.spec.ip, p)]))).toEqual(Object.fromEntries(ports.map((p) => [p, 'filtered'])));
-      expect(probeFromOutsider(labA, g.spec.ip, 8443, labA.addr.admin)).toBe('open');
-    }
-    ums2.stop();
-  }, CASE_TIMEOUT_MS);
+        const t = resolved(v1);
+        const rows = haRows(t, 'server', 'server');
+        const tcp = [...new Set(rows.filter((r) => r.protocol === 'tcp' && !r.broadcast).map((r) => r.port))].sort();
+        const udp = [...new Set(rows.filter((r) => r.protocol === 'udp').map((r) => r.port))].sort();
+        expect(tcp.length).toBeGreaterThan(0);
+        const listening = (guestIp: string) => operatorSsh(labA, guestIp, 'ss -Hltn');
+        const expectOpen = (from: Guest, to: Guest) => {
+          const got = probeFrom(
+            labA,
+            from.spec.ip,
+            tcp.map((p) => [to.spec.ip, p])
+          );
+          const want = Object.fromEntries(tcp.map((p) => [`${to.spec.ip}:${p}`, listening(to.spec.ip).includes(`:${p} `) ? 'open' : 'refused']));
+          expect({ from: from.spec.name, to: to.spec.name, got }).toEqual({ from: from.spec.name, to: to.spec.name, got: want });
+        };
+        expectOpen(ums1, ums2);
+        expectOpen(ums2, ums1);
+        expect(broadcastFrom(labA, ums1.spec.ip, ums2.spec.ip, udp, 'b12')).toEqual(Object.fromEntries(udp.map((p) => [p, true])));
+        expect(broadcastFrom(labA, ums2.spec.ip, ums1.spec.ip, udp, 'b21')).toEqual(Object.fromEntries(udp.map((p) => [p, true])));
+        // An address of the bridge that no row admits: every port of both servers drops it (no answer,
+        // not even a refusal), while the same port answers the operator's address (adminCidrs).
+        const ports = [...new Set([...tcp, 22, 8443, 30001])];
+        for (const g of [ums1, ums2]) {
+          expect(Object.fromEntries(ports.map((p) => [p, probeFromOutsider(labA, g.spec.ip, p)]))).toEqual(Object.fromEntries(ports.map((p) => [p, 'filtered'])));
+          expect(probeFromOutsider(labA, g.spec.ip, 8443, labA.addr.admin)).toBe('open');
+        }
+      } finally {
+        ums2.stop();
+      }
+    },
+    CASE_TIMEOUT_MS
+  );
 
-  test('(c)+(d) day 2: a load balancer v2 adds boots to installed with its role; the v1 server\'s first-boot firewall admits it', async () => {
-    expect(ums1Report).toBeDefined();
-    expect(token).toMatch(/\S/);
-    expect(firstPhase.vms).not.toContain('lb3');
-    const lb3 = await boot(labA, images.netplan, v2Site, 'lb3', { UMS_DB_PASSWORD: DB_PASSWORD, UMS_NETWORK_TOKEN: token });
-    expectInstalled(lb3, await lb3.report(BOOT_TIMEOUT_MS), v2Site, 'loadBalancer', token);
-    // ums1 still runs the ruleset of its first boot (v1), with nothing done on it since.
-    expect(operatorSsh(labA, ums1.spec.ip, 'nft list ruleset').trim()).toBe(ums1Report.sections.nft);
-    const t = resolved(v2);
-    const toServer = [...new Set(haRows(t, 'loadBalancer', 'server').filter((r) => r.protocol === 'tcp' && !r.broadcast).map((r) => r.port))].sort();
-    const toLb = [...new Set(haRows(t, 'server', 'loadBalancer').filter((r) => r.protocol === 'tcp' && !r.broadcast).map((r) => r.port))].sort();
-    const udp = [...new Set(haRows(t, 'loadBalancer', 'server').filter((r) => r.protocol === 'udp').map((r) => r.port))].sort();
-    expect(toServer.length).toBeGreaterThan(0);
-    const passes = (x: string) => x === 'open' || x === 'refused';
-    const lbToServer = probeFrom(labA, lb3.spec.ip, toServer.map((p) => [ums1.spec.ip, p]));
-    expect(Object.entries(lbToServer).filter(([, x]) => !passes(x))).toEqual([]);
-    expect(lbToServer[`${ums1.spec.ip}:30001`]).toBe('open');
-    const serverToLb = probeFrom(labA, ums1.spec.ip, toLb.map((p) => [lb3.spec.ip, p]));
-    expect(Object.entries(serverToLb).filter(([, x]) => !passes(x))).toEqual([]);
-    expect(broadcastFrom(labA, lb3.spec.ip, ums1.spec.ip, udp, 'c31')).toEqual(Object.fromEntries(udp.map((p) => [p, true])));
-    lb3.stop();
-  }, CASE_TIMEOUT_MS);
+  test(
+    "(c)+(d) day 2: a load balancer v2 adds boots to installed with its role; the v1 server's first-boot firewall admits it",
+    async () => {
+      expect(ums1Report).toBeDefined();
+      expect(token).toMatch(/\S/);
+      expect(firstPhase.vms).not.toContain('lb3');
+      const lb3 = await boot(labA, images.netplan, v2Site, 'lb3', { UMS_DB_PASSWORD: DB_PASSWORD, UMS_NETWORK_TOKEN: token });
+      try {
+        expectInstalled(lb3, await lb3.report(BOOT_TIMEOUT_MS), v2Site, 'loadBalancer', token);
+        // ums1 still runs the ruleset of its first boot (v1), with nothing done on it since.
+        expect(operatorSsh(labA, ums1.spec.ip, 'nft list ruleset').trim()).toBe(ums1Report.sections.nft);
+        const t = resolved(v2);
+        const toServer = [
+          ...new Set(
+            haRows(t, 'loadBalancer', 'server')
+              .filter((r) => r.protocol === 'tcp' && !r.broadcast)
+              .map((r) => r.port)
+          ),
+        ].sort();
+        const toLb = [
+          ...new Set(
+            haRows(t, 'server', 'loadBalancer')
+              .filter((r) => r.protocol === 'tcp' && !r.broadcast)
+              .map((r) => r.port)
+          ),
+        ].sort();
+        const udp = [
+          ...new Set(
+            haRows(t, 'loadBalancer', 'server')
+              .filter((r) => r.protocol === 'udp')
+              .map((r) => r.port)
+          ),
+        ].sort();
+        expect(toServer.length).toBeGreaterThan(0);
+        const passes = (x: string) => x === 'open' || x === 'refused';
+        const lbToServer = probeFrom(
+          labA,
+          lb3.spec.ip,
+          toServer.map((p) => [ums1.spec.ip, p])
+        );
+        expect(Object.entries(lbToServer).filter(([, x]) => !passes(x))).toEqual([]);
+        expect(lbToServer[`${ums1.spec.ip}:30001`]).toBe('open');
+        const serverToLb = probeFrom(
+          labA,
+          ums1.spec.ip,
+          toLb.map((p) => [lb3.spec.ip, p])
+        );
+        expect(Object.entries(serverToLb).filter(([, x]) => !passes(x))).toEqual([]);
+        expect(broadcastFrom(labA, lb3.spec.ip, ums1.spec.ip, udp, 'c31')).toEqual(Object.fromEntries(udp.map((p) => [p, true])));
+      } finally {
+        lb3.stop();
+      }
+    },
+    CASE_TIMEOUT_MS
+  );
 });
