@@ -82,6 +82,7 @@ export const HA_NIC_NAME = 'ha0';
  */
 export function haNetworkConfig(t: ResolvedTopology, node: ResolvedNode) {
   if (node.ip === null || node.mac === null) throw new Error(`node ${node.name} has no address`);
+  // UMS-NET-002 refuses such a network before synthesis; this guards direct callers.
   if (t.network.prefixLength < STATIC_MAC_MIN_PREFIX) {
     throw new Error(`network.cidr ${t.network.cidr} is wider than /${STATIC_MAC_MIN_PREFIX}: the static MACs of its nodes (VMware's manual range, 22 bits) would not be unique`);
   }

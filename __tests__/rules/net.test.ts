@@ -28,6 +28,8 @@ describe('UMS-NET-002 (addresses)', () => {
     ['node ip is the DNS server', twoHosts({ ip: '10.20.0.10' }), {}, '/spec/nodes/0/ip'],
     ['two nodes with one ip', twoHosts({ ip: '10.20.0.50' }, { ip: '10.20.0.50' }), {}, '/spec/nodes/1/ip'],
     ['cidr with host bits set', {}, { cidr: '10.20.0.5/24' }, '/spec/network/cidr'],
+    ['cidr wider than /10 on vsphere (static MACs could repeat)', {}, { cidr: '10.0.0.0/9' }, '/spec/network/cidr'],
+    ['cidr of /10 on vsphere (the static MACs fit)', {}, { cidr: '10.0.0.0/10' }, null],
     ['gateway outside the cidr', {}, { gateway: '10.99.0.1' }, '/spec/network/gateway'],
     ['firstAddress outside the cidr', {}, { firstAddress: '10.21.0.11' }, '/spec/network/firstAddress'],
     ['no firstAddress and nodes without ip', {}, { firstAddress: undefined }, '/spec/network'],

@@ -153,6 +153,7 @@ log "installing ${UMS_HA_COMPONENTS} on ${UMS_HA_NODE} (UMS ${UMS_HA_UMS_VERSION
 step="time-sync"
 tries=$(awk -v w="$TIME_WAIT_SECONDS" -v i="$SYNC_INTERVAL" 'BEGIN { t = int(w / i); print (t < 1 ? 1 : t) }')
 log "waiting for chrony to settle (remaining correction <= ${SYNC_MAX_CORRECTION} s, skew <= ${SYNC_MAX_SKEW_PPM} ppm, up to ${TIME_WAIT_SECONDS} s)"
+if ! command -v chronyc >/dev/null 2>&1; then fail "chronyc not found (package chrony, which cloud-init installs at first boot)"; fi
 if ! chronyc waitsync "$tries" "$SYNC_MAX_CORRECTION" "$SYNC_MAX_SKEW_PPM" "$SYNC_INTERVAL" >>"$LOG" 2>&1; then
   fail "chrony did not synchronize (remaining correction <= ${SYNC_MAX_CORRECTION} s, skew <= ${SYNC_MAX_SKEW_PPM} ppm) within ${TIME_WAIT_SECONDS} s; HA servers must not differ by more than one minute (chronyc tracking, chronyc sources)"
 fi

@@ -8,6 +8,7 @@
  */
 import { num } from '../findings';
 import { fromInt, isHostAddress, parseSubnet, toInt, type Subnet } from '../ipv4';
+import { STATIC_MAC_MIN_PREFIX } from '../mac';
 import { join } from '../pointer';
 import { RESERVED_BLOCK } from '../resolve';
 import { SEEDS } from '../seeds';
@@ -63,6 +64,13 @@ export const netRules: readonly TopologyRule[] = [
         reports.push({
           path: '/spec/network/cidr',
           message: `network.cidr ${net.cidr} has host bits set: write the network address, ${fromInt(subnet.network)}/${subnet.prefixLength}`,
+        });
+      }
+      // vSphere nodes get static MACs from the low 22 bits of their addresses (topology/mac.ts).
+      if (t.platform === 'vsphere' && subnet.prefixLength < STATIC_MAC_MIN_PREFIX) {
+        reports.push({
+          path: '/spec/network/cidr',
+          message: `network.cidr ${net.cidr} is wider than /${STATIC_MAC_MIN_PREFIX}: the static MACs of the nodes (00:50:56 and the low 22 bits of each address, VMware's manual range) could repeat; use a /${STATIC_MAC_MIN_PREFIX} or longer prefix for the HA VLAN`,
         });
       }
       const gateway = toInt(net.gateway) as number;
