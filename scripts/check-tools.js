@@ -13,6 +13,8 @@
  *
  * Environment: UMS_HA_INSTALL_TOOLS=0 checks only, never installs (as root too).
  * `node scripts/check-tools.js --print-install` prints the install command (the README's) and exits.
+ * `--list FILE` checks (and installs) another list of the same form: scripts/boot-packages.txt,
+ * the boot tests' tools (`npm run test:boot`).
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -98,7 +100,9 @@ function install(names, env) {
 }
 
 function main(env = process.env) {
-  const packages = readPackages();
+  // --list FILE: another list of the same form (scripts/boot-packages.txt, for `npm run test:boot`).
+  const at = process.argv.indexOf('--list');
+  const packages = readPackages(at > 0 && process.argv[at + 1] ? path.resolve(process.argv[at + 1]) : LIST);
   if (process.argv.includes('--print-install')) {
     process.stdout.write(`${installCommand(packages)}\n`);
     return 0;
