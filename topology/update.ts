@@ -75,15 +75,15 @@ export interface UpdatePlanOptions {
 }
 
 /**
- * The deploy of `t` as one command line: UMS_TOPOLOGY_DIR, a check that every TF_VAR_* variable
- * the stack declares is set (the shell stops with its name otherwise), and the stack.
- * `withToken`: the network token variable is declared (UMS_HA_DEPLOY_PHASE all, every later deploy).
+ * The deploy of `t` after its first server as one command line: a check that every TF_VAR_*
+ * variable the stack declares is set (the shell stops with its name otherwise: the vCenter
+ * connection, the database password, the network token), UMS_TOPOLOGY_DIR and the stack.
  */
-export function deployCommands(t: ResolvedTopology, topologyDir: string, withToken = true): string[] {
+export function deployCommands(t: ResolvedTopology, topologyDir: string): string[] {
   const variables =
     t.platform === 'aws'
       ? [] // the AWS stack declares none: its hosts read the secrets from SSM, the provider its credentials from the environment
-      : [...Object.values(VSPHERE_VARIABLES), ...(t.database.passwordVariable ? [t.database.passwordVariable] : []), ...(withToken ? [t.networkToken.variable] : [])];
+      : [...Object.values(VSPHERE_VARIABLES), ...(t.database.passwordVariable ? [t.database.passwordVariable] : []), t.networkToken.variable];
   return [
     ...(variables.length > 0 ? [`: ${variables.map((v) => `"\${TF_VAR_${v}:?}"`).join(' ')}`] : []),
     `UMS_TOPOLOGY_DIR=${shellQuote(topologyDir)} npx cdktf deploy ${t.name}`,
@@ -302,7 +302,11 @@ export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopolog
           ? [`Adds ${names(added).join(', ')}: installs UMS ${proposed.umsVersion} (the version of the network) and joins with the current network token and the same database, on the HA VLAN ${proposed.network.vlanId}.`]
           : []),
         ...(removed.length > 0 ? [`Destroys ${names(removed).join(', ')}.`] : []),
-        `From the folder of the proposed topology, with the variables of the first deploy (examples/deploy.env.example) and the token of step "Get the current IGEL network token" (the shell names a variable that is not set); the deployed copy must not be in that folder (two files with one metadata.name: UMS-NET-004).`,
+        `From the folder of the proposed topology, ${
+          proposed.platform === 'aws'
+            ? 'with the AWS credentials in the environment as for the first deploy (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)'
+            : 'with the variables of the first deploy (examples/deploy.env.example) and the token of step "Get the current IGEL network token" (the shell names a variable that is not set)'
+        }; the deployed copy must not be in that folder (two files with one metadata.name: UMS-NET-004).`,
       ],
       commands: deployCommands(proposed, topologyDir),
       check: [
