@@ -99,6 +99,18 @@ describe('plan-update: the deploy step and the token', () => {
     expect(failed.stderr).toContain('TF_VAR_vsphere_password');
   });
 
+  it('on AWS: the deploy command has no TF_VAR_* check (the stack declares no variable) and names the AWS credentials', async () => {
+    const deployed = read(path.join(repoRoot, 'topologies', 'hamburg-aws.yaml'));
+    const proposed = read(path.join(repoRoot, 'topologies', 'hamburg-aws.yaml'));
+    proposed.spec.servers = 3;
+    const to = write('aws', 'hamburg-aws.yaml', proposed);
+    const r = await plan(write('aws-deployed', 'hamburg-aws.yaml', deployed), to);
+    const deploy = step(r.plan, 'Deploy the proposed topology');
+    expect(deploy.commands).toEqual([`UMS_TOPOLOGY_DIR='${path.dirname(to)}' npx cdktf deploy hamburg-aws`]);
+    expect(deploy.details.join('\n')).toContain('AWS credentials');
+    expect(deploy.details.join('\n')).not.toContain('TF_VAR');
+  });
+
   it('names the running server by its address wherever the token comes from it', async () => {
     const to = write('grow', 'frankfurt-large.yaml', read(fourServers));
     const r = await plan(example, to);
