@@ -89,7 +89,7 @@ export class UmsHaTopology extends Construct {
 
     const t = validated.topology;
     this.topology = t;
-    const vsphere = t.vsphere!; // the schema requires it on vsphere; UMS-PLAT-002 refuses aws, UMS-PLAT-001 the other platforms
+    const vsphere = t.vsphere!; // the schema requires it on vsphere; UMS-PLAT-005 refuses aws, UMS-PLAT-001 the other platforms
     const phase = props.deployPhase ?? 'all';
     const render = props.renderBootstrap ?? renderNodeBootstrap;
 

@@ -18,7 +18,7 @@ export interface ValidatedTopology {
 
 /**
  * The validation every topology construct runs first, with the same rules and messages as
- * `ums-ha validate`, plus UMS-PLAT-002 for a topology of another platform than `builds` (the
+ * `ums-ha validate`, plus UMS-PLAT-005 for a topology of another platform than `builds` (the
  * platform of the construct's class): an error finding throws {@link UmsHaValidationError} before
  * any resource exists, after removing the construct from its scope (a caller that catches the
  * error synthesizes nothing of it); warnings become annotations of the construct.

@@ -39,8 +39,8 @@ describe('the TypeScript API: both platforms', () => {
   });
 
   it.each([
-    ['an aws topology to UmsHaStack', pkg.UmsHaStack, aws, 'UMS-PLAT-002', /platform aws is built by UmsHaAwsStack/],
-    ['a vsphere topology to UmsHaAwsStack', pkg.UmsHaAwsStack, vsphere, 'UMS-PLAT-002', /platform vsphere is built by UmsHaStack/],
+    ['an aws topology to UmsHaStack', pkg.UmsHaStack, aws, 'UMS-PLAT-005', /platform aws is built by UmsHaAwsStack/],
+    ['a vsphere topology to UmsHaAwsStack', pkg.UmsHaAwsStack, vsphere, 'UMS-PLAT-005', /platform vsphere is built by UmsHaStack/],
     ['an azure topology to UmsHaStack', pkg.UmsHaStack, azure, 'UMS-PLAT-001', /platforms aws and vsphere only/],
     ['an azure topology to UmsHaAwsStack', pkg.UmsHaAwsStack, azure, 'UMS-PLAT-001', /platforms aws and vsphere only/],
   ] as Array<[string, StackClass, UmsHaTopologyDocument, string, RegExp]>)('%s: UmsHaValidationError with the rule id, no stack', (_name, cls, doc, ruleId, message) => {
@@ -59,8 +59,8 @@ describe('the TypeScript API: both platforms', () => {
   it('a construct in a stack of ones own: the same refusal', () => {
     const app = new App();
     const stack = new TerraformStack(app, 'mine');
-    expect(() => new pkg.UmsHaTopology(stack, 'ums', { topology: aws })).toThrow(/UMS-PLAT-002/);
-    expect(() => new pkg.UmsHaAwsTopology(stack, 'ums-aws', { topology: vsphere })).toThrow(/UMS-PLAT-002/);
+    expect(() => new pkg.UmsHaTopology(stack, 'ums', { topology: aws })).toThrow(/UMS-PLAT-005/);
+    expect(() => new pkg.UmsHaAwsTopology(stack, 'ums-aws', { topology: vsphere })).toThrow(/UMS-PLAT-005/);
     expect(stack.node.tryFindChild('ums')).toBeUndefined();
     expect(stack.node.tryFindChild('ums-aws')).toBeUndefined();
   });

@@ -61,7 +61,7 @@ export const exceptionRules: readonly RuleMeta[] = [
   },
 ];
 
-/** Checked by the constructs against the class they are (UMS-PLAT-002), not by the topology rules. */
+/** Checked by the constructs against the class they are (UMS-PLAT-005), not by the topology rules. */
 export const constructRules: readonly RuleMeta[] = [stackPlatformRule];
 
 /** Every id a finding can carry, with its metadata. */

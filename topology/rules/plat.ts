@@ -41,14 +41,14 @@ export const PLATFORM_CLASSES: Readonly<Record<'vsphere' | 'aws', { readonly sta
  * the first synthesis finding; the cdktf app picks the class by the platform and never meets it.
  */
 export const stackPlatformRule: RuleMeta = {
-  id: 'UMS-PLAT-002',
+  id: 'UMS-PLAT-005',
   severity: 'error',
   seed: [],
   title: 'The stack class builds the topology\'s platform',
   explanation: 'UmsHaStack and UmsHaTopology build vsphere resources, UmsHaAwsStack and UmsHaAwsTopology aws resources; a topology for the other platform lacks what the class needs (the vsphere or aws block) and is refused before any resource exists.',
 };
 
-/** The UMS-PLAT-002 report of `t` given to the classes of platform `builds`, if any (UMS-PLAT-001 reports azure and gcp). */
+/** The UMS-PLAT-005 report of `t` given to the classes of platform `builds`, if any (UMS-PLAT-001 reports azure and gcp). */
 export function stackPlatformReports(t: ResolvedTopology, builds: 'vsphere' | 'aws'): Report[] {
   if (t.platform === builds || !SYNTHESIZED_PLATFORMS.includes(t.platform)) return [];
   const mine = PLATFORM_CLASSES[builds];
