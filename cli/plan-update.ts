@@ -1,4 +1,5 @@
 /** `ums-ha plan-update --from DEPLOYED --to PROPOSED`: the ordered update runbook. */
+import * as path from 'node:path';
 import type { UpdateMethod } from '../topology/rules';
 import { planUpdate, renderUpdateMarkdown } from '../topology/update';
 import { formatFinding } from '../topology/validate';
@@ -27,7 +28,14 @@ export function runPlanUpdate(o: PlanUpdateOptions, io: Io): number {
     }
   }
   if (invalid) return EXIT_FINDINGS;
-  const plan = planUpdate(deployed.result.topology!, proposed.result.topology!, o.method, proposed.result.source);
+  // The proposed file's own warnings (UMS-SIZE-007 after a shrink...), as validate prints them.
+  printFindings(o.to, proposed.result, io);
+  if (path.dirname(path.resolve(o.from)) === path.dirname(path.resolve(o.to)) && deployed.result.topology!.name === proposed.result.topology!.name) {
+    io.stderr(
+      `ums-ha: warning: ${printable(o.from)} and ${printable(o.to)} are in one folder with one metadata.name: synthesis of that folder refuses both (UMS-NET-004); keep the deployed copy outside the topology folder, e.g. git show main:${printable(o.to)} > /tmp/deployed.yaml (docs/changing-a-site.md)\n`,
+    );
+  }
+  const plan = planUpdate(deployed.result.topology!, proposed.result.topology!, o.method, proposed.result.source, { files: { from: o.from, to: o.to } });
   for (const f of plan.findings) io.stderr(`${formatFinding(o.to, f)}\n`);
   io.stdout(o.format === 'json' ? `${printableJson({ files: { from: o.from, to: o.to }, ...plan })}\n` : renderUpdateMarkdown(plan, { from: o.from, to: o.to }));
   return plan.kind === 'refused' ? EXIT_FINDINGS : EXIT_OK;

@@ -13,7 +13,9 @@ export function runReport(file: string, options: { format: 'markdown' | 'json' }
   const report = buildReport(read.result);
   if (!report) {
     printFindings(file, read.result, io);
-    io.stderr(`ums-ha: ${printable(file)} does not pass the schema: no sizing to report (fix the findings above)\n`);
+    // No value: the YAML itself could not be read (UMS-YAML); a value: it failed the schema.
+    const why = read.result.value === undefined ? 'cannot be read as a YAML topology' : 'does not pass the schema';
+    io.stderr(`ums-ha: ${printable(file)} ${why}: no sizing to report (fix the findings above)\n`);
     return EXIT_FINDINGS;
   }
   io.stdout(options.format === 'json' ? `${printableJson({ file, ...report })}\n` : renderReportMarkdown(report));

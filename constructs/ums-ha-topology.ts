@@ -83,13 +83,13 @@ export class UmsHaTopology extends Construct {
 
   constructor(scope: Construct, id: string, props: UmsHaTopologyProps) {
     super(scope, id);
-    const validated = validateForConstruct(this, scope, id, props);
+    const validated = validateForConstruct(this, scope, id, props, 'vsphere');
     this.findings = validated.result.findings;
     this.sizing = validated.report;
 
     const t = validated.topology;
     this.topology = t;
-    const vsphere = t.vsphere!; // the schema requires it on vsphere, and UMS-PLAT-001 refuses other platforms
+    const vsphere = t.vsphere!; // the schema requires it on vsphere; UMS-PLAT-005 refuses aws, UMS-PLAT-001 the other platforms
     const phase = props.deployPhase ?? 'all';
     const render = props.renderBootstrap ?? renderNodeBootstrap;
 

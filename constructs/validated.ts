@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { UmsHaTopologyDocument } from '../topology/generated/topology-types';
 import type { ResolvedTopology } from '../topology/model';
 import { buildReport, type SizingReport } from '../topology/report';
+import { stackPlatformReports, stackPlatformRule } from '../topology/rules/plat';
 import { NO_SOURCE, type SourceMap } from '../topology/source';
 import { validateValue, type ValidationResult } from '../topology/validate';
 import { formatConstructFinding, UmsHaValidationError } from './errors';
@@ -17,19 +18,26 @@ export interface ValidatedTopology {
 
 /**
  * The validation every topology construct runs first, with the same rules and messages as
- * `ums-ha validate`: an error finding throws {@link UmsHaValidationError} before any resource
- * exists, after removing the construct from its scope (a caller that catches the error synthesizes
- * nothing of it); warnings become annotations of the construct.
+ * `ums-ha validate`, plus UMS-PLAT-005 for a topology of another platform than `builds` (the
+ * platform of the construct's class): an error finding throws {@link UmsHaValidationError} before
+ * any resource exists, after removing the construct from its scope (a caller that catches the
+ * error synthesizes nothing of it); warnings become annotations of the construct.
  */
 export function validateForConstruct(
   construct: Construct,
   scope: Construct,
   id: string,
   props: { readonly topology: UmsHaTopologyDocument; readonly sourceFile?: string; readonly sourceMap?: SourceMap },
+  builds: 'vsphere' | 'aws',
 ): ValidatedTopology {
   const file = props.sourceFile ?? construct.node.path;
-  const result = validateValue(props.topology, props.sourceMap ?? NO_SOURCE, { synthesis: true });
-  const errors = result.findings.filter((f) => f.severity === 'error');
+  const source = props.sourceMap ?? NO_SOURCE;
+  const result = validateValue(props.topology, source, { synthesis: true });
+  const wrongClass = result.topology ? stackPlatformReports(result.topology, builds) : [];
+  const errors = [
+    ...wrongClass.map((r) => ({ ruleId: stackPlatformRule.id, severity: stackPlatformRule.severity, message: r.message, path: r.path, ...source.locate(r.path) })),
+    ...result.findings.filter((f) => f.severity === 'error'),
+  ];
   if (errors.length > 0 || !result.topology) {
     const error = new UmsHaValidationError(construct.node.path, errors, errors.map((f) => formatConstructFinding(file, f)));
     scope.node.tryRemoveChild(id);

@@ -30,10 +30,12 @@ export class UmsHaAwsStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: UmsHaAwsStackProps) {
     super(scope, id);
-    const region = props.topology.spec.aws?.region;
+    // Read before validation, so any value: the topology construct refuses a wrong one (and the stack with it).
+    const region = props.topology?.spec?.aws?.region;
+    const name = props.topology?.metadata?.name;
     new AwsProvider(this, 'aws', {
-      ...(region !== undefined ? { region: terraformLiteral(region) } : {}),
-      defaultTags: [{ tags: { 'ums-ha-topology': terraformLiteral(props.topology.metadata.name), 'managed-by': 'ums-ha' } }],
+      ...(typeof region === 'string' ? { region: terraformLiteral(region) } : {}),
+      defaultTags: [{ tags: { 'ums-ha-topology': terraformLiteral(typeof name === 'string' ? name : id), 'managed-by': 'ums-ha' } }],
     });
     addBackend(this, id, props.backend, props.localStatePath);
     this.topology = addTopology(this, scope, id, props.sourceFile, () => new UmsHaAwsTopology(this, 'topology', props));

@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { UmsHaTopology, type UmsHaTopologyProps } from '../constructs/ums-ha-topology';
 import { namedVariable } from '../constructs/variable';
 import { addBackend, addTopology, type BackendConfig } from './backend';
+import { VSPHERE_VARIABLES } from '../topology/deploy-variables';
 
 // terraform-literal: no literal here: the provider gets variable references only, the variables' descriptions go through namedVariable and the backend through addBackend, which escape.
 export type { BackendConfig } from './backend';
@@ -25,7 +26,7 @@ export interface UmsHaStackProps extends UmsHaTopologyProps {
 }
 
 /** The vCenter connection as variables; the password is sensitive. */
-export const VSPHERE_VARIABLES = { server: 'vsphere_server', user: 'vsphere_user', password: 'vsphere_password' } as const;
+export { VSPHERE_VARIABLES } from '../topology/deploy-variables';
 
 /**
  * One Terraform stack per HA network: the vSphere provider (connection from the variables

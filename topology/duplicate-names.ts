@@ -22,7 +22,8 @@ function nameOf(value: unknown): string | undefined {
 export function withDuplicateNames<T extends { readonly file: string; readonly result: ValidationResult }>(results: readonly T[]): T[] {
   // Positions only for a name that is given twice: locating one makes a clean file's deferred
   // source map read the file with the authoritative reader (source.ts), which the fast path avoids.
-  const at = (res: ValidationResult, pointer = '/metadata/name') => res.source?.locate(pointer) ?? { line: 0, column: 0 };
+  // A file read as YAML always has its source map; the document's first line is the fallback.
+  const at = (res: ValidationResult, pointer = '/metadata/name') => res.source?.locate(pointer) ?? { line: 1, column: 1 };
   const first = new Map<string, T>();
   /** VM names (`<metadata.name>-<node>`) of the earlier files, by folder: `berlin` with node `small-ums1` is `berlin-small`'s ums1. */
   const vms = new Map<string, { readonly file: T; readonly name: string; readonly pointer: string }>();

@@ -13,7 +13,7 @@ import { validateBytes } from './validate';
 export const GOLDEN_UPDATES = [
   { name: 'frankfurt-12.06-to-12.07-short', from: '__tests__/fixtures/update/frankfurt-12.06.yaml', to: 'topologies/frankfurt-large.yaml', method: 'short-downtime' },
   { name: 'frankfurt-12.06-to-12.07-no-downtime', from: '__tests__/fixtures/update/frankfurt-12.06.yaml', to: 'topologies/frankfurt-large.yaml', method: 'no-downtime' },
-  { name: 'frankfurt-add-server', from: 'topologies/frankfurt-large.yaml', to: '__tests__/fixtures/update/frankfurt-4-servers.yaml', method: 'short-downtime' },
+  { name: 'frankfurt-add-server', from: 'topologies/frankfurt-large.yaml', to: '__tests__/fixtures/update/grow/frankfurt-large.yaml', method: 'short-downtime' },
 ] as const;
 
 export function goldenOutputs(root: string): Record<string, string> {
@@ -31,7 +31,7 @@ export function goldenOutputs(root: string): Record<string, string> {
   for (const u of GOLDEN_UPDATES) {
     const from = read(u.from);
     const to = read(u.to);
-    const plan = planUpdate(from.topology!, to.topology!, u.method, to.source);
+    const plan = planUpdate(from.topology!, to.topology!, u.method, to.source, { files: { from: u.from, to: u.to } });
     out[`${u.name}.update.md`] = renderUpdateMarkdown(plan, { from: u.from, to: u.to });
     out[`${u.name}.update.json`] = `${JSON.stringify({ files: { from: u.from, to: u.to }, ...plan }, null, 2)}\n`;
   }

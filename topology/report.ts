@@ -16,10 +16,10 @@ import { agree, num, plural, printable, type Finding } from './findings';
 import { loadBalancerPorts, nodeInstanceType, nodeSubnetIndex, securityGroupRules } from './aws';
 import { hideCredentials, withoutCredentials } from './credentials';
 import { IGEL_PORTS_PAGE, devicePaths, firewallMatrix, sourceAddresses, type DevicePath, type FirewallRow, type Party } from './firewall';
-import { DEVICES_PER_SERVER, SERVERS_PER_LOAD_BALANCER, type ResolvedNode, type ResolvedTopology, type Role } from './model';
+import { DEVICES_PER_SERVER, MIN_LOAD_BALANCERS, MIN_SERVERS, RECOMMENDED_MAX_LOAD_BALANCERS, RECOMMENDED_MAX_SERVERS, SERVERS_PER_LOAD_BALANCER, type ResolvedNode, type ResolvedTopology, type Role } from './model';
 import { oneFailure } from './rules/size';
 import { SEEDS } from './seeds';
-import { hostMinimum, type MinimumPart } from './resolve';
+import { FIRMWARE_UPDATE_GB, PROGRAM_FILES_GB, hostMinimum, requiredServerDiskGb, type MinimumPart } from './resolve';
 import type { ValidationResult } from './validate';
 import { EXTERNAL_LB_FILE, clusterAddressStep, generatedLoadBalancer, umsSideSteps } from './external-lb';
 import { hasClusterAddressSetting, UMS12_FIRST_RELEASE } from './rules/ver';
@@ -109,8 +109,20 @@ export interface ReportVm {
   readonly cpus: number;
   readonly memoryGb: number;
   readonly diskGb: number;
-  /** The documented minimum of the host: the sum over its components (seed 004). */
-  readonly minimum: { readonly memoryGb: number; readonly diskGb: number; readonly parts: readonly MinimumPart[] };
+  /**
+   * The smallest size validate accepts for the host, with how it is reached: RAM the sum over its
+   * components (UMS-RES-001); disk that sum, and on a server host at least the program files plus
+   * the retained firmware updates (UMS-RES-002), whichever is larger (seed 004).
+   */
+  readonly minimum: {
+    readonly memoryGb: number;
+    readonly diskGb: number;
+    readonly parts: readonly MinimumPart[];
+    /** `UMS Server 4 + UMS Web App 1 = 5 (UMS-RES-001)` */
+    readonly memoryReason: string;
+    /** `max(UMS Server 2 + UMS Web App 1 = 3 (UMS-RES-001), 1 GB program files + 3 firmware updates x 10 GB = 31 (UMS-RES-002)) = 31` */
+    readonly diskReason: string;
+  };
 }
 
 /** A step in the UMS Console or on the hosts once the installation is done. */
@@ -132,6 +144,12 @@ export interface ReportFlow {
   readonly seed: readonly string[];
   /** Listener and talker as IGEL's "UMS Communication Ports" page has them. */
   readonly portsPage?: string;
+  /**
+   * The sources no node has today: the address slots of the servers and load balancers a later
+   * deploy can add within the recommended maxima, admitted from the first boot so that a running
+   * host's ruleset stays right when the site grows (docs/topology.md, stable addresses).
+   */
+  readonly reserved: readonly string[];
 }
 
 export interface SizingReport {
@@ -233,9 +251,10 @@ const PARTY_NAMES: Record<Party, string> = {
 function serversReason(t: ResolvedTopology): CountReason {
   const needed = t.sizing.serversNeeded;
   if (t.sizing.serversSource === 'given') {
-    return { count: t.servers, source: 'given', reason: `${num(t.servers)} given; ${plural(t.devices, 'device')} ${agree(t.devices, 'needs', 'need')} at least ${needed} (1 per ${num(DEVICES_PER_SERVER)}) and at least 2 for failover (UMS-SIZE-001, UMS-SIZE-003)` };
+    const least = Math.max(MIN_SERVERS, needed);
+    return { count: t.servers, source: 'given', reason: `${num(t.servers)} given; validate requires at least max(ceil(${num(t.devices)} / ${num(DEVICES_PER_SERVER)}), ${MIN_SERVERS}) = ${least}: 1 server per ${num(DEVICES_PER_SERVER)} devices (UMS-SIZE-001) and ${MIN_SERVERS} for failover (UMS-SIZE-003)` };
   }
-  return { count: t.servers, source: 'derived', reason: `max(2, ceil(${num(t.devices)} / ${num(DEVICES_PER_SERVER)})) = ${t.servers}: 1 server per ${num(DEVICES_PER_SERVER)} devices, at least 2 for failover` };
+  return { count: t.servers, source: 'derived', reason: `max(ceil(${num(t.devices)} / ${num(DEVICES_PER_SERVER)}), ${MIN_SERVERS}) = ${t.servers}: 1 server per ${num(DEVICES_PER_SERVER)} devices (UMS-SIZE-001) and ${MIN_SERVERS} for failover (UMS-SIZE-003)` };
 }
 
 function loadBalancersReason(t: ResolvedTopology): CountReason {
@@ -245,9 +264,13 @@ function loadBalancersReason(t: ResolvedTopology): CountReason {
     case 'co-located':
       return { count: t.loadBalancers, source: 'co-located', reason: `one on every server host (co-located layout) = ${t.loadBalancers}` };
     case 'given':
-      return { count: t.loadBalancers, source: 'given', reason: `${num(t.loadBalancers)} given; ${plural(t.servers, 'server')} ${agree(t.servers, 'needs', 'need')} at least ${t.sizing.loadBalancersNeeded} (1 per ${SERVERS_PER_LOAD_BALANCER}) and at least 2 (UMS-SIZE-002, UMS-SIZE-004)` };
+      return {
+        count: t.loadBalancers,
+        source: 'given',
+        reason: `${num(t.loadBalancers)} given; validate requires at least max(ceil(${num(t.servers)} / ${SERVERS_PER_LOAD_BALANCER}), ${MIN_LOAD_BALANCERS}) = ${Math.max(MIN_LOAD_BALANCERS, t.sizing.loadBalancersNeeded)}: 1 load balancer per ${SERVERS_PER_LOAD_BALANCER} servers (UMS-SIZE-002) and ${MIN_LOAD_BALANCERS} for failover (UMS-SIZE-004)`,
+      };
     default:
-      return { count: t.loadBalancers, source: 'derived', reason: `max(2, ceil(${t.servers} / ${SERVERS_PER_LOAD_BALANCER})) = ${t.loadBalancers}: 1 load balancer per ${SERVERS_PER_LOAD_BALANCER} servers, at least 2` };
+      return { count: t.loadBalancers, source: 'derived', reason: `max(ceil(${num(t.servers)} / ${SERVERS_PER_LOAD_BALANCER}), ${MIN_LOAD_BALANCERS}) = ${t.loadBalancers}: 1 load balancer per ${SERVERS_PER_LOAD_BALANCER} servers (UMS-SIZE-002) and ${MIN_LOAD_BALANCERS} for failover (UMS-SIZE-004)` };
   }
 }
 
@@ -302,17 +325,23 @@ function lbDown(t: ResolvedTopology): Headroom | undefined {
 }
 
 function flows(t: ResolvedTopology): ReportFlow[] {
-  return firewallMatrix(t).map((r: FirewallRow) => ({
+  const nodeAddresses = new Set(t.nodes.map((n) => n.ip));
+  return firewallMatrix(t).map((r: FirewallRow) => {
+    const sources = r.direction === 'outbound' ? [] : sourceAddresses(t, r);
+    return {
     id: r.id,
     port: r.port,
     protocol: `${r.protocol}${r.broadcast ? ' broadcast' : ''}${r.direction === 'outbound' ? ' (outbound)' : ''}`,
     from: r.from.map((p) => PARTY_NAMES[p]).join(' and '),
     to: r.to.map((p) => PARTY_NAMES[p]).join(' and '),
-    sources: r.direction === 'outbound' ? [] : sourceAddresses(t, r),
+    sources,
     purpose: r.purpose,
     seed: [...r.seed],
     ...(r.portsPage ? { portsPage: IGEL_PORTS_PAGE } : {}),
-  }));
+    // HA sources are host addresses; device and admin sources are CIDRs, never reserved.
+    reserved: sources.filter((a) => !a.includes('/') && !nodeAddresses.has(a)),
+    };
+  });
 }
 
 const roleText = (n: ResolvedNode) => (n.roles.length === 2 ? 'server + load balancer' : n.roles[0] === 'server' ? 'server' : 'load balancer');
@@ -360,12 +389,44 @@ export function mermaidDiagram(t: ResolvedTopology): string {
     lines.push(`  admins -- "8443/tcp console" --> ${s.id}`);
     lines.push(`  ${s.id} -- "${t.database.port ?? ''}/tcp" --> db`);
   }
-  if (t.layout === 'separate') for (const l of lbs) for (const s of servers) lines.push(`  ${l.id} -- "30001/tcp" --> ${s.id}`);
-  if (t.layout === 'co-located') for (const l of lbs) for (const s of servers) if (l.id !== s.id) lines.push(`  ${l.id} -- "30002/tcp" --> ${s.id}`);
-  for (let i = 0; i < servers.length; i++) {
-    for (let j = i + 1; j < servers.length; j++) lines.push(`  ${servers[i]!.id} <-- "8443 WebDAV, 61616/tcp" --> ${servers[j]!.id}`);
-  }
+  lines.push(...haEdges(t));
   return `${lines.join('\n')}\n`;
+}
+
+/** Short edge labels of the matrix rows between HA nodes (the rest read `<port>/<protocol>`). */
+const HA_EDGE_LABELS: Record<string, string> = {
+  'webdav-sync': '8443 WebDAV',
+  'health-check-lb': '30001/tcp health check',
+  'lb-forward-separate': '30001/tcp forwarding',
+  'lb-forward-co-located': '30002/tcp forwarding',
+};
+
+/**
+ * The diagram's edges between HA nodes, from the firewall matrix (one source of truth): every
+ * inbound row from HA roles to HA roles (broadcast aside: the broadcast node shows it), for every
+ * two nodes whose roles it joins. Two directions with the same labels are one `<-->` edge.
+ */
+function haEdges(t: ResolvedTopology): string[] {
+  const HA: readonly Party[] = ['server', 'loadBalancer'];
+  const rows = firewallMatrix(t).filter((r) => r.direction === 'inbound' && !r.broadcast && r.from.every((p) => HA.includes(p)) && r.to.every((p) => HA.includes(p)));
+  const has = (n: ResolvedNode, parties: readonly Party[]) => parties.some((p) => n.roles.includes(p as Role));
+  const labels = (a: ResolvedNode, b: ResolvedNode) =>
+    rows.filter((r) => has(a, r.from) && has(b, r.to)).map((r) => HA_EDGE_LABELS[r.id] ?? `${r.port}/${r.protocol}`).filter((l, i, all) => all.indexOf(l) === i);
+  const out: string[] = [];
+  t.nodes.forEach((a, i) => {
+    t.nodes.forEach((b, j) => {
+      if (j <= i) return;
+      const there = labels(a, b);
+      const back = labels(b, a);
+      if (there.length > 0 && there.join() === back.join()) {
+        out.push(`  n${i} <-- "${there.join(', ')}" --> n${j}`);
+        return;
+      }
+      if (there.length > 0) out.push(`  n${i} -- "${there.join(', ')}" --> n${j}`);
+      if (back.length > 0) out.push(`  n${j} -- "${back.join(', ')}" --> n${i}`);
+    });
+  });
+  return out;
 }
 
 function databaseText(t: ResolvedTopology): string {
@@ -483,11 +544,24 @@ function externalLbSummary(t: ResolvedTopology, clusterAddress: string): ReportE
   };
 }
 
+/** The minimum validate enforces for a host of these roles (UMS-RES-001, UMS-RES-002), with its reasons. */
+function vmMinimum(t: ResolvedTopology, roles: readonly Role[]): ReportVm['minimum'] {
+  const m = hostMinimum(roles);
+  const sum = (field: 'memoryGb' | 'diskGb') => `${m.parts.map((p) => `${p.component} ${p[field]}`).join(' + ')} = ${m[field]} (UMS-RES-001)`;
+  const memoryReason = sum('memoryGb');
+  if (!roles.includes('server')) return { ...m, memoryReason, diskReason: sum('diskGb') };
+  const retained = t.firmware.retainedUpdates;
+  const firmware = requiredServerDiskGb(retained);
+  const diskGb = Math.max(m.diskGb, firmware);
+  const files = `${PROGRAM_FILES_GB} GB program files + ${plural(retained, 'retained firmware update')} x ${FIRMWARE_UPDATE_GB} GB = ${num(firmware)} (UMS-RES-002)`;
+  return { ...m, diskGb, memoryReason, diskReason: `max(${sum('diskGb')}, ${files}) = ${num(diskGb)}` };
+}
+
 /** The report model; undefined when the file did not pass the schema (nothing resolved to report). */
 export function buildReport(result: ValidationResult): SizingReport | undefined {
   const t = result.topology;
   if (!t) return undefined;
-  const vms: ReportVm[] = t.nodes.map((n) => ({ name: n.name, vm: n.vmName, roles: [...n.roles], ip: n.ip, ...n.size, minimum: hostMinimum(n.roles) }));
+  const vms: ReportVm[] = t.nodes.map((n) => ({ name: n.name, vm: n.vmName, roles: [...n.roles], ip: n.ip, ...n.size, minimum: vmMinimum(t, n.roles) }));
   const total = (f: (v: ReportVm) => number) => vms.reduce((a, v) => a + f(v), 0);
   const capacity = headroom(t.servers, t.devices, '');
   const oneLoadBalancerDown = lbDown(t);
@@ -579,12 +653,10 @@ export function renderReportMarkdown(r: SizingReport): string {
   out.push(`- ${r.capacity.text.charAt(0).toUpperCase()}${r.capacity.text.slice(1)}.`);
   out.push(`- ${r.capacity.oneServerDown.text}.`);
   if (r.capacity.oneLoadBalancerDown) out.push(`- ${r.capacity.oneLoadBalancerDown.text}.`);
-  out.push('', '## Virtual machines', '', '| node | VM | roles | address | vCPUs | RAM (GB) | data disk (GB) | documented minimum: RAM, disk (GB) |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
-  const minimumText = (m: ReportVm['minimum']) =>
-    `${m.parts.map((p) => `${p.component} ${p.memoryGb}`).join(' + ')} = ${m.memoryGb}; ${m.parts.map((p) => `${p.diskGb}`).join(' + ')} = ${m.diskGb}`;
-  for (const v of r.vms) out.push(`| ${md(v.name)} | ${md(v.vm)} | ${v.roles.join(' + ')} | ${v.ip ?? '—'} | ${v.cpus} | ${v.memoryGb} | ${v.diskGb} | ${minimumText(v.minimum)} |`);
-  out.push(`| **total** | ${r.totals.vms} VMs | | | ${r.totals.cpus} | ${r.totals.memoryGb} | ${r.totals.diskGb} | |`, '');
-  out.push('The minimum is the sum of the components on the host (seed 004): the UMS Web App is installed on every server host. Data disks hold the UMS installation and, on servers, 1 GB of program files plus about 10 GB per retained firmware update; each VM also has the template\'s system disk.', '');
+  out.push('', '## Virtual machines', '', '| node | VM | roles | address | vCPUs | RAM (GB) | data disk (GB) | minimum RAM (GB) | minimum data disk (GB) |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const v of r.vms) out.push(`| ${md(v.name)} | ${md(v.vm)} | ${v.roles.join(' + ')} | ${v.ip ?? '—'} | ${v.cpus} | ${v.memoryGb} | ${v.diskGb} | ${v.minimum.memoryReason} | ${v.minimum.diskReason} |`);
+  out.push(`| **total** | ${r.totals.vms} VMs | | | ${r.totals.cpus} | ${r.totals.memoryGb} | ${r.totals.diskGb} | | |`, '');
+  out.push('The minimums are what validate enforces (seed 004): RAM and disk are the sums over the components on the host, the UMS Web App on every server host (UMS-RES-001); a server\'s data disk also holds 1 GB of program files plus about 10 GB per retained firmware update (UMS-RES-002), so the larger of the two counts. Each VM also has the template\'s system disk.', '');
   out.push(`Database: ${md(r.database.engine)}${r.database.host ? ` on ${md(r.database.host)}` : ''}${r.database.authentication ? `, authentication ${md(r.database.authentication)}` : ''}; redundancy: ${md(r.database.redundancy)}.`, '');
   if (r.aws) {
     out.push('## AWS placement', '', `Region ${r.aws.region}; one EC2 instance per host, IMDSv2 required, encrypted EBS data volume of the size above.`, '');
@@ -597,10 +669,17 @@ export function renderReportMarkdown(r: SizingReport): string {
   if (r.devicePaths.length === 0) out.push('- No device path.');
   out.push('');
   out.push('## Firewall matrix', '', '| port | protocol | talks (from) | listens (to) | sources | purpose | source |', '| --- | --- | --- | --- | --- | --- | --- |');
+  const sourcesText = (f: ReportFlow) => {
+    const now = f.sources.filter((a) => !f.reserved.includes(a));
+    return f.reserved.length === 0 ? now.join(', ') || '—' : `${now.join(', ') || '—'}; reserved slots: ${f.reserved.join(', ')}`;
+  };
   for (const f of r.firewall) {
-    out.push(`| ${f.port} | ${f.protocol} | ${f.from} | ${f.to} | ${cell(f.sources.join(', ') || '—')} | ${cell(f.purpose)} | ${[...f.seed.map((s) => s.slice(0, 3)), ...(f.portsPage ? ['ports page'] : [])].join(', ') || '—'} |`);
+    out.push(`| ${f.port} | ${f.protocol} | ${f.from} | ${f.to} | ${cell(sourcesText(f))} | ${cell(f.purpose)} | ${[...f.seed.map((s) => s.slice(0, 3)), ...(f.portsPage ? ['ports page'] : [])].join(', ') || '—'} |`);
   }
   out.push('', `Every host denies inbound traffic except the inbound rows, each from its sources only; outbound rows are flows an HA host starts, with nothing opened inbound (docs/ports.md). "ports page": IGEL's UMS Communication Ports, ${IGEL_PORTS_PAGE}.`, '');
+  if (r.firewall.some((f) => f.reserved.length > 0)) {
+    out.push(`"reserved slots": no node has these addresses yet; they are the address slots of the nodes a later deploy can add within IGEL's general sizing recommendation (up to ${RECOMMENDED_MAX_SERVERS} servers and ${RECOMMENDED_MAX_LOAD_BALANCERS} load balancers), admitted from the first boot so that the running hosts need no firewall change when the site grows (docs/topology.md, stable addresses).`, '');
+  }
   if (r.externalLoadBalancer) {
     const x = r.externalLoadBalancer;
     const what =

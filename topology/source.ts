@@ -289,8 +289,9 @@ export function loadTopologyText(text: string): LoadResult {
     return {
       ok: false,
       findings: problems.map((e) => {
-        const { line, column } = at(e.pos[0]);
-        const what = e.code === 'DUPLICATE_KEY' ? 'duplicate key: each key may appear once in a mapping' : e.message.split('\n')[0];
+        const where = errorOffset(text, e.pos[0], e.message);
+        const { line, column } = at(where.offset);
+        const what = `${e.code === 'DUPLICATE_KEY' ? 'duplicate key: each key may appear once in a mapping' : e.message.split('\n')[0]}${where.note}`;
         return { ruleId: YAML_RULE_ID, severity: 'error' as const, message: `YAML ${what}`, path: '', line, column };
       }),
     };
@@ -310,6 +311,56 @@ export function loadTopologyText(text: string): LoadResult {
   }
   const value = built.value;
   return { ok: true, value, source: new YamlSourceMap(text, lines, offsets) };
+}
+
+/**
+ * Where a YAML error is reported. The parser reports an unclosed `[`, `{` or quote where the file
+ * ends (a line after the last one when the file ends with a line break): it is reported at the
+ * opening character instead, which the note names. Any other position past the end of the text is
+ * the end of the last line.
+ */
+function errorOffset(text: string, offset: number, message: string): { offset: number; note: string } {
+  const end = text.replace(/[\r\n]+$/, '').length;
+  const closer = /end with an? ([\]}])|Missing closing (["'])/.exec(message);
+  if (closer) {
+    const opener = unclosedOpener(text, Math.min(offset, text.length), closer[1] === ']' ? '[' : closer[1] === '}' ? '{' : (closer[2] as string));
+    if (opener !== undefined) return { offset: opener, note: `: this ${text.charAt(opener)} is never closed` };
+  }
+  return { offset: Math.min(offset, end), note: '' };
+}
+
+/**
+ * The offset of the innermost `[`, `{` or quote that is still open at `end`, if it is `want`:
+ * a scan of flow brackets outside quotes and comments (enough to place the parser's error; the
+ * parser decides what the text means).
+ */
+function unclosedOpener(text: string, end: number, want: string): number | undefined {
+  const open: Array<{ char: string; offset: number }> = [];
+  let quote: { char: string; offset: number } | undefined;
+  for (let i = 0; i < end; i++) {
+    const c = text.charAt(i);
+    if (quote) {
+      if (quote.char === '"' && c === '\\') i++;
+      else if (c === quote.char) {
+        if (quote.char === "'" && text.charAt(i + 1) === "'") i++;
+        else quote = undefined;
+      }
+      continue;
+    }
+    if (c === '#' && (i === 0 || /\s/.test(text.charAt(i - 1)))) {
+      const eol = text.indexOf('\n', i);
+      if (eol < 0) break;
+      i = eol;
+    } else if ((c === '"' || c === "'") && (i === 0 || /[\s[{,:]/.test(text.charAt(i - 1)))) {
+      quote = { char: c, offset: i };
+    } else if (c === '[' || c === '{') {
+      open.push({ char: c, offset: i });
+    } else if ((c === ']' || c === '}') && open.length > 0) {
+      open.pop();
+    }
+  }
+  const innermost = quote ?? open[open.length - 1];
+  return innermost && innermost.char === want ? innermost.offset : undefined;
 }
 
 type Built = { value: unknown } | { problem: string; offset: number } | { duplicates: number[] };

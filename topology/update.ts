@@ -23,6 +23,7 @@
  * time reset). Local files to back up beside the database: IGEL's "Installation and Sizing
  * Guidelines" (docs/sources.md).
  */
+import * as path from 'node:path';
 import { planTopologyChanges, renderChanges, type TopologyChange } from './change-plan';
 import { compareFindings, type Finding } from './findings';
 import { MAX_NODE_CLOCK_ERROR_SECONDS } from './clock';
@@ -33,6 +34,8 @@ import { updateRules, type UpdateMethod } from './rules';
 import { compareVersions } from './rules/upd';
 import { hasClusterAddressSetting } from './rules/ver';
 import { NO_SOURCE, type SourceMap } from './source';
+import { shellQuote } from '../bootstrap/node-env';
+import { VSPHERE_VARIABLES } from './deploy-variables';
 
 export interface RunbookStep {
   readonly n: number;
@@ -134,7 +137,45 @@ function rollbackSteps(deployed: ResolvedTopology, acrossMinor: boolean): string
   ];
 }
 
-export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopology, method: UpdateMethod, source: SourceMap = NO_SOURCE): UpdatePlan {
+/** Where the runbook's commands find things on the operator's machine. */
+export interface UpdatePlanOptions {
+  /**
+   * The deployed and the proposed file as the operator names them. The deploy synthesizes the
+   * proposed file's folder (UMS_TOPOLOGY_DIR); the deployed copy must not be in it (two files with
+   * one metadata.name: UMS-NET-004). The rollback puts the deployed file in the proposed one's place.
+   * @default - topologies/<name>.yaml for both
+   */
+  readonly files?: { readonly from: string; readonly to: string };
+}
+
+/**
+ * The deploy of `t` after its first server as one command line: a check that every TF_VAR_*
+ * variable the stack declares is set (the shell stops with its name otherwise: the vCenter
+ * connection, the database password, the network token), UMS_TOPOLOGY_DIR and the stack.
+ */
+export function deployCommands(t: ResolvedTopology, topologyDir: string): string[] {
+  const variables =
+    t.platform === 'aws'
+      ? [] // the AWS stack declares none: its hosts read the secrets from SSM, the provider its credentials from the environment
+      : [...Object.values(VSPHERE_VARIABLES), ...(t.database.passwordVariable ? [t.database.passwordVariable] : []), t.networkToken.variable];
+  return [
+    ...(variables.length > 0 ? [`: ${variables.map((v) => `"\${TF_VAR_${v}:?}"`).join(' ')}`] : []),
+    `UMS_TOPOLOGY_DIR=${shellQuote(topologyDir)} npx cdktf deploy ${t.name}`,
+  ];
+}
+
+/** The commands that put the current network token into TF_VAR_<variable>, from a running server by its address. */
+function tokenCommands(t: ResolvedTopology, server: ResolvedNode | undefined): string[] {
+  const host = server ? (server.ip ?? server.vmName) : '<a running server>';
+  return [
+    `export TF_VAR_${t.networkToken.variable}="$(ssh root@${host} cat /root/IGEL-Network.token)"`,
+    `# not saved: ssh root@${host} systemctl restart igel-ums-server, then read /root/IGEL-Network.token as above`,
+  ];
+}
+
+export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopology, method: UpdateMethod, source: SourceMap = NO_SOURCE, options: UpdatePlanOptions = {}): UpdatePlan {
+  const files = options.files ?? { from: `topologies/${deployed.name}.yaml`, to: `topologies/${proposed.name}.yaml` };
+  const topologyDir = path.dirname(files.to);
   const findings: Finding[] = [];
   for (const rule of updateRules) {
     for (const r of rule.check({ deployed, proposed, method })) {
@@ -191,7 +232,8 @@ export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopolog
         `Download ${proposed.installer.url} and verify it against installer.sha256 of the proposed topology.`,
         'Every system with UMS components gets it: the UMS Servers and Load Balancers listed here, and every machine with a UMS Console installed on its own (administrators\' workstations, a separate Console host; the topology does not list them).',
       ],
-      commands: [`curl -fsSLo ${installer} '${proposed.installer.url}'`, `echo '${proposed.installer.sha256 ?? '<sha256>'}  ${installer}' | sha256sum -c -`],
+      // A checksum kept from the deployed file (UMS-UPD-007) is not printed as if it were the new file's.
+      commands: [`curl -fsSLo ${installer} '${proposed.installer.url}'`, `echo '${findings.some((f) => f.ruleId === 'UMS-UPD-007') ? `<sha256 of ${installer}>` : (proposed.installer.sha256 ?? '<sha256>')}  ${installer}' | sha256sum -c -`],
       check: `${installer} is on every host and on every UMS Console machine, and its checksum matches`,
     });
   }
@@ -300,19 +342,19 @@ export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopolog
       check: `every UMS Console starts as ${proposed.umsVersion} and connects`,
     });
   }
-  if (added.length > 0) {
+  // A shrink's deploy needs the token as well: the vSphere stack declares it for every deploy after the first server.
+  if (added.length > 0 || (removed.length > 0 && proposed.platform !== 'aws')) {
     add({
       phase: 'topology',
       title: 'Get the current IGEL network token',
       hosts: [],
       details: [
-        'Joining hosts must use the current network token of the running HA network, not a new one (a different token splits the network).',
+        ...(added.length > 0
+          ? ['Joining hosts must use the current network token of the running HA network, not a new one (a different token splits the network).']
+          : [`The deploy needs it although no host joins: the stack declares TF_VAR_${proposed.networkToken.variable} for every deploy after the first server.`]),
         'If it was not saved: restart the IGEL RMGUIServer service on a running server and use the token it creates at startup, /root/IGEL-Network.token (Linux).',
       ],
-      commands: [
-        `export TF_VAR_${proposed.networkToken.variable}="$(ssh root@<a running server> cat /root/IGEL-Network.token)"`,
-        '# not saved: ssh root@<a running server> systemctl restart igel-ums-server, then read /root/IGEL-Network.token as above',
-      ],
+      commands: tokenCommands(proposed, servers[0]),
       check: `TF_VAR_${proposed.networkToken.variable} holds the token of the running network`,
     });
   }
@@ -327,9 +369,17 @@ export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopolog
           ? [`Adds ${names(added).join(', ')}: installs UMS ${proposed.umsVersion} (the version of the network) and joins with the current network token and the same database, on the HA VLAN ${proposed.network.vlanId}.`]
           : []),
         ...(removed.length > 0 ? [`Destroys ${names(removed).join(', ')}.`] : []),
+        `From the folder of the proposed topology, ${
+          proposed.platform === 'aws'
+            ? 'with the AWS credentials in the environment as for the first deploy (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)'
+            : 'with the variables of the first deploy (examples/deploy.env.example) and the token of step "Get the current IGEL network token" (the shell names a variable that is not set)'
+        }; the deployed copy must not be in that folder (two files with one metadata.name: UMS-NET-004).`,
       ],
-      commands: [`npx cdktf deploy ${proposed.name}`],
-      check: 'every new host reports "installed" in /var/log/ums-ha-install.log and appears in UMS Network',
+      commands: deployCommands(proposed, topologyDir),
+      check: [
+        ...(added.length > 0 ? [`${names(added).join(', ')} ${added.length === 1 ? 'reports' : 'each report'} "installed" in /var/log/ums-ha-install.log and ${added.length === 1 ? 'appears' : 'appear'} in UMS Network`] : []),
+        ...(removed.length > 0 ? [`${names(removed).join(', ')} ${removed.length === 1 ? 'is' : 'are'} destroyed (no longer in the vSphere or EC2 inventory) and UMS Network lists exactly: ${allKept.concat(names(added)).join(', ')}`] : []),
+      ].join('; '),
     });
   }
   const addedServers = added.filter(isServer);
@@ -387,9 +437,26 @@ export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopolog
 
   const rollback =
     versionChange === 0
-      ? ['Nothing to roll back in the software: undo the topology change by deploying the deployed topology again.']
+      ? topologyRollback(deployed, added, removed, servers[0], files)
       : rollbackSteps(deployed, acrossMinor);
   return { ...base, kind: versionChange < 0 ? 'downgrade' : versionChange > 0 ? 'version-update' : 'topology-change', steps, rollback };
+}
+
+/**
+ * How to undo a topology change: the hosts it added are drained, stopped and deleted from the UMS
+ * Network list before the deployed topology's deploy destroys them (as the shrink steps do), and
+ * the hosts it removed join again, with the current network token.
+ */
+function topologyRollback(deployed: ResolvedTopology, added: readonly ResolvedNode[], removed: readonly ResolvedNode[], server: ResolvedNode | undefined, files: { readonly from: string; readonly to: string }): string[] {
+  const out = ['Nothing to roll back in the software: undo the topology change by deploying the deployed topology again, as follows.'];
+  for (const n of added) {
+    out.push(`Drain and stop ${n.vmName} first (start no firmware download, job or update on it): on ${n.vmName}, \`sudo systemctl stop ${[...expectedUnits(n)].reverse().join(' ')}\`; then delete its entry from UMS Console > UMS Administration > UMS Network.`);
+  }
+  if (removed.length > 0) {
+    out.push(`${names(removed).join(', ')} join again: set the current network token, \`${tokenCommands(deployed, server)[0]}\`.`);
+  }
+  out.push(`Put the deployed file back in the proposed one's place and deploy it: \`${[`cp ${shellQuote(files.from)} ${shellQuote(files.to)}`, ...deployCommands(deployed, path.dirname(files.to))].join(' && ')}\`.`);
+  return out;
 }
 
 export function renderUpdateMarkdown(p: UpdatePlan, files: { from: string; to: string }): string {

@@ -33,7 +33,10 @@ export interface ValidationResult {
   readonly document?: UmsHaTopologyDocument;
   /** The topology after defaults and sizing; present when the file passed the schema. */
   readonly topology?: ResolvedTopology;
-  /** Where values are in the file (for findings of later checks, e.g. plan-update). */
+  /**
+   * Where values are in the file (for findings of later checks, e.g. plan-update, or UMS-NET-004
+   * across files); present whenever the file was read as YAML, also when it failed the schema.
+   */
   readonly source?: SourceMap;
   /** The value the file holds, present whenever it was read as YAML (also when it failed the schema). */
   readonly value?: unknown;
@@ -135,7 +138,7 @@ export function validateValue(value: unknown, source: SourceMap = NO_SOURCE, opt
   }
   const schema = checkSchema(value, source, reported);
   for (const f of schema.findings) findings.push(f);
-  if (!schema.passed) return done(findings, { value });
+  if (!schema.passed) return done(findings, { value, source });
 
   const document = value as UmsHaTopologyDocument;
   const topology = resolveTopology(document);

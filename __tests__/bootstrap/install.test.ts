@@ -351,11 +351,11 @@ describe('install: a rerun after a failed step needs no secret again, and no sec
     const again = install(s, { FAKE_ENV_DUMP: dump });
     expect(again.stderr).toContain('installed: server on test-site-ums1');
     expect(again.code).toBe(0);
-    expect(recorded(s)).toMatchObject({ db_password: PASSWORD });
+    expect(fs.readFileSync(s.passwords, 'utf8')).toBe(`${PASSWORD}\n`);
     expect(fs.existsSync(path.join(s.state, 'secrets'))).toBe(false);
     expect(fs.readFileSync(path.join(s.guestinfo, 'guestinfo.ums.db_password'), 'utf8')).toBe('');
-    // Nothing holds the password but the fake installer's record of its answers (the UMS keeps it in its own configuration).
-    expect(filesHolding(s.dir, PASSWORD)).toEqual(['installer-record']);
+    // Nothing holds the password but the fake umsadmin-cli's record of it (the UMS keeps it in its own configuration).
+    expect(filesHolding(s.dir, PASSWORD)).toEqual([path.basename(s.passwords)]);
     // The processes started after the installer (the post-install checks) do not inherit it.
     expect(fs.readFileSync(dump, 'utf8')).toContain('UMS_HA_NODE=test-site-ums1');
     expect(fs.readFileSync(dump, 'utf8')).not.toContain(PASSWORD);
@@ -371,9 +371,10 @@ describe('install: a rerun after a failed step needs no secret again, and no sec
     fs.rmSync(s.record);
     const again = install(s);
     expect(again.code).toBe(0);
-    expect(recorded(s)).toMatchObject({ components: '1', token_create: 'n', token_content: TOKEN, db_password: PASSWORD });
+    expect(recorded(s)).toMatchObject({ components: '1', token_create: 'n', token_content: TOKEN });
+    expect(fs.readFileSync(s.passwords, 'utf8')).toContain(PASSWORD);
     expect(filesHolding(s.dir, TOKEN)).toEqual(['installer-record']);
-    expect(filesHolding(s.dir, PASSWORD)).toEqual(['installer-record']);
+    expect(filesHolding(s.dir, PASSWORD)).toEqual([path.basename(s.passwords)]);
   });
 
   it('a value set again in guestinfo wins over the kept one', () => {
@@ -382,8 +383,11 @@ describe('install: a rerun after a failed step needs no secret again, and no sec
     fs.writeFileSync(path.join(s.guestinfo, 'guestinfo.ums.db_password'), PASSWORD);
     fs.rmSync(s.record);
     expect(install(s).code).toBe(0);
-    expect(recorded(s)).toMatchObject({ db_password: PASSWORD });
+    // The password reaches the data source (umsadmin-cli), not the installer.
+    expect(fs.readFileSync(s.passwords, 'utf8')).toBe(`${PASSWORD}\n`);
     expect(filesHolding(s.dir, 'old-password')).toEqual([]);
+  });
+});
 
 describe('the data source as IGEL sets it up (seeds 004, 002): umsadmin-cli, FAKE', () => {
   const joining = (extra: Record<string, unknown> = {}) => sandbox({ ...separate, ...extra }, 'ums2', { secrets: { 'guestinfo.ums.db_password': PASSWORD, 'guestinfo.ums.network_token': TOKEN } });

@@ -209,7 +209,7 @@ describe('ums-ha validate and synthesis agree on a folder', () => {
   it('property: for any set of files, validate exits 0 exactly when synthesis writes every stack', async () => {
     const fc = await import('fast-check');
     const { synthesize } = await import('../../main');
-    // vSphere only: synthesis builds no other platform yet (UMS-PLAT-001), which validate accepts.
+    // vsphere files only: synthesis refuses azure and gcp (UMS-PLAT-001), which validate accepts.
     const file = fc.oneof(
       { arbitrary: fc.record({ kind: fc.constant('valid'), name: fc.constantFrom('alpha', 'beta', 'gamma') }), weight: 5 },
       { arbitrary: fc.record({ kind: fc.constant('warning'), name: fc.constantFrom('alpha', 'delta') }), weight: 2 },

@@ -9,8 +9,13 @@ const external = { loadBalancing: 'external', clusterAddress: 'ums.example.inter
 describe('sizing report', () => {
   it('explains each count with the rule and the numbers', () => {
     const r = report({ devices: 120000 });
-    expect(r.servers).toEqual({ count: 3, source: 'derived', reason: 'max(2, ceil(120,000 / 50,000)) = 3: 1 server per 50,000 devices, at least 2 for failover' });
-    expect(r.loadBalancers.reason).toBe('max(2, ceil(3 / 3)) = 2: 1 load balancer per 3 servers, at least 2');
+    expect(r.servers).toEqual({ count: 3, source: 'derived', reason: 'max(ceil(120,000 / 50,000), 2) = 3: 1 server per 50,000 devices (UMS-SIZE-001) and 2 for failover (UMS-SIZE-003)' });
+    expect(r.loadBalancers.reason).toBe('max(ceil(3 / 3), 2) = 2: 1 load balancer per 3 servers (UMS-SIZE-002) and 2 for failover (UMS-SIZE-004)');
+    // Given counts: the minimum validate requires, as one figure with both reasons.
+    const given = report({ devices: 120000, layout: 'separate', servers: 4, loadBalancers: 2 });
+    expect(given.servers.reason).toBe('4 given; validate requires at least max(ceil(120,000 / 50,000), 2) = 3: 1 server per 50,000 devices (UMS-SIZE-001) and 2 for failover (UMS-SIZE-003)');
+    expect(given.loadBalancers.reason).toBe('2 given; validate requires at least max(ceil(4 / 3), 2) = 2: 1 load balancer per 3 servers (UMS-SIZE-002) and 2 for failover (UMS-SIZE-004)');
+    expect(given.loadBalancers.reason).not.toMatch(/at least \d+ \(1 per 3\) and at least 2/);
     expect(r.layout).toEqual({ value: 'separate', reason: '120,000 devices > 50,000 require load balancers on hosts of their own (layout auto)' });
   });
 
@@ -96,14 +101,87 @@ describe('sizing report: as the seeds write it', () => {
     const r = report({ devices: 120000 });
     const server = r.vms.find((v) => v.name === 'ums1')!;
     const lb = r.vms.find((v) => v.name === 'lb1')!;
-    expect(server.minimum).toMatchObject({ memoryGb: 5, diskGb: 3 });
+    // A server's disk: the components' sum, or the program files and retained firmware (UMS-RES-002), the larger.
+    expect(server.minimum).toMatchObject({ memoryGb: 5, diskGb: 31 });
     expect(server.minimum.parts.map((p) => p.component)).toEqual(['UMS Server', 'UMS Web App']);
     expect(lb.minimum).toMatchObject({ memoryGb: 1, diskGb: 1 });
     const co = report({}).vms[0]!;
-    expect(co.minimum).toMatchObject({ memoryGb: 6, diskGb: 4 });
+    expect(co.minimum).toMatchObject({ memoryGb: 6, diskGb: 31 });
     const md = renderReportMarkdown(r);
-    expect(md).toContain('| UMS Server 4 + UMS Web App 1 = 5; 2 + 1 = 3 |');
-    expect(renderReportMarkdown(report({}))).toContain('UMS Server 4 + UMS Web App 1 + UMS Load Balancer 1 = 6; 2 + 1 + 1 = 4');
+    expect(md).toContain(
+      '| UMS Server 4 + UMS Web App 1 = 5 (UMS-RES-001) | max(UMS Server 2 + UMS Web App 1 = 3 (UMS-RES-001), 1 GB program files + 3 retained firmware updates x 10 GB = 31 (UMS-RES-002)) = 31 |',
+    );
+    expect(md).toContain('| UMS Load Balancer 1 = 1 (UMS-RES-001) | UMS Load Balancer 1 = 1 (UMS-RES-001) |');
+    expect(md).not.toContain('2 + 1 = 3 |');
+    expect(renderReportMarkdown(report({}))).toContain('| UMS Server 4 + UMS Web App 1 + UMS Load Balancer 1 = 6 (UMS-RES-001) | max(UMS Server 2 + UMS Web App 1 + UMS Load Balancer 1 = 4 (UMS-RES-001)');
+  });
+
+  it.each([
+    ['separate, 3 retained updates', { devices: 120000 }],
+    ['co-located, 1 retained update', { devices: 30000, firmware: { retainedUpdates: 1, syncViaWebdav: true } }],
+    ['separate, no retained update', { devices: 120000, firmware: { retainedUpdates: 0, syncViaWebdav: true } }],
+  ])('every minimum in the report is what validate enforces (%s): at it no finding, one below an error', (_name, spec) => {
+    const r = report(spec);
+    const rules = ['UMS-SCHEMA', 'UMS-RES-001', 'UMS-RES-002', 'UMS-SIZE-001', 'UMS-SIZE-002', 'UMS-SIZE-003', 'UMS-SIZE-004'];
+    const errors = (extra: Record<string, unknown>) => check(topology({ ...spec, ...extra })).findings.filter((f) => rules.includes(f.ruleId)).map((f) => f.ruleId);
+    const size = { cpus: 4, memoryGb: 64, diskGb: 500 };
+    for (const role of ['server', 'loadBalancer'] as const) {
+      const vm = r.vms.find((v) => v.roles[0] === role && v.roles.length === (role === 'server' && r.layout.value === 'co-located' ? 2 : 1));
+      if (!vm) continue;
+      for (const field of ['memoryGb', 'diskGb'] as const) {
+        const other = role === 'server' ? 'loadBalancer' : 'server';
+        const at = (n: number) => errors({ resources: { [role]: { ...size, [field]: n }, [other]: size } });
+        expect(at(vm.minimum[field])).toEqual([]);
+        expect(at(vm.minimum[field] - 1).length).toBeGreaterThan(0);
+      }
+    }
+    // The counts' minimum in the reason: given at it, no finding; one below, an error.
+    const least = (reason: string) => Number(/= (\d+)/.exec(reason)![1]);
+    const servers = least(r.servers.reason);
+    expect(errors({ servers })).toEqual([]);
+    expect(errors({ servers: servers - 1 }).length).toBeGreaterThan(0);
+    if (r.layout.value === 'separate') {
+      const lbs = least(r.loadBalancers.reason);
+      expect(errors({ layout: 'separate', loadBalancers: lbs })).toEqual([]);
+      expect(errors({ layout: 'separate', loadBalancers: lbs - 1 }).length).toBeGreaterThan(0);
+    }
+  });
+
+  it('firewall sources: the reserved slots of future nodes are named as such, apart from the nodes of today', () => {
+    const r = report({ devices: 120000 });
+    const nodeAddresses = r.vms.map((v) => v.ip);
+    const messaging = r.firewall.find((f) => f.id === 'ha-messaging')!;
+    expect(messaging.reserved.length).toBeGreaterThan(0);
+    expect(messaging.reserved).toEqual(messaging.sources.filter((a) => !nodeAddresses.includes(a)));
+    for (const a of messaging.reserved) expect(nodeAddresses).not.toContain(a);
+    const devices = r.firewall.find((f) => f.id === 'os11-devices')!;
+    expect(devices.reserved).toEqual([]);
+    const md = renderReportMarkdown(r);
+    const row = md.split('\n').find((l) => l.startsWith('| 61616 | tcp |'))!;
+    const now = messaging.sources.filter((a) => nodeAddresses.includes(a));
+    expect(row).toContain(`| ${now.join(', ')}; reserved slots: ${messaging.reserved.join(', ')} |`);
+    expect(md).toContain('"reserved slots": no node has these addresses yet');
+  });
+
+  it('the diagram draws every flow between HA nodes of the firewall matrix (30001 health check, 61616/tcp to the load balancers)', () => {
+    for (const spec of [{ devices: 120000 }, { devices: 30000 }, external] as Array<Record<string, unknown>>) {
+      const r = report(spec);
+      const edges = [...r.mermaid.matchAll(/^ {2}(n\d+) (<--|--) "([^"]*)" --> (n\d+)$/gm)].map((m) => ({ a: m[1]!, both: m[2] === '<--', label: m[3]!, b: m[4]! }));
+      const id = (name: string) => `n${r.vms.findIndex((v) => v.name === name)}`;
+      const rows = r.firewall.filter((f) => /^(servers|load balancers)( and load balancers)?$/.test(f.from) && /^(servers|load balancers)( and load balancers)?$/.test(f.to) && !f.protocol.includes('broadcast'));
+      expect(rows.length).toBeGreaterThan(0);
+      const plays = (v: (typeof r.vms)[number], parties: string) => (parties.includes('servers') && v.roles.includes('server')) || (parties.includes('load balancers') && v.roles.includes('loadBalancer'));
+      for (const row of rows) {
+        for (const a of r.vms) {
+          for (const b of r.vms) {
+            if (a === b || !plays(a, row.from) || !plays(b, row.to)) continue;
+            const drawn = edges.some((e) => ((e.a === id(a.name) && e.b === id(b.name)) || (e.both && e.a === id(b.name) && e.b === id(a.name))) && e.label.includes(String(row.port)));
+            if (!drawn) throw new Error(`${row.id} (${row.port}) from ${a.name} to ${b.name} is not in the diagram:\n${r.mermaid}`);
+          }
+        }
+      }
+    }
+    expect(report({ devices: 120000 }).mermaid).toContain('30001/tcp health check');
   });
 
   it('says where devices connect, as the stack output does: OS 12 to the servers on 8443, OS 11 to the load balancers', () => {

@@ -45,7 +45,7 @@ export class UmsHaAwsTopology extends Construct {
 
   constructor(scope: Construct, id: string, props: UmsHaAwsTopologyProps) {
     super(scope, id);
-    const validated = validateForConstruct(this, scope, id, props);
+    const validated = validateForConstruct(this, scope, id, props, 'aws');
     this.sizing = validated.report;
     const t = validated.topology;
     this.topology = t;

@@ -10,7 +10,7 @@ import { instRules } from './inst';
 import { layoutRules } from './layout';
 import { netRules, openingRules } from './net';
 import { resRules } from './res';
-import { platRules } from './plat';
+import { platRules, stackPlatformRule } from './plat';
 import { updRules } from './upd';
 import { verRules } from './ver';
 import type { DocumentRule, Rule, RuleMeta, SynthesisRule, TopologyRule, UpdateRule } from './rule';
@@ -63,8 +63,11 @@ export const exceptionRules: readonly RuleMeta[] = [
   },
 ];
 
+/** Checked by the constructs against the class they are (UMS-PLAT-005), not by the topology rules. */
+export const constructRules: readonly RuleMeta[] = [stackPlatformRule];
+
 /** Every id a finding can carry, with its metadata. */
-export const catalog: readonly RuleMeta[] = [...stageRules, ...rules, ...exceptionRules];
+export const catalog: readonly RuleMeta[] = [...stageRules, ...rules, ...constructRules, ...exceptionRules];
 
 export function ruleMeta(id: string): RuleMeta | undefined {
   return catalog.find((r) => r.id === id);

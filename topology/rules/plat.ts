@@ -6,9 +6,9 @@
  * would read as a token, names Terraform accepts).
  */
 import { mayExceedUserDataLimit, userDataOverLimit } from '../../bootstrap/cloud-init';
-import type { Platform } from '../model';
+import type { Platform, ResolvedTopology } from '../model';
 import { join } from '../pointer';
-import type { Report, SynthesisRule, TopologyRule } from './rule';
+import type { Report, RuleMeta, SynthesisRule, TopologyRule } from './rule';
 
 /** The platforms synthesis builds stacks for. */
 export const SYNTHESIZED_PLATFORMS: readonly Platform[] = ['aws', 'vsphere'];
@@ -125,3 +125,35 @@ export const platRules: readonly (SynthesisRule | TopologyRule)[] = [
     },
   },
 ];
+
+/** The stack and the construct that build each synthesized platform. */
+export const PLATFORM_CLASSES: Readonly<Record<'vsphere' | 'aws', { readonly stack: string; readonly construct: string }>> = {
+  vsphere: { stack: 'UmsHaStack', construct: 'UmsHaTopology' },
+  aws: { stack: 'UmsHaAwsStack', construct: 'UmsHaAwsTopology' },
+};
+
+/**
+ * A topology given to the stack or construct of another platform. Not a rule of the topology (the
+ * same file is right for the other class): the constructs check it with the class they are, as
+ * the first synthesis finding; the cdktf app picks the class by the platform and never meets it.
+ */
+export const stackPlatformRule: RuleMeta = {
+  id: 'UMS-PLAT-005',
+  severity: 'error',
+  seed: [],
+  title: 'The stack class builds the topology\'s platform',
+  explanation: 'UmsHaStack and UmsHaTopology build vsphere resources, UmsHaAwsStack and UmsHaAwsTopology aws resources; a topology for the other platform lacks what the class needs (the vsphere or aws block) and is refused before any resource exists.',
+};
+
+/** The UMS-PLAT-005 report of `t` given to the classes of platform `builds`, if any (UMS-PLAT-001 reports azure and gcp). */
+export function stackPlatformReports(t: ResolvedTopology, builds: 'vsphere' | 'aws'): Report[] {
+  if (t.platform === builds || !SYNTHESIZED_PLATFORMS.includes(t.platform)) return [];
+  const mine = PLATFORM_CLASSES[builds];
+  const right = PLATFORM_CLASSES[t.platform as 'vsphere' | 'aws'];
+  return [
+    {
+      path: '/spec/platform',
+      message: `platform ${t.platform} is built by ${right.stack} (or ${right.construct} in a stack of your own); ${mine.stack} and ${mine.construct} build platform ${builds}: construct ${right.stack} for this topology`,
+    },
+  ];
+}

@@ -130,4 +130,29 @@ export const updRules: readonly UpdateRule[] = [
       return reports;
     },
   },
+  {
+    id: 'UMS-UPD-007',
+    phase: 'update',
+    severity: 'warning',
+    seed: [],
+    title: 'A new installer file comes with its own checksum',
+    explanation:
+      'The runbook downloads installer.url and checks it with installer.sha256 (`sha256sum -c`) on every host before it runs: when the version or the file changes and the checksum stays, the check fails on a good file, or was never the checksum of the file it approves.',
+    check({ deployed, proposed }) {
+      const from = deployed.installer;
+      const to = proposed.installer;
+      if (to.sha256 === undefined || to.sha256 !== from.sha256) return [];
+      const what = [
+        ...(proposed.umsVersion !== deployed.umsVersion ? [`umsVersion ${deployed.umsVersion} -> ${proposed.umsVersion}`] : []),
+        ...(to.url !== from.url ? [`installer.url ${from.url} -> ${to.url}`] : []),
+      ];
+      if (what.length === 0) return [];
+      return [
+        {
+          path: '/spec/installer/sha256',
+          message: `the installer file changes (${what.join(', ')}) but installer.sha256 stays ${to.sha256}, the checksum of the deployed file: set installer.sha256 to the SHA-256 IGEL publishes for the new installer (or sha256sum of the file you verified), or the runbook's sha256sum -c check refuses it`,
+        },
+      ];
+    },
+  },
 ];
