@@ -18,16 +18,24 @@ function deterministic(seed: number, bytes: number): string {
 }
 
 describe('UMS-PLAT-002 (user data within the platform limit)', () => {
-  it('refuses nine RSA-4096 keys on aws, with the size synthesis would write; eight pass', () => {
+  it('refuses nine RSA-4096 keys on aws, with the size synthesis would write; the most that fit pass', () => {
     const nine = check(awsTopology({}, { adminSshKeys: Array.from({ length: 9 }, (_, i) => rsaKey(i)) }));
     const f = expectFinding(nine, 'UMS-PLAT-002', '/spec/network/adminSshKeys');
     expect(f.message).toMatch(/is \d+ bytes gzipped; EC2 allows at most 16384/);
     const size = Number(/is (\d+) bytes/.exec(f.message)![1]);
     const t = nine.topology!;
     expect(() => encodeEc2UserData('x', renderUserData(t, t.nodes[0]!))).toThrow(`${size} bytes gzipped`);
-    const eight = check(awsTopology({}, { adminSshKeys: Array.from({ length: 8 }, (_, i) => rsaKey(i)) }));
-    expectNoFinding(eight, 'UMS-PLAT-002');
-    expect(() => encodeEc2UserData('x', renderUserData(eight.topology!, eight.topology!.nodes[0]!))).not.toThrow();
+    // The boundary: the most keys that fit pass, one more is refused, and the encoder agrees both ways.
+    const withKeys = (n: number) => check(awsTopology({}, { adminSshKeys: Array.from({ length: n }, (_, i) => rsaKey(i)) }));
+    let fits = 0;
+    while (fits < 9 && !withKeys(fits + 1).findings.some((x) => x.ruleId === 'UMS-PLAT-002')) fits++;
+    expect(fits).toBeGreaterThanOrEqual(4);
+    const most = withKeys(fits);
+    expectNoFinding(most, 'UMS-PLAT-002');
+    expect(() => encodeEc2UserData('x', renderUserData(most.topology!, most.topology!.nodes[0]!))).not.toThrow();
+    const over = withKeys(fits + 1);
+    expectFinding(over, 'UMS-PLAT-002', '/spec/network/adminSshKeys');
+    expect(() => encodeEc2UserData('x', renderUserData(over.topology!, over.topology!.nodes[0]!))).toThrow(/bytes gzipped/);
   });
 
   it('refuses a guestinfo.userdata over 65536 bytes on vsphere (long keys), as the encoder does', () => {
@@ -94,7 +102,7 @@ describe('UMS-PLAT-002 renders nothing below its thresholds, soundly', () => {
     }
     return labels.join('.').slice(0, n).replace(/\.$/, 'a');
   };
-  /** 12 nodes and 32 networks (the thresholds), short text elsewhere: the base the budget is spent on. */
+  /** The thresholds' nodes and networks, short text elsewhere: the base the budget is spent on. */
   function base(platform: 'aws' | 'vsphere') {
     const { networks, nodes } = USER_DATA_RENDER_FROM;
     const cidr = (i: number) => `${11 + ((i * 37) % 80)}.${(i * 91) % 256}.${(i * 53) % 256}.${(i * 17) % 256}/32`;

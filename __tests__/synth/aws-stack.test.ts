@@ -159,10 +159,9 @@ describe('UmsHaAwsStack: secrets, outputs, database', () => {
     expect(text).not.toMatch(/aws_ssm_parameter|secretsmanager/);
   });
 
-  it('UMS 6.10 has no Cluster Address setting (UMS-VER-002): the step points the devices by name instead', () => {
-    const { json } = synthAwsStack({ topology: awsTopology({ umsVersion: '6.10.150', deviceOs: ['os11'] }) });
-    expect(json.output.cluster_address_step!.value).not.toMatch(/then set .* Cluster Address/);
-    expect(json.output.cluster_address_step!.value).toContain('no Cluster Address setting (UMS-VER-002)');
+  it('UMS 6.10 on aws is refused before any resource: OS 11 devices have no path there (UMS-XLB-001), OS 12 devices need UMS 12 (UMS-VER-001)', () => {
+    expect(() => synthAwsStack({ topology: awsTopology({ umsVersion: '6.10.150', deviceOs: ['os11'] }) })).toThrow(/UMS-XLB-001/);
+    expect(() => synthAwsStack({ topology: awsTopology({ umsVersion: '6.10.150', deviceOs: ['os12'] }) })).toThrow(/UMS-VER-001/);
   });
 
   it('outputs the Cluster Address, the step that sets it, and the database rule', () => {
