@@ -243,8 +243,11 @@ export function publishOutdir(temp: string, outdir: string, options: PublishOpti
     const fresh = path.join(temp, 'stacks', name);
     const current = path.join(target, name);
     if (fs.existsSync(current)) {
-      for (const entry of fs.readdirSync(current)) {
-        if (isTerraformWorkingFile(entry)) fs.renameSync(path.join(current, entry), path.join(fresh, entry));
+      // Terraform's files are carried over, state at any depth too: workspaces keep theirs in
+      // terraform.tfstate.d/<workspace>/, and nothing below a stack folder that holds state is lost.
+      for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
+        const carry = isTerraformWorkingFile(entry.name) || isStateLike(entry.name) || (entry.isDirectory() && findStateLike(path.join(current, entry.name)) !== undefined);
+        if (carry && !fs.existsSync(path.join(fresh, entry.name))) fs.renameSync(path.join(current, entry.name), path.join(fresh, entry.name));
       }
       fs.renameSync(current, path.join(old, name));
     }

@@ -179,6 +179,25 @@ describe('a refused or mistyped topology never costs Terraform state (issue 23.2
     }
   });
 
+  it('a stack synthesized again keeps the state below its folder: workspaces (terraform.tfstate.d/) and state in a subfolder', () => {
+    const root = project({ 'a.yaml': named('alpha') });
+    expect(app(root).status).toBe(0);
+    const folder = path.join(root, 'cdktf.out', 'stacks', 'alpha');
+    fs.mkdirSync(path.join(folder, 'terraform.tfstate.d', 'blue'), { recursive: true });
+    fs.writeFileSync(path.join(folder, 'terraform.tfstate.d', 'blue', 'terraform.tfstate'), '{"version": 4, "serial": 3}');
+    fs.mkdirSync(path.join(folder, 'sub'));
+    fs.writeFileSync(path.join(folder, 'sub', 'terraform.tfstate'), '{"version": 4}');
+    fs.mkdirSync(path.join(folder, '.terraform'));
+    fs.writeFileSync(path.join(folder, '.terraform', 'environment'), 'blue');
+    const r = app(root);
+    expect(r.status).toBe(0);
+    noTrace(r.stderr);
+    expect(fs.readFileSync(path.join(folder, 'terraform.tfstate.d', 'blue', 'terraform.tfstate'), 'utf8')).toBe('{"version": 4, "serial": 3}');
+    expect(fs.readFileSync(path.join(folder, 'sub', 'terraform.tfstate'), 'utf8')).toBe('{"version": 4}');
+    expect(fs.readFileSync(path.join(folder, '.terraform', 'environment'), 'utf8')).toBe('blue');
+    expect(fs.existsSync(path.join(folder, 'cdk.tf.json'))).toBe(true);
+  });
+
   it('a second retirement of one name does not overwrite the first', () => {
     const root = project({ 'a.yaml': named('alpha') });
     for (const serial of [1, 2]) {
