@@ -116,7 +116,11 @@ function firewallReasons(d: ResolvedTopology, p: ResolvedTopology, added: readon
   return reasons.join('; ');
 }
 
-export function planTopologyChanges(deployed: ResolvedTopology, proposed: ResolvedTopology): TopologyChangePlan {
+/**
+ * @param topologyDir the folder of the proposed file, which the runbook's synthesis reads
+ *   (UMS_TOPOLOGY_DIR, as in the deploy step). @default 'topologies'
+ */
+export function planTopologyChanges(deployed: ResolvedTopology, proposed: ResolvedTopology, topologyDir = 'topologies'): TopologyChangePlan {
   const changes: TopologyChange[] = [];
   const removal: StepDraft[] = [];
   const before: StepDraft[] = [];
@@ -206,7 +210,7 @@ export function planTopologyChanges(deployed: ResolvedTopology, proposed: Resolv
       ],
       commands: [
         `sudo systemctl stop ${[...expectedUnits(n)].reverse().join(' ')}`,
-        `npx cdktf synth`,
+        `UMS_TOPOLOGY_DIR=${shellQuote(topologyDir)} npx cdktf synth`,
         `terraform -chdir=${stack} init`,
         `terraform -chdir=${stack} apply -target=vsphere_virtual_machine.${n.name}`,
         ...(n.size.diskGb > from.diskGb ? ['sudo growpart /dev/sdb 1', 'sudo resize2fs /dev/sdb1'] : []),

@@ -190,7 +190,7 @@ export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopolog
   const removed = deployed.nodes.filter((n) => !proposedNames.has(n.name));
   const kept = proposed.nodes.filter((n) => deployedNames.has(n.name));
   const versionChange = compareVersions(proposed.umsVersion, deployed.umsVersion);
-  const change = planTopologyChanges(deployed, proposed);
+  const change = planTopologyChanges(deployed, proposed, topologyDir);
   const base = { topology: proposed.name, from: deployed.umsVersion, to: proposed.umsVersion, method, added: names(added), removed: names(removed), changes: change.changes, findings };
 
   if (findings.some((f) => f.severity === 'error')) {

@@ -102,7 +102,7 @@ describe('each topology change says how it reaches the hosts', () => {
     const step = p.steps.find((s) => s.title === 'Resize test-site-ums2')!;
     expect(step.commands).toEqual([
       'sudo systemctl stop igel-ums-server igel-ums-watchdog',
-      'npx cdktf synth',
+      "UMS_TOPOLOGY_DIR='topologies' npx cdktf synth",
       'terraform -chdir=cdktf.out/stacks/test-site init',
       'terraform -chdir=cdktf.out/stacks/test-site apply -target=vsphere_virtual_machine.ums2',
       'sudo growpart /dev/sdb 1',
@@ -112,6 +112,14 @@ describe('each topology change says how it reaches the hosts', () => {
     const smaller = plan(bigger, separate({ resources: { server: { cpus: 8, memoryGb: 16, diskGb: 70 } } }));
     expect(smaller.changes.every((c) => c.reaches === 'rebuild')).toBe(true);
     expect(smaller.steps.some((s) => s.title.startsWith('Resize'))).toBe(false);
+  });
+
+  it("a resize synthesizes the proposed file's folder, as the deploy step does (UMS_TOPOLOGY_DIR)", () => {
+    const bigger = separate({ resources: { server: { cpus: 8, memoryGb: 16, diskGb: 80 } } });
+    const p = planUpdate(resolved(separate()), resolved(bigger), 'short-downtime', undefined, { files: { from: '/srv/deployed/test-site.yaml', to: '/srv/proposed sites/test-site.yaml' } });
+    const step = p.steps.find((s) => s.title === 'Resize test-site-ums2')!;
+    expect(step.commands).toContain("UMS_TOPOLOGY_DIR='/srv/proposed sites' npx cdktf synth");
+    expect(p.steps.flatMap((s) => s.commands ?? []).filter((c) => c.includes('npx cdktf ') && !c.includes('UMS_TOPOLOGY_DIR='))).toEqual([]);
   });
 
   it('NTP, DNS and gateway changes are steps on every running host, with the HA services restarted after a time change', () => {
