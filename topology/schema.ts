@@ -161,7 +161,10 @@ function message(e: AjvError, root: unknown, source: SourceMap): { path: string;
     case 'const':
       return { path: e.instancePath, message: `${name} must be ${JSON.stringify(e.params.allowedValue)}, not ${show(value, e.instancePath)}` };
     case 'pattern': {
-      const phrase = patternPhrases[pattern(e.instancePath)] ?? `text matching ${String(e.params.pattern)}`;
+      const raw = String(e.params.pattern);
+      // The free-text pattern (control, line-separator and bidirectional-control characters refused) in words.
+      const freeText = raw.startsWith('^[^\\u0000-') ? 'text on one line, without control, line-separator or bidirectional-control characters' : undefined;
+      const phrase = patternPhrases[pattern(e.instancePath)] ?? freeText ?? `text matching ${raw}`;
       return { path: e.instancePath, message: `${name} must be ${phrase}, not ${show(value, e.instancePath)}` };
     }
     case 'minimum':

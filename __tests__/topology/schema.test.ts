@@ -169,3 +169,12 @@ describe('UMS-SCHEMA findings', () => {
     expect(result.topology).toBeUndefined();
   });
 });
+
+describe('free text that fails its pattern is described in words', () => {
+  it('a bidirectional-control character in database.singleHostReason: the message names what is refused, not the regular expression', () => {
+    const doc = topology({ database: { engine: 'postgresql', host: 'db.example.internal', port: 5432, name: 'rmdb', user: 'igelums', passwordVariable: 'UMS_DB_PASSWORD', redundancy: 'single', singleHostReason: 'Branch \u202e office with a nightly backup restored within 4 hours' } });
+    const f = check(doc).findings.find((x) => x.path === '/spec/database/singleHostReason');
+    expect(f?.message).toMatch(/must be text on one line, without control, line-separator or bidirectional-control characters/);
+    expect(f?.message).not.toMatch(/matching|\\u0000/);
+  });
+});
