@@ -88,11 +88,12 @@ describe("cdktf.json's app command (bin/ums-ha-app.js with scripts/app-build.js)
     expect(core.read('stacks/berlin-small/cdk.tf.json')).toBe(reference.read('stacks/berlin-small/cdk.tf.json'));
 
     const script = fs.readdirSync(path.join(root, 'bootstrap', 'scripts')).filter((f) => f.endsWith('.sh'))[0];
-    fs.appendFileSync(path.join(root, 'bootstrap', 'scripts', script), '# edited\n');
+    // A command line (comment-only lines do not ship, scripts/embed-bootstrap.js).
+    fs.appendFileSync(path.join(root, 'bootstrap', 'scripts', script), ': edited\n');
     const node = synth(root);
     expect(node.status).toBe(0);
     expect(node.stderr).toContain('rebuilt dist/ums-ha-app.js (bootstrap, bundle)');
-    expect(fs.readFileSync(path.join(root, 'bootstrap', 'generated', 'scripts.ts'), 'utf8')).toContain('# edited\\n');
+    expect(fs.readFileSync(path.join(root, 'bootstrap', 'generated', 'scripts.ts'), 'utf8')).toContain(': edited\\n');
     // The user-data of every node carries the scripts: the stack changed.
     expect(node.read('stacks/berlin-small/cdk.tf.json')).not.toBe(reference.read('stacks/berlin-small/cdk.tf.json'));
   });

@@ -70,15 +70,19 @@ describe('the app under the cdktf CLI (cdktf-cli 0.21)', () => {
   it('shows information as information and a warning once, as the CLI\'s warning; nothing as an error', () => {
     expect(berlinWarning).not.toBe(berlin);
     const root = checkout({ 'berlin-small.yaml': berlinWarning });
-    // An edited source (the bundle is rebuilt first) and a folder in stacks/ that is no stack.
+    expect(cdktf(root, ['synth']).status).toBe(0);
+    // An edited source (the bundle is rebuilt first) and a folder in stacks/ that is no stack (in an
+    // output of ums-ha: a folder that holds anything else is refused whole, issue 23.2).
     const main = path.join(root, 'main.ts');
     fs.writeFileSync(main, fs.readFileSync(main, 'utf8').replace('const DEPLOY_PHASES', '// edited\nconst DEPLOY_PHASES'));
     fs.mkdirSync(path.join(root, 'cdktf.out', 'stacks', 'notes'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'cdktf.out', 'stacks', 'notes', 'todo.txt'), 'mine');
     const r = cdktf(root, ['synth']);
     expect(r.status).toBe(0);
     expect(r.out).not.toContain('[ERROR]');
     expect(count(r.out, 'ums-ha: sources changed since the last build: rebuilt dist/ums-ha-app.js (bundle)')).toBe(1);
-    expect(count(r.out, 'ums-ha: left cdktf.out/stacks/notes alone: it is no stack folder')).toBe(1);
+    expect(count(r.out, 'ums-ha: moved cdktf.out/stacks/notes to cdktf.out/retired/notes, not deleted: no topology of this run synthesizes it, and it is no stack folder')).toBe(1);
+    expect(fs.readFileSync(path.join(root, 'cdktf.out', 'retired', 'notes', 'todo.txt'), 'utf8')).toBe('mine');
     expect(count(r.out, 'ums-ha: synthesized berlin-small into cdktf.out')).toBe(1);
     expect(count(r.out, WARNING)).toBe(1);
     expect(r.out).toContain(`WARN [berlin-small/topology]: ${WARNING}`);
