@@ -56,16 +56,8 @@ export const OFFLOADING_MIN_UMS_VERSION = '12.04.100';
 /** ... and IGEL OS 12.3.2 or higher on the devices (IGEL_REVERSE_PROXY_PAGE, requirements). */
 export const OFFLOADING_MIN_OS12_VERSION = '12.3.2';
 
-/** Compares dotted versions number by number ("12.04.100" vs "12.4.99", "12.3.2" vs "12.10.0"): negative, 0 or positive. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
+/** Dotted versions compared number by number ("12.3.2" vs "12.10.0"): one comparison for every version gate. */
+export { compareVersions } from './rules/upd';
 
 /** The UMS web port every documented path lives on (seed 004: "TCP 8443 `/device-connector/*`", `/webapp/*`, `/*`). */
 export const UMS_WEB_PORT = 8443;
