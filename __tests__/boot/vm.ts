@@ -77,7 +77,9 @@ export class Guest {
       '-no-reboot',
       '-kernel', this.image.kernel,
       '-initrd', this.image.initrd,
-      '-append', 'root=LABEL=rootfs rw console=ttyS0,115200 net.ifnames=1 systemd.show_status=1',
+      // scsi_mod.scan=sync: the disks are named in SCSI target order (sda the system disk, sdb the
+      // data disk), as docs/bootstrap.md asks of a template; an async scan swapped them once.
+      '-append', 'root=LABEL=rootfs rw console=ttyS0,115200 net.ifnames=1 systemd.show_status=1 scsi_mod.scan=sync',
       '-smbios', 'type=1,manufacturer=VMware,, Inc.,product=VMware Virtual Platform',
       '-serial', `file:${this.consoleLog}`,
       '-serial', `file:${this.reportLog}`,
