@@ -39,7 +39,8 @@ if (!isRoot()) throw new Error('the boot tests create network namespaces and tap
 const BOOT_TIMEOUT_MS = Number(process.env.UMS_HA_BOOT_TIMEOUT ?? 1800) * 1000;
 const CASE_TIMEOUT_MS = BOOT_TIMEOUT_MS + 10 * 60 * 1000;
 const fixtures = path.join(__dirname, '..', 'fixtures');
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ums-ha-boot-'));
+// Kept files go to /var/tmp: the test run's own temporary folder is removed after the run.
+const work = fs.mkdtempSync(path.join(process.env.UMS_HA_BOOT_KEEP ? '/var/tmp' : os.tmpdir(), 'ums-ha-boot-'));
 const DB_PASSWORD = `lab-db-${crypto.randomBytes(6).toString('hex')}`;
 const INSTALLER_PATH = '/igel/setup-igel-ums-linux_12.07.100.bin';
 
