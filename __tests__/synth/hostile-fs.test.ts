@@ -8,36 +8,16 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
+import { appEnv, named, projects, writeTopologies } from '../helpers/app-project';
 import { repoRoot, tempDir } from '../helpers/cli';
-import { topology } from '../helpers/topology';
 
-const dir = tempDir('ums-ha-hostile-fs-');
 const APP = path.join(repoRoot, 'bin', 'ums-ha-app.js');
+const project = projects('ums-ha-hostile-fs-');
+/** Other folders of these tests (output folders, files that are no folder). */
+const dir = tempDir('ums-ha-hostile-fs-other-');
 let n = 0;
+const env = appEnv;
 
-const named = (name: string, spec: Record<string, unknown> = {}) => ({ ...topology(spec), metadata: { name } });
-
-/** A project folder with these topology files (name -> document or text). */
-function project(files: Record<string, unknown>): string {
-  const root = path.join(dir, `p${n++}`);
-  fs.mkdirSync(path.join(root, 'topologies'), { recursive: true });
-  writeTopologies(root, files);
-  return root;
-}
-function writeTopologies(root: string, files: Record<string, unknown>) {
-  const t = path.join(root, 'topologies');
-  for (const f of fs.readdirSync(t)) fs.rmSync(path.join(t, f));
-  for (const [file, doc] of Object.entries(files)) fs.writeFileSync(path.join(t, file), typeof doc === 'string' ? doc : stringify(doc));
-}
-function env(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, UMS_TOPOLOGY_DIR: 'topologies' };
-  for (const k of ['CDKTF_OUTDIR', 'SYNTH_HCL_OUTPUT', 'UMS_HA_DEBUG', 'UMS_HA_BACKEND_FILE', 'CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS']) delete e[k];
-  for (const [k, v] of Object.entries(extra)) {
-    if (v === undefined) delete e[k];
-    else e[k] = v;
-  }
-  return e;
-}
 /** The app in `root`; killed after `timeout` ms (an unbounded read of /dev/zero must not run on). */
 function app(root: string, extra: Record<string, string | undefined> = {}, timeout = 60_000) {
   return spawnSync(process.execPath, [APP], { cwd: root, env: env(extra), encoding: 'utf8', timeout });

@@ -8,39 +8,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { lockOutdir } from '../../app/outdir';
+import { appEnv, named, projects, writeTopologies } from '../helpers/app-project';
 import { repoRoot, tempDir } from '../helpers/cli';
-import { topology } from '../helpers/topology';
 
-const dir = tempDir('ums-ha-outdir-');
 const APP = path.join(repoRoot, 'bin', 'ums-ha-app.js');
+const project = projects('ums-ha-outdir-');
+/** Other folders of these tests. */
+const dir = tempDir('ums-ha-outdir-other-');
 let n = 0;
+const env = appEnv;
 
-const named = (name: string, spec: Record<string, unknown> = {}) => ({ ...topology(spec), metadata: { name } });
-
-/** A project folder with these topology files (name -> document or text). */
-function project(files: Record<string, unknown>): string {
-  const root = path.join(dir, `p${n++}`);
-  fs.mkdirSync(path.join(root, 'topologies'), { recursive: true });
-  writeTopologies(root, files);
-  return root;
-}
-function writeTopologies(root: string, files: Record<string, unknown>) {
-  const t = path.join(root, 'topologies');
-  for (const f of fs.readdirSync(t)) fs.rmSync(path.join(t, f));
-  for (const [file, doc] of Object.entries(files)) fs.writeFileSync(path.join(t, file), typeof doc === 'string' ? doc : stringify(doc));
-}
-
-function env(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, UMS_TOPOLOGY_DIR: 'topologies' };
-  delete e.CDKTF_OUTDIR;
-  delete e.SYNTH_HCL_OUTPUT;
-  delete e.UMS_HA_DEBUG;
-  for (const [k, v] of Object.entries(extra)) {
-    if (v === undefined) delete e[k];
-    else e[k] = v;
-  }
-  return e;
-}
 function app(root: string, extra: Record<string, string | undefined> = {}) {
   return spawnSync(process.execPath, [APP], { cwd: root, env: env(extra), encoding: 'utf8', timeout: 120000 });
 }
