@@ -5,9 +5,9 @@
  * (docs/typescript.md).
  */
 export * from './constructs';
-export * from './constructs/aws';
-export * from './stacks/ums-ha-stack';
-export * from './stacks/ums-ha-aws-stack';
-export * from './topology';
-export { readTopology } from './topology/read';
-export type * from './topology/generated/topology-types';
+export * from './platforms/aws/constructs';
+export * from './platforms/vsphere/stack';
+export * from './platforms/aws/stack';
+export * from './core';
+export { readTopology } from './core/reader/read';
+export type * from './core/document/generated/topology-types';

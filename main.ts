@@ -24,19 +24,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
-import { expandInputs, folderProblem } from './topology/files';
-import { readTopology } from './topology/read';
-import { withDuplicateNames } from './topology/duplicate-names';
-import type { DeployPhase } from './constructs/ums-ha-topology';
-import { UmsHaStack, type BackendConfig, type UmsHaStackProps } from './stacks/ums-ha-stack';
+import { expandInputs, folderProblem } from './core/document/files';
+import { readTopology } from './core/reader/read';
+import { withDuplicateNames } from './core/document/duplicate-names';
+import type { DeployPhase } from './platforms/vsphere/constructs/ums-ha-topology';
+import { UmsHaStack, type BackendConfig, type UmsHaStackProps } from './platforms/vsphere/stack';
 import { withoutTokenStackTraces } from './stacks/token-stack-traces';
 import { lockOutdir, makeTempOutdir, prepareOutdir, publishOutdir, RETIRED, type LeftOver } from './app/outdir';
 import { readBackendFile } from './app/backend-file';
 import { cdktfCliCommand, deployedStacks, isDeploy, localStateWarning, runByCdktfCli } from './app/cdktf-cli';
 import { constructIsolated, firstLine, isolateStackSynthesis } from './app/isolate';
-import { printable } from './topology/findings';
-import type { UmsHaTopologyDocument } from './topology/generated/topology-types';
-import { formatFinding, type ValidationResult } from './topology/validate';
+import { printable } from './core/base/findings';
+import type { UmsHaTopologyDocument } from './core/document/generated/topology-types';
+import { formatFinding, type ValidationResult } from './core/reader/validate';
 
 export { readBackendFile } from './app/backend-file';
 
@@ -92,7 +92,7 @@ type StackClass = new (scope: App, id: string, props: UmsHaStackProps) => unknow
  * when a topology is for aws, so an app of vSphere files alone never reads them.
  */
 function stackClass(doc: UmsHaTopologyDocument): StackClass {
-  if (doc.spec.platform === 'aws') return (require('./stacks/ums-ha-aws-stack') as typeof import('./stacks/ums-ha-aws-stack')).UmsHaAwsStack;
+  if (doc.spec.platform === 'aws') return (require('./platforms/aws/stack') as typeof import('./platforms/aws/stack')).UmsHaAwsStack;
   return UmsHaStack;
 }
 

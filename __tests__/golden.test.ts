@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { goldenOutputs } from '../topology/golden';
+import { goldenOutputs } from '../core/reports/golden';
 import { repoRoot } from './helpers/cli';
 
 const dir = path.join(repoRoot, '__tests__', 'golden');

@@ -1,5 +1,5 @@
 /**
- * The core (topology/, bootstrap/) and the CLI never import cdktf, constructs or a provider:
+ * The core (core/, bootstrap/, the platforms' cdktf-free parts) and the CLI never import cdktf, constructs or a provider:
  * validate stays fast and the domain stays free of the deprecated framework, which lives behind
  * constructs/ and stacks/ only.
  */
@@ -18,7 +18,7 @@ function sources(dir: string): string[] {
 }
 
 describe('layering', () => {
-  it.each(['topology', 'bootstrap', 'cli', 'bin'])('%s/ imports no cdktf, constructs or provider', (dir) => {
+  it.each(['core', 'bootstrap', 'cli', 'bin'])('%s/ imports no cdktf, constructs or provider', (dir) => {
     const offenders = sources(dir).filter((f) => FRAMEWORK.test(fs.readFileSync(path.join(root, f), 'utf8')));
     expect(offenders).toEqual([]);
   });
@@ -30,18 +30,18 @@ describe('layering', () => {
   });
 
   it('constructs/ and stacks/ reach the domain only through the core (no YAML, no file reading)', () => {
-    const offenders = [...sources('constructs'), ...sources('stacks')].filter((f) => /from ['"](yaml|node:fs|fs)['"]/.test(fs.readFileSync(path.join(root, f), 'utf8')));
+    const offenders = [...sources('constructs'), ...sources('stacks'), ...sources('platforms')].filter((f) => /from ['"](yaml|node:fs|fs)['"]/.test(fs.readFileSync(path.join(root, f), 'utf8')));
     expect(offenders).toEqual([]);
   });
 
-  it('only constructs/aws/ and the aws stack import the AWS bindings, and main.ts loads that stack on demand', () => {
+  it('only platforms/aws/ imports the AWS bindings, and main.ts loads that stack on demand', () => {
     const aws = /['"]@cdktf\/provider-aws[/'"]/;
-    const offenders = [...sources('constructs'), ...sources('stacks')]
-      .filter((f) => !f.startsWith(path.join('constructs', 'aws')) && f !== path.join('stacks', 'ums-ha-aws-stack.ts'))
-      .filter((f) => aws.test(fs.readFileSync(path.join(root, f), 'utf8')) || /from ['"](\.\.?\/)+(constructs\/)?aws\//.test(fs.readFileSync(path.join(root, f), 'utf8')));
+    const offenders = [...sources('constructs'), ...sources('stacks'), ...sources('platforms')]
+      .filter((f) => !f.startsWith(path.join('platforms', 'aws')))
+      .filter((f) => aws.test(fs.readFileSync(path.join(root, f), 'utf8')) || /from ['"](\.\.?\/)+(platforms\/)?aws\//.test(fs.readFileSync(path.join(root, f), 'utf8')));
     expect(offenders).toEqual([]);
     const main = fs.readFileSync(path.join(root, 'main.ts'), 'utf8');
-    expect(main).not.toMatch(/^import .*ums-ha-aws-stack/m);
-    expect(main).toMatch(/require\('\.\/stacks\/ums-ha-aws-stack'\)/);
+    expect(main).not.toMatch(/^import .*platforms\/aws\/stack/m);
+    expect(main).toMatch(/require\('\.\/platforms\/aws\/stack'\)/);
   });
 });

@@ -11,12 +11,12 @@ import { stringify } from 'yaml';
 import { decodeGuestinfo, renderUserData } from '../bootstrap/cloud-init';
 import { synthesize } from '../main';
 import { gunzipSync } from 'node:zlib';
-import { UmsHaAwsStack } from '../stacks/ums-ha-aws-stack';
-import { UmsHaStack } from '../stacks/ums-ha-stack';
-import type { UmsHaTopologyDocument } from '../topology/model';
-import { requiredServerDiskGb } from '../topology/resolve';
-import { buildReport, renderReportMarkdown } from '../topology/report';
-import { validateText, validateValue } from '../topology/validate';
+import { UmsHaAwsStack } from '../platforms/aws/stack';
+import { UmsHaStack } from '../platforms/vsphere/stack';
+import type { UmsHaTopologyDocument } from '../core/model/model';
+import { requiredServerDiskGb } from '../core/model/resolve';
+import { buildReport, renderReportMarkdown } from '../core/reports/report';
+import { validateText, validateValue } from '../core/reader/validate';
 import { tempDir } from './helpers/cli';
 import { awsBlock, awsTopology, topology } from './helpers/topology';
 

@@ -6,9 +6,9 @@
  * a password (`conn_str: postgres://u:SECRET@db/...`) is refused, pointing to the environment
  * variables the backend reads them from. No message quotes a value or a fragment of the file.
  */
-import { printable } from '../topology/findings';
-import { readBounded } from '../topology/files';
-import type { BackendConfig } from '../stacks/ums-ha-stack';
+import { printable } from '../core/base/findings';
+import { readBounded } from '../core/document/files';
+import type { BackendConfig } from '../platforms/vsphere/stack';
 
 /** Setting names that hold credentials in Terraform's backends. */
 const CREDENTIAL_KEY = /(^|_)(password|passwd|pwd|secret|secret_key|access_key|token|access_token|session_token|sas_token|private_key|api_key|client_secret|client_certificate_password|master_key|auth)(_|$)/i;

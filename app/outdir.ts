@@ -34,8 +34,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describeFsError } from '../topology/files';
-import { printable } from '../topology/findings';
+import { describeFsError } from '../core/document/files';
+import { printable } from '../core/base/findings';
 
 const TEMP_PREFIX = '.ums-ha-synth-';
 /** Written by every synthesis: marks the folder as ums-ha's output and maps each stack to its topology file. */

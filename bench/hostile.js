@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const LIMIT = 1024 * 1024;
-/** Structure marks used by each worst case: just under the bound of 10,000 (topology/source.ts). */
+/** Structure marks used by each worst case: just under the bound of 10,000 (core/document/source.ts). */
 const MARKS = 9_900;
 const BASE = fs.readFileSync(path.join(__dirname, '..', 'topologies', 'berlin-small.yaml'), 'utf8');
 const BASE_MARKS = 120;

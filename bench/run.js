@@ -160,7 +160,7 @@ const quote = (arg) => `'${String(arg).replace(/'/g, `'\\''`)}'`;
  * baseline's own in-process time, as before. Ratios: the median of the rounds' ratios.
  */
 function benchSynth(count, reps) {
-  const { resolveTopology } = require(path.join(root, 'dist', 'topology', 'resolve.js'));
+  const { resolveTopology } = require(path.join(root, 'dist', 'core', 'model', 'resolve.js'));
   const { generateTopologyObjects } = require('./generate');
   const { stringify } = require('yaml');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ums-ha-bench-synth-'));
@@ -242,7 +242,7 @@ function benchFirstSynthAfterEdit(reps) {
     const edited = [];
     const unchanged = [];
     for (let i = 0; i < reps; i++) {
-      for (const file of ['main.ts', path.join('topology', 'resolve.ts')]) fs.appendFileSync(path.join(copy, file), `\n// edit ${i}\n`);
+      for (const file of ['main.ts', path.join('core', 'model', 'resolve.ts')]) fs.appendFileSync(path.join(copy, file), `\n// edit ${i}\n`);
       const r = synth(`e${i}`);
       if (!/rebuilt dist\/ums-ha-app\.js/.test(r.stderr)) throw new Error(`the edit was not rebuilt: ${r.stderr}`);
       edited.push(r.ms);
@@ -263,7 +263,7 @@ function benchCdktfCli(reps) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ums-ha-bench-cli-'));
   try {
     const { generateTopologyObjects } = require('./generate');
-    const { resolveTopology } = require(path.join(root, 'dist', 'topology', 'resolve.js'));
+    const { resolveTopology } = require(path.join(root, 'dist', 'core', 'model', 'resolve.js'));
     const { stringify } = require('yaml');
     const dir = path.join(work, 'topologies');
     fs.mkdirSync(dir);
@@ -307,7 +307,7 @@ if (wanted('synth')) {
     if (count === 50) record('synth 50 topologies peak RSS', r.directRss, 'MB', '<= 150', r.directRss <= 150, 'the app loaded directly');
   }
   const e = benchFirstSynthAfterEdit(quick ? 2 : 5);
-  record('first synth after an edit (1 topology)', e.editedMs / 1000, 's', '<= 3', e.editedMs <= 3000, `main.ts and topology/resolve.ts edited, cdktf.json app as cdktf synth runs it; unchanged: ${e.unchangedMs.toFixed(0)} ms`);
+  record('first synth after an edit (1 topology)', e.editedMs / 1000, 's', '<= 3', e.editedMs <= 3000, `main.ts and core/model/resolve.ts edited, cdktf.json app as cdktf synth runs it; unchanged: ${e.unchangedMs.toFixed(0)} ms`);
 }
 
 /** Validates every file of `dir` in this process `reps` times (after one warm-up); median ms per run. */
@@ -361,8 +361,8 @@ if (wanted('hostile')) {
 
 /** Synthesis of `count` generated aws topologies: ums-ha vs the raw-cdktf baseline with the same resources. */
 function benchAwsSynth(count, reps) {
-  const { resolveTopology } = require(path.join(root, 'dist', 'topology', 'resolve.js'));
-  const { securityGroupRules, loadBalancerPorts } = require(path.join(root, 'dist', 'topology', 'aws.js'));
+  const { resolveTopology } = require(path.join(root, 'dist', 'core', 'model', 'resolve.js'));
+  const { securityGroupRules, loadBalancerPorts } = require(path.join(root, 'dist', 'platforms', 'aws', 'placement.js'));
   const { renderUserData, encodeEc2UserData } = require(path.join(root, 'dist', 'bootstrap', 'cloud-init.js'));
   const { generateAwsTopologyObjects } = require('./generate');
   const { stringify } = require('yaml');

@@ -13,13 +13,13 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { dump } from 'js-yaml';
-import type { ResolvedNode, ResolvedTopology } from '../topology/model';
+import type { ResolvedNode, ResolvedTopology } from '../core/model/model';
 import { NODE_SCRIPTS } from './generated/scripts';
-import { STATIC_MAC_MIN_PREFIX } from '../topology/mac';
+import { STATIC_MAC_MIN_PREFIX } from '../platforms/vsphere/mac';
 import { hostnameYaml, writeFilesItemsYaml, writeFilesYaml, YAML_OPTIONS, type WriteFile } from './cloud-config-yaml';
 import { gzipText } from './gzip';
 import { NODE_ENV_PATH, renderNodeEnv } from './node-env';
-import { FIREWALL_PATH, renderFirewall } from './nftables';
+import { FIREWALL_PATH, renderFirewall } from '../core/configs/nftables';
 
 /** Where the node scripts go (docs/bootstrap.md). */
 const NODE_PATHS_AWS_DATA = '/dev/ums-data';
@@ -73,7 +73,7 @@ export const HA_NIC_NAME = 'ha0';
  * The network config of the HA NIC (netplan v2, as the VMware datasource reads it), in the one form
  * that comes up on the first boot with both renderers cloud-init picks on Debian and Ubuntu
  * (ifupdown/ENI and netplan), tested through cloud-init's own renderers (net-convert):
- * - matched by its static MAC (the stack sets it, topology/mac.ts) with `set-name`: cloud-init
+ * - matched by its static MAC (the stack sets it, platforms/vsphere/mac.ts) with `set-name`: cloud-init
  *   renames a NIC before it renders only on a MAC match (a `match: {name: ens*}` is renamed on the
  *   second boot at the earliest), and the ENI renderer names the interface after the key, so the
  *   key is the name the NIC gets;

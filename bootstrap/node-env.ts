@@ -4,17 +4,14 @@
  * code; the scripts themselves contain no topology value. Secrets are not here: they stay in
  * guestinfo until the install script takes them.
  */
-import { MAX_NODE_CLOCK_ERROR_SECONDS } from '../topology/clock';
-import { expectedUnits, firewallMatrix, listeningPorts, outboundRows } from '../topology/firewall';
-import type { ResolvedNode, ResolvedTopology } from '../topology/model';
-import { hostMinimum, installsWebApp } from '../topology/resolve';
+import { MAX_NODE_CLOCK_ERROR_SECONDS } from '../core/model/clock';
+import { expectedUnits, firewallMatrix, listeningPorts, outboundRows } from '../core/network/matrix';
+import { shellQuote } from '../core/base/shell';
+import type { ResolvedNode, ResolvedTopology } from '../core/model/model';
+import { hostMinimum, installsWebApp } from '../core/model/resolve';
 
 export const NODE_ENV_PATH = '/etc/ums-ha/node.env';
 
-/** Quotes a value for POSIX shells. */
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Which components the installer installs on this node. */
 export function components(node: ResolvedNode): 'server-and-lb' | 'server' | 'lb' {

@@ -1,11 +1,11 @@
 /** `ums-ha plan-update --from DEPLOYED --to PROPOSED`: the ordered update runbook. */
 import * as path from 'node:path';
-import type { UpdateMethod } from '../topology/rules';
-import { planUpdate, renderUpdateMarkdown } from '../topology/update';
-import { formatFinding } from '../topology/validate';
+import type { UpdateMethod } from '../core/rules';
+import { planUpdate, renderUpdateMarkdown } from '../core/reports/update';
+import { formatFinding } from '../core/reader/validate';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type Io } from './io';
-import { printFindings, readTopology } from '../topology/read';
-import { printable, printableJson } from '../topology/findings';
+import { printFindings, readTopology } from '../core/reader/read';
+import { printable, printableJson } from '../core/base/findings';
 
 export interface PlanUpdateOptions {
   readonly from: string;

@@ -1,8 +1,8 @@
 /** `ums-ha report FILE`: the sizing review of one topology, as Markdown (with Mermaid) or JSON. */
-import { buildReport, renderReportMarkdown } from '../topology/report';
+import { buildReport, renderReportMarkdown } from '../core/reports/report';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type Io } from './io';
-import { printFindings, readTopology } from '../topology/read';
-import { printable, printableJson } from '../topology/findings';
+import { printFindings, readTopology } from '../core/reader/read';
+import { printable, printableJson } from '../core/base/findings';
 
 export function runReport(file: string, options: { format: 'markdown' | 'json' }, io: Io): number {
   const read = readTopology(file);

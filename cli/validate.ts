@@ -1,10 +1,10 @@
 /** `ums-ha validate`: checks each file and prints the findings in the chosen format. */
 import type { FileResult } from './format/file-result';
 import type { ValidateFormat } from './format/names';
-import { expandInputs } from '../topology/files';
+import { expandInputs } from '../core/document/files';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type Io } from './io';
-import { readTopology } from '../topology/read';
-import { withDuplicateNames } from '../topology/duplicate-names';
+import { readTopology } from '../core/reader/read';
+import { withDuplicateNames } from '../core/document/duplicate-names';
 
 export interface ValidateOptions {
   readonly format: ValidateFormat;

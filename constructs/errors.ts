@@ -1,5 +1,5 @@
-import type { Finding } from '../topology/findings';
-import { formatFinding } from '../topology/validate';
+import type { Finding } from '../core/base/findings';
+import { formatFinding } from '../core/reader/validate';
 
 /**
  * Thrown by UmsHaTopology before any resource exists when the topology has error findings.

@@ -1,7 +1,7 @@
 import { Tag } from '@cdktf/provider-vsphere/lib/tag';
 import { TagCategory } from '@cdktf/provider-vsphere/lib/tag-category';
 import { Construct } from 'constructs';
-import type { Role } from '../topology/model';
+import type { Role } from '../core/model/model';
 import { terraformLiteral } from './terraform-literal';
 
 /** Props of {@link UmsHaTags}. */

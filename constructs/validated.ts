@@ -1,11 +1,11 @@
 import { Annotations } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { UmsHaTopologyDocument } from '../topology/generated/topology-types';
-import type { ResolvedTopology } from '../topology/model';
-import { buildReport, type SizingReport } from '../topology/report';
-import { stackPlatformReports, stackPlatformRule } from '../topology/rules/plat';
-import { NO_SOURCE, type SourceMap } from '../topology/source';
-import { validateValue, type ValidationResult } from '../topology/validate';
+import type { UmsHaTopologyDocument } from '../core/document/generated/topology-types';
+import type { ResolvedTopology } from '../core/model/model';
+import { buildReport, type SizingReport } from '../core/reports/report';
+import { stackPlatformReports, stackPlatformRule } from '../core/rules/plat';
+import { NO_SOURCE, type SourceMap } from '../core/document/source';
+import { validateValue, type ValidationResult } from '../core/reader/validate';
 import { formatConstructFinding, UmsHaValidationError } from './errors';
 
 /** A topology that passed validation, as every topology construct (vSphere, AWS) starts from it. */

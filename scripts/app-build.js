@@ -4,7 +4,7 @@
  * (bin/ums-ha-app.js, cdktf.json "app") skip it when nothing changed.
  *
  * Three steps, each with its inputs:
- *   schema     scripts/build-schema.js over schemas/topology.schema.json  -> topology/generated/
+ *   schema     scripts/build-schema.js over schemas/topology.schema.json  -> core/document/generated/
  *   bootstrap  scripts/embed-bootstrap.js over bootstrap/scripts/*        -> bootstrap/generated/
  *   bundle     esbuild from the TypeScript sources (main.ts and every file it imports, as
  *              esbuild's metafile lists them, node_modules included)     -> dist/ums-ha-app.js

@@ -7,7 +7,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const root = path.resolve(__dirname, '..');
-const { goldenOutputs } = require(path.join(root, 'dist', 'topology', 'golden.js'));
+const { goldenOutputs } = require(path.join(root, 'dist', 'core', 'reports', 'golden.js'));
 const dir = path.join(root, '__tests__', 'golden');
 fs.mkdirSync(dir, { recursive: true });
 const outputs = goldenOutputs(root);

@@ -2,9 +2,9 @@ import * as path from 'node:path';
 import { LocalBackend, TerraformBackend, type ISynthesisSession, type TerraformStack, type TerraformRemoteState } from 'cdktf';
 import type { Construct } from 'constructs';
 import { terraformLiteral, terraformLiterals } from '../constructs/terraform-literal';
-import type { SizingReport } from '../topology/report';
-import type { ResolvedTopology } from '../topology/model';
-import { writeStackFiles } from '../topology/report-files';
+import type { SizingReport } from '../core/reports/report';
+import type { ResolvedTopology } from '../core/model/model';
+import { writeStackFiles } from '../core/reports/report-files';
 
 /** A Terraform backend block: `terraform { backend "<type>" { ...config } }`. */
 export interface BackendConfig {
@@ -72,7 +72,7 @@ export function addTopology<T extends { readonly report: SizingReport; readonly 
 }
 
 /**
- * Makes a stack write the files beside its cdk.tf.json at synthesis (topology/report-files.ts:
+ * Makes a stack write the files beside its cdk.tf.json at synthesis (core/reports/report-files.ts:
  * the sizing review, the external load balancer's configuration), in an app of one's own as in
  * the ums-ha app.
  */

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { decodeGuestinfo } from '../../bootstrap/cloud-init';
-import type { UmsHaTopologyDocument } from '../../topology/model';
+import type { UmsHaTopologyDocument } from '../../core/model/model';
 import type { NodeSpec } from './vm';
 
 const repoRoot = path.resolve(__dirname, '..', '..');

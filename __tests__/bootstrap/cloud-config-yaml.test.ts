@@ -8,7 +8,7 @@ import { dump } from 'js-yaml';
 import { parse } from 'yaml';
 import { hostnameYaml, writeFilesYaml, YAML_OPTIONS, type WriteFile } from '../../bootstrap/cloud-config-yaml';
 import { userDataConfig } from '../../bootstrap/cloud-init';
-import { resolveTopology } from '../../topology/resolve';
+import { resolveTopology } from '../../core/model/resolve';
 import { baseTopology, topology } from '../helpers/topology';
 
 const RUNS = Number(process.env.UMS_HA_PROPERTY_RUNS ?? 40) * 25;

@@ -9,10 +9,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { renderFirewall } from '../../bootstrap/nftables';
-import { firewallMatrix, type FirewallRow } from '../../topology/firewall';
-import type { ResolvedNode, ResolvedTopology } from '../../topology/model';
-import { validateValue } from '../../topology/validate';
+import { renderFirewall } from '../../core/configs/nftables';
+import { firewallMatrix, type FirewallRow } from '../../core/network/matrix';
+import type { ResolvedNode, ResolvedTopology } from '../../core/model/model';
+import { validateValue } from '../../core/reader/validate';
 import { repoRoot, tempDir } from '../helpers/cli';
 import { netnsLan, sh } from '../helpers/netns';
 import { isRoot, requireTools } from '../helpers/system';

@@ -23,7 +23,7 @@ function projectFiles(): string[] {
       else if (/\.(md|ts|sh|exp|js|yaml)$/.test(e.name)) out.push(p);
     }
   };
-  for (const d of ['docs', 'bootstrap', 'topology', 'constructs', 'stacks', 'cli', 'scripts', 'examples']) walk(path.join(repoRoot, d));
+  for (const d of ['docs', 'bootstrap', 'core', 'platforms', 'constructs', 'stacks', 'cli', 'scripts', 'examples']) walk(path.join(repoRoot, d));
   return out;
 }
 

@@ -10,7 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { encodeGuestinfo, decodeGuestinfo, renderUserData } from '../../bootstrap/cloud-init';
 import { gzipText } from '../../bootstrap/gzip';
-import { validateValue } from '../../topology/validate';
+import { validateValue } from '../../core/reader/validate';
 import { tempDir } from '../helpers/cli';
 import { requireTools } from '../helpers/system';
 import { baseTopology } from '../helpers/topology';

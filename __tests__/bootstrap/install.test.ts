@@ -11,7 +11,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { renderNodeEnv } from '../../bootstrap/node-env';
 import { NODE_SCRIPTS } from '../../bootstrap/generated/scripts';
-import { resolveTopology } from '../../topology/resolve';
+import { resolveTopology } from '../../core/model/resolve';
 import { isRoot, requireTools } from '../helpers/system';
 import { repoRoot, tempDir } from '../helpers/cli';
 import { awsBlock, topology } from '../helpers/topology';

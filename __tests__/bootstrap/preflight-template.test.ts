@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { userDataConfig } from '../../bootstrap/cloud-init';
 import { NODE_SCRIPTS } from '../../bootstrap/generated/scripts';
-import { resolveTopology } from '../../topology/resolve';
+import { resolveTopology } from '../../core/model/resolve';
 import { repoRoot, tempDir } from '../helpers/cli';
 import { requireTools } from '../helpers/system';
 import { topology } from '../helpers/topology';

@@ -6,7 +6,7 @@
 import { dump } from 'js-yaml';
 import { parse } from 'yaml';
 import { renderUserData, userDataConfig } from '../../bootstrap/cloud-init';
-import { resolveTopology } from '../../topology/resolve';
+import { resolveTopology } from '../../core/model/resolve';
 import { baseTopology, topology } from '../helpers/topology';
 
 const cases = [

@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { decodeGuestinfo } from '../../bootstrap/cloud-init';
 import { nodeSettings } from '../../bootstrap/node-env';
 import { synthesize } from '../../main';
-import { validateText } from '../../topology/validate';
+import { validateText } from '../../core/reader/validate';
 import { repoRoot, tempDir } from '../helpers/cli';
 import { isRoot, requireTools } from '../helpers/system';
 

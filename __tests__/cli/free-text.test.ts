@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { run, tempDir } from '../helpers/cli';
 import { checkObject, expectFinding, topology } from '../helpers/topology';
-import { buildReport, mermaidText } from '../../topology/report';
+import { buildReport, mermaidText } from '../../core/reports/report';
 
 const dir = tempDir('ums-ha-free-text-');
 let n = 0;

@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { readBounded } from '../../topology/files';
-import { MAX_FILE_BYTES } from '../../topology/source';
+import { readBounded } from '../../core/document/files';
+import { MAX_FILE_BYTES } from '../../core/document/source';
 import { run, tempDir } from '../helpers/cli';
 import { topology } from '../helpers/topology';
 

@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot, run, tempDir } from '../helpers/cli';
-import { inertMarkdown } from '../../topology/report';
-import { validateText } from '../../topology/validate';
+import { inertMarkdown } from '../../core/reports/report';
+import { validateText } from '../../core/reader/validate';
 
 const dir = tempDir('ums-ha-output-');
 const berlin = fs.readFileSync(path.join(repoRoot, 'topologies', 'berlin-small.yaml'), 'utf8');

@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
-import type { UmsHaTopologyDocument } from '../../topology/generated/topology-types';
-import type { UpdatePlan } from '../../topology/update';
+import type { UmsHaTopologyDocument } from '../../core/document/generated/topology-types';
+import type { UpdatePlan } from '../../core/reports/update';
 import { repoRoot, run, tempDir } from '../helpers/cli';
 import { synthStack } from '../helpers/synth';
 

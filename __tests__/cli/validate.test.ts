@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { catalog } from '../../topology/rules';
+import { catalog } from '../../core/rules';
 import { repoRoot, run, tempDir } from '../helpers/cli';
 import { sarifErrors } from '../helpers/sarif';
 import { topology } from '../helpers/topology';

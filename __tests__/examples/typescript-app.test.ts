@@ -40,7 +40,7 @@ beforeAll(() => {
 describe('examples/typescript-app', () => {
   it('ships the compiled package: no TypeScript sources, no tests, the generated validator beside its caller', () => {
     const pkg = path.join(app, 'node_modules', 'ums-ha');
-    expect(fs.existsSync(path.join(pkg, 'dist', 'topology', 'generated', 'schema-validator.js'))).toBe(true);
+    expect(fs.existsSync(path.join(pkg, 'dist', 'core', 'document', 'generated', 'schema-validator.js'))).toBe(true);
     expect(fs.existsSync(path.join(pkg, 'dist', 'index.d.ts'))).toBe(true);
     expect(fs.existsSync(path.join(pkg, 'constructs'))).toBe(false);
     expect(fs.existsSync(path.join(pkg, '__tests__'))).toBe(false);

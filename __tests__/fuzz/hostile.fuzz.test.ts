@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { run, tempDir } from '../helpers/cli';
-import { validateBytes, type ValidationResult } from '../../topology/validate';
+import { validateBytes, type ValidationResult } from '../../core/reader/validate';
 import { baseTopology, expectSameValidation } from '../helpers/topology';
 
 const RUNS = Number(process.env.UMS_HA_FUZZ_RUNS ?? 150);

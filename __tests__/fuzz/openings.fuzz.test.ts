@@ -10,9 +10,9 @@
  */
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { securityGroupRules } from '../../topology/aws';
-import type { Finding } from '../../topology/findings';
-import { validateText, type ValidationResult } from '../../topology/validate';
+import { securityGroupRules } from '../../platforms/aws/placement';
+import type { Finding } from '../../core/base/findings';
+import { validateText, type ValidationResult } from '../../core/reader/validate';
 import { awsTopology, topology } from '../helpers/topology';
 import { CASE_MEGABYTES_LIMIT, CASE_SECONDS_LIMIT, ClassMeasure } from './measure';
 

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { run, tempDir } from '../helpers/cli';
-import { validateBytes } from '../../topology/validate';
+import { validateBytes } from '../../core/reader/validate';
 import { awsTopology, baseTopology, expectSameValidation } from '../helpers/topology';
 
 const RUNS = Number(process.env.UMS_HA_FUZZ_RUNS ?? 150);

@@ -1,6 +1,6 @@
 import { Testing } from 'cdktf';
 import { gunzipSync } from 'node:zlib';
-import { UmsHaAwsStack, type UmsHaAwsStackProps } from '../../stacks/ums-ha-aws-stack';
+import { UmsHaAwsStack, type UmsHaAwsStackProps } from '../../platforms/aws/stack';
 import type { TerraformJson } from './synth';
 
 export function synthAwsStack(props: UmsHaAwsStackProps): { json: TerraformJson; text: string; stack: UmsHaAwsStack } {

@@ -1,6 +1,6 @@
 import { Testing } from 'cdktf';
 import { decodeGuestinfo } from '../../bootstrap/cloud-init';
-import { UmsHaStack, type UmsHaStackProps } from '../../stacks/ums-ha-stack';
+import { UmsHaStack, type UmsHaStackProps } from '../../platforms/vsphere/stack';
 
 /** The synthesized Terraform JSON of one stack (offline: no provider download, no terraform init). */
 export interface TerraformJson {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CLUSTER_CERT_FILE, EST_CA_FILE, SERVER_CA_FILE } from '../../topology/external-lb';
+import { CLUSTER_CERT_FILE, EST_CA_FILE, SERVER_CA_FILE } from '../../core/configs/external-lb';
 
 /**
  * A throwaway self-signed certificate made with openssl at test time (never a key in the repo),

@@ -3,8 +3,8 @@
  * on rule ids and pointers (after cdk-nag's test/rules/utils.ts).
  */
 import { stringify } from 'yaml';
-import type { UmsHaTopologyDocument } from '../../topology/model';
-import { validateText, validateValue, type ValidationResult } from '../../topology/validate';
+import type { UmsHaTopologyDocument } from '../../core/model/model';
+import { validateText, validateValue, type ValidationResult } from '../../core/reader/validate';
 
 export const SHA = 'a'.repeat(64);
 

@@ -1,6 +1,6 @@
-import { securityGroupRules } from '../../topology/aws';
-import { SECURITY_GROUP_RULES_QUOTA } from '../../topology/rules/aws';
-import { validateValue } from '../../topology/validate';
+import { securityGroupRules } from '../../platforms/aws/placement';
+import { SECURITY_GROUP_RULES_QUOTA } from '../../platforms/aws/rules';
+import { validateValue } from '../../core/reader/validate';
 import { awsBlock, awsTopology, check, expectFinding, expectNoFinding, topology } from '../helpers/topology';
 
 const subnets = (...s: Array<Record<string, unknown>>) => ({ aws: { ...awsBlock(), subnets: s } });

@@ -1,4 +1,4 @@
-import { buildReport, renderReportMarkdown } from '../../topology/report';
+import { buildReport, renderReportMarkdown } from '../../core/reports/report';
 import { check, expectFinding, expectNoFinding, ids, ruleTable as table, topology } from '../helpers/topology';
 
 const db = (database: Record<string, unknown>) => topology({ database: { ...topology().spec.database, ...database } });

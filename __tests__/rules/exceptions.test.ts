@@ -1,5 +1,5 @@
 import { check, expectFinding, expectNoFinding, ids, topology } from '../helpers/topology';
-import { buildReport, renderReportMarkdown } from '../../topology/report';
+import { buildReport, renderReportMarkdown } from '../../core/reports/report';
 import { run, tempDir } from '../helpers/cli';
 import { sarifErrors } from '../helpers/sarif';
 import * as fs from 'node:fs';

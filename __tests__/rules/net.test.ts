@@ -1,4 +1,4 @@
-import { admittedAddresses } from '../../topology/resolve';
+import { admittedAddresses } from '../../core/model/resolve';
 import { check, expectFinding, expectNoFinding, nodes, ruleTableWithNetwork, topology } from '../helpers/topology';
 
 const table = ruleTableWithNetwork;

@@ -6,7 +6,7 @@
  */
 import * as crypto from 'node:crypto';
 import { EC2_USER_DATA_MAX_BYTES, encodeEc2UserData, encodeGuestinfo, GUESTINFO_MAX_BYTES, mayExceedUserDataLimit, renderUserData, textCharacters, USER_DATA_RENDER_FROM } from '../../bootstrap/cloud-init';
-import { validateValue } from '../../topology/validate';
+import { validateValue } from '../../core/reader/validate';
 import { awsBlock, awsTopology, check, expectFinding, expectNoFinding, topology } from '../helpers/topology';
 
 /** An RSA public key line of `bytes` random (incompressible) key bytes: 535 is about an RSA-4096 key. */

@@ -1,6 +1,6 @@
-import { planUpdate } from '../../topology/update';
-import { resolveTopology } from '../../topology/resolve';
-import type { UpdateMethod } from '../../topology/rules';
+import { planUpdate } from '../../core/reports/update';
+import { resolveTopology } from '../../core/model/resolve';
+import type { UpdateMethod } from '../../core/rules';
 import { topology } from '../helpers/topology';
 
 const t = (spec: Record<string, unknown>, network: Record<string, unknown> = {}) => resolveTopology(topology(spec, network));

@@ -1,7 +1,7 @@
-import { buildReport } from '../../topology/report';
-import { resolveTopology } from '../../topology/resolve';
-import { planUpdate } from '../../topology/update';
-import { renderExternalLoadBalancer } from '../../topology/external-lb';
+import { buildReport } from '../../core/reports/report';
+import { resolveTopology } from '../../core/model/resolve';
+import { planUpdate } from '../../core/reports/update';
+import { renderExternalLoadBalancer } from '../../core/configs/external-lb';
 import { check, ruleTable, topology } from '../helpers/topology';
 
 const external = { loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443' };

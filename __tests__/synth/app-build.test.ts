@@ -80,7 +80,7 @@ describe("cdktf.json's app command (bin/ums-ha-app.js with scripts/app-build.js)
   it('picks up an edited core file and an edited node script', () => {
     const root = checkout();
     const reference = synth(root);
-    edit(root, path.join('topology', 'report.ts'), '`# Sizing review: ${', '`# Sizing review (edited): ${');
+    edit(root, path.join('core', 'reports', 'report.ts'), '`# Sizing review: ${', '`# Sizing review (edited): ${');
     const core = synth(root);
     expect(core.status).toBe(0);
     expect(core.stderr).toContain('rebuilt dist/ums-ha-app.js (bundle)');

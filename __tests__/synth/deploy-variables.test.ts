@@ -6,9 +6,9 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { DeployPhase } from '../../constructs/ums-ha-topology';
-import { readTopology } from '../../topology/read';
-import type { UmsHaTopologyDocument } from '../../topology/generated/topology-types';
+import type { DeployPhase } from '../../platforms/vsphere/constructs/ums-ha-topology';
+import { readTopology } from '../../core/reader/read';
+import type { UmsHaTopologyDocument } from '../../core/document/generated/topology-types';
 import { repoRoot, tempDir } from '../helpers/cli';
 import { synthStack } from '../helpers/synth';
 

@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { synthesize } from '../../main';
-import { EXTERNAL_LB_FILE, renderExternalLoadBalancer } from '../../topology/external-lb';
-import { resolveTopology } from '../../topology/resolve';
+import { EXTERNAL_LB_FILE, renderExternalLoadBalancer } from '../../core/configs/external-lb';
+import { resolveTopology } from '../../core/model/resolve';
 import { repoRoot, tempDir } from '../helpers/cli';
 import { topology } from '../helpers/topology';
 

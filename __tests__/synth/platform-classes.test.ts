@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 import * as pkg from '../../index';
-import type { UmsHaTopologyDocument } from '../../topology/generated/topology-types';
+import type { UmsHaTopologyDocument } from '../../core/document/generated/topology-types';
 import { awsTopology, topology } from '../helpers/topology';
 import { repoRoot } from '../helpers/cli';
 

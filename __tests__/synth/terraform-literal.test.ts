@@ -7,9 +7,9 @@ import * as fc from 'fast-check';
 import * as path from 'node:path';
 import type { NodeBootstrap } from '../../bootstrap/cloud-init';
 import { terraformLiteral, terraformLiterals } from '../../constructs/terraform-literal';
-import type { ResolvedTopology } from '../../topology/model';
+import type { ResolvedTopology } from '../../core/model/model';
 import { stringify } from 'yaml';
-import { validateText } from '../../topology/validate';
+import { validateText } from '../../core/reader/validate';
 import { tempDir } from '../helpers/cli';
 import { terraformValues } from '../helpers/terraform';
 import { baseTopology, topology } from '../helpers/topology';
@@ -62,8 +62,8 @@ const BOOTSTRAP: NodeBootstrap = { metadata: 'instance-id: x\n', userData: '#clo
  * must not rely on it).
  */
 const mockHostile: { next?: () => string; replaced: string[] } = { replaced: [] };
-jest.mock('../../topology/validate', () => {
-  const real = jest.requireActual('../../topology/validate');
+jest.mock('../../core/reader/validate', () => {
+  const real = jest.requireActual('../../core/reader/validate');
   return {
     ...real,
     validateValue: (...args: unknown[]) => {
@@ -84,7 +84,7 @@ function synthesizer(identity: boolean) {
   let synth!: (doc: unknown, backend: Record<string, unknown>) => Record<string, unknown>;
   const load = () => {
     const { Testing } = require('cdktf');
-    const { UmsHaStack } = require('../../stacks/ums-ha-stack');
+    const { UmsHaStack } = require('../../platforms/vsphere/stack');
     synth = (doc, backend) => {
       const app = Testing.app();
       const stack = new UmsHaStack(app, 'prop', { topology: doc, renderBootstrap: () => BOOTSTRAP, backend: { type: 's3', config: backend } });

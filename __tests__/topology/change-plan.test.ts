@@ -1,5 +1,5 @@
 /**
- * Topology changes in `ums-ha plan-update` (topology/change-plan.ts): each change says how it
+ * Topology changes in `ums-ha plan-update` (core/reports/change-plan.ts): each change says how it
  * reaches the hosts, and the printed host commands, run against the files v1's synthesis put on a
  * host, give byte for byte what a fresh synthesis of v2 renders. The firewall commands run in a
  * network namespace this test creates (real nft); chrony's file is rendered by cloud-init's own
@@ -9,11 +9,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { FIREWALL_PATH } from '../../bootstrap/nftables';
-import { CHRONY_CONF, NETPLAN_CONF, planTopologyChanges } from '../../topology/change-plan';
-import type { UmsHaTopologyDocument } from '../../topology/model';
-import { planUpdate, renderUpdateMarkdown, type RunbookStep } from '../../topology/update';
-import { validateValue } from '../../topology/validate';
+import { FIREWALL_PATH } from '../../core/configs/nftables';
+import { CHRONY_CONF, NETPLAN_CONF, planTopologyChanges } from '../../core/reports/change-plan';
+import type { UmsHaTopologyDocument } from '../../core/model/model';
+import { planUpdate, renderUpdateMarkdown, type RunbookStep } from '../../core/reports/update';
+import { validateValue } from '../../core/reader/validate';
 import { tempDir } from '../helpers/cli';
 import { decode, synthStack } from '../helpers/synth';
 import { isRoot, requireTools } from '../helpers/system';

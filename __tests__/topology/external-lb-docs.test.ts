@@ -4,10 +4,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadBalancerPorts } from '../../topology/aws';
-import { readTopology } from '../../topology/read';
-import type { ResolvedTopology } from '../../topology/model';
-import { SOURCE_ADDRESS_TEXT } from '../../topology/report';
+import { loadBalancerPorts } from '../../platforms/aws/placement';
+import { readTopology } from '../../core/reader/read';
+import type { ResolvedTopology } from '../../core/model/model';
+import { SOURCE_ADDRESS_TEXT } from '../../core/reports/report';
 import { repoRoot } from '../helpers/cli';
 
 const read = (f: string) => fs.readFileSync(path.join(repoRoot, f), 'utf8');

@@ -15,11 +15,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { renderFirewall } from '../../bootstrap/nftables';
-import { FORWARDED_CERT_HEADER, SERVER_CA_FILE, UMS_WEB_PORT, externalLbPlan, renderExternalLoadBalancer } from '../../topology/external-lb';
-import type { ResolvedNode, ResolvedTopology } from '../../topology/model';
-import { resolveTopology } from '../../topology/resolve';
-import { validateValue } from '../../topology/validate';
+import { renderFirewall } from '../../core/configs/nftables';
+import { FORWARDED_CERT_HEADER, SERVER_CA_FILE, UMS_WEB_PORT, externalLbPlan, renderExternalLoadBalancer } from '../../core/configs/external-lb';
+import type { ResolvedNode, ResolvedTopology } from '../../core/model/model';
+import { resolveTopology } from '../../core/model/resolve';
+import { validateValue } from '../../core/reader/validate';
 import { repoRoot, tempDir } from '../helpers/cli';
 import { netnsLan, sh } from '../helpers/netns';
 import { isRoot, requireTools } from '../helpers/system';

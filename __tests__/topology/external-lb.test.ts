@@ -1,5 +1,5 @@
 /**
- * The external load balancer's HAProxy configuration (topology/external-lb.ts): what it carries
+ * The external load balancer's HAProxy configuration (core/configs/external-lb.ts): what it carries
  * comes from the firewall matrix, every server is a health-checked backend, and HAProxy's own
  * check (`haproxy -c -f`) accepts the file for every example topology with external load
  * balancing. The end-to-end behaviour is in external-lb-netns.test.ts.
@@ -19,18 +19,18 @@ import {
   generatedLoadBalancer,
   renderExternalLoadBalancer,
   writeExternalLoadBalancer,
-} from '../../topology/external-lb';
-import { firewallMatrix, sourceAddresses } from '../../topology/firewall';
-import type { ResolvedTopology } from '../../topology/model';
-import { readTopology } from '../../topology/read';
-import { resolveTopology } from '../../topology/resolve';
+} from '../../core/configs/external-lb';
+import { firewallMatrix, sourceAddresses } from '../../core/network/matrix';
+import type { ResolvedTopology } from '../../core/model/model';
+import { readTopology } from '../../core/reader/read';
+import { resolveTopology } from '../../core/model/resolve';
 import { repoRoot, tempDir } from '../helpers/cli';
 import { requireTools } from '../helpers/system';
 import { makeTlsDir } from '../helpers/tls';
 import { awsTopology, check, topology } from '../helpers/topology';
-import { renderFirewall } from '../../bootstrap/nftables';
-import { securityGroupRules } from '../../topology/aws';
-import { buildReport, renderReportMarkdown } from '../../topology/report';
+import { renderFirewall } from '../../core/configs/nftables';
+import { securityGroupRules } from '../../platforms/aws/placement';
+import { buildReport, renderReportMarkdown } from '../../core/reports/report';
 
 requireTools('haproxy', 'openssl');
 

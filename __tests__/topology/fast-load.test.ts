@@ -8,9 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { Document, isScalar, parse, stringify, visit } from 'yaml';
-import { fastLoad } from '../../topology/fast-load';
-import { loadTopologyText } from '../../topology/source';
-import { validateBytes, validateText } from '../../topology/validate';
+import { fastLoad } from '../../core/document/fast-load';
+import { loadTopologyText } from '../../core/document/source';
+import { validateBytes, validateText } from '../../core/reader/validate';
 import { repoRoot } from '../helpers/cli';
 import { baseTopology, expectSameValidation, expectSameValue } from '../helpers/topology';
 

@@ -1,7 +1,7 @@
-import { deviceAddresses, devicePaths, expectedUnits, firewallMatrix, inboundRows, listeningPorts } from '../../topology/firewall';
-import { renderFirewall } from '../../bootstrap/nftables';
+import { deviceAddresses, devicePaths, expectedUnits, firewallMatrix, inboundRows, listeningPorts } from '../../core/network/matrix';
+import { renderFirewall } from '../../core/configs/nftables';
 import { nodeSettings } from '../../bootstrap/node-env';
-import { resolveTopology } from '../../topology/resolve';
+import { resolveTopology } from '../../core/model/resolve';
 import { topology } from '../helpers/topology';
 
 const rows = (spec: Record<string, unknown>) => firewallMatrix(resolveTopology(topology(spec)));

@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { MAX_FILE_BYTES, MAX_KEYS, MAX_STRUCTURE, MAX_VALUES } from '../../topology/source';
-import { validateBytes, validateText, type ValidationResult } from '../../topology/validate';
+import { MAX_FILE_BYTES, MAX_KEYS, MAX_STRUCTURE, MAX_VALUES } from '../../core/document/source';
+import { validateBytes, validateText, type ValidationResult } from '../../core/reader/validate';
 import { repoRoot } from '../helpers/cli';
 import { baseTopology, expectSameValidation } from '../helpers/topology';
 

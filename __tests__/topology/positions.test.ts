@@ -6,8 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import type { Finding } from '../../topology/findings';
-import { validateText } from '../../topology/validate';
+import type { Finding } from '../../core/base/findings';
+import { validateText } from '../../core/reader/validate';
 import { repoRoot, run, tempDir } from '../helpers/cli';
 import { topology } from '../helpers/topology';
 

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { buildReport, renderReportMarkdown } from '../../topology/report';
+import { buildReport, renderReportMarkdown } from '../../core/reports/report';
 import { check, nodes, topology } from '../helpers/topology';
 
 const report = (spec: Record<string, unknown>, network: Record<string, unknown> = {}) => buildReport(check(topology(spec, network)))!;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { resolveTopology } from '../../topology/resolve';
-import { toInt, parseSubnet, contains } from '../../topology/ipv4';
+import { resolveTopology } from '../../core/model/resolve';
+import { toInt, parseSubnet, contains } from '../../core/model/ipv4';
 import { check, nodes, topology } from '../helpers/topology';
 
 describe('sizing derivation (rules.md)', () => {

@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
-import { ruleOwnedConstraints } from '../../topology/generated/schema-meta';
-import type { UmsHaTopologyDocument } from '../../topology/model';
-import { validateText } from '../../topology/validate';
+import { ruleOwnedConstraints } from '../../core/document/generated/schema-meta';
+import type { UmsHaTopologyDocument } from '../../core/model/model';
+import { validateText } from '../../core/reader/validate';
 import { baseTopology, check, expectFinding, ids, topology } from '../helpers/topology';
 
 const root = path.resolve(__dirname, '../..');

@@ -1,5 +1,5 @@
-import { loadTopologyBytes, loadTopologyText, MAX_FILE_BYTES } from '../../topology/source';
-import { validateBytes, validateText } from '../../topology/validate';
+import { loadTopologyBytes, loadTopologyText, MAX_FILE_BYTES } from '../../core/document/source';
+import { validateBytes, validateText } from '../../core/reader/validate';
 
 function only(result: ReturnType<typeof validateText>) {
   expect(result.findings).toHaveLength(1);

@@ -6,11 +6,11 @@
  * `vsphere_virtual_machine.<name>`.
  */
 import fc from 'fast-check';
-import { renderFirewall } from '../../bootstrap/nftables';
-import { staticMac } from '../../topology/mac';
-import { admittedAddresses } from '../../topology/resolve';
-import { validateValue } from '../../topology/validate';
-import type { UmsHaTopologyDocument } from '../../topology/model';
+import { renderFirewall } from '../../core/configs/nftables';
+import { staticMac } from '../../platforms/vsphere/mac';
+import { admittedAddresses } from '../../core/model/resolve';
+import { validateValue } from '../../core/reader/validate';
+import type { UmsHaTopologyDocument } from '../../core/model/model';
 import { decode, synthStack } from '../helpers/synth';
 import { topology } from '../helpers/topology';
 

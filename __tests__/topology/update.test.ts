@@ -1,5 +1,5 @@
-import { planUpdate, renderUpdateMarkdown } from '../../topology/update';
-import { resolveTopology } from '../../topology/resolve';
+import { planUpdate, renderUpdateMarkdown } from '../../core/reports/update';
+import { resolveTopology } from '../../core/model/resolve';
 import { nodes, topology } from '../helpers/topology';
 
 const t = (spec: Record<string, unknown>) => resolveTopology(topology(spec));

@@ -173,7 +173,7 @@ if wanted clock; then
   # Servers must not differ by more than one minute between any two (seeds 000, 002, 003, 004).
   # Each node may be off true time by at most UMS_HA_MAX_SKEW_SECONDS (half of it, so any two stay
   # within the minute), measured as chrony's error bound: |offset| + root delay / 2 + root
-  # dispersion (topology/clock.ts).
+  # dispersion (core/model/clock.ts).
   if ! command -v chronyc >/dev/null 2>&1; then
     bad clock "NTP" "chronyc not found (chrony is configured by cloud-init)"
   else

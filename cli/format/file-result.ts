@@ -1,4 +1,4 @@
-import type { ValidationResult } from '../../topology/validate';
+import type { ValidationResult } from '../../core/reader/validate';
 
 /** One checked file, as the formatters receive it. */
 export interface FileResult {

@@ -1,4 +1,4 @@
-import { printable } from '../../topology/findings';
+import { printable } from '../../core/base/findings';
 import { summaryLine, type FileResult } from './file-result';
 
 /** Escapes workflow command data (the message); other control characters (ESC) as in every text output. */

@@ -1,6 +1,6 @@
-import { hideCredentials } from '../../topology/credentials';
-import { printableJson } from '../../topology/findings';
-import { summarize } from '../../topology/model';
+import { hideCredentials } from '../../core/document/credentials';
+import { printableJson } from '../../core/base/findings';
+import { summarize } from '../../core/model/model';
 import type { FileResult } from './file-result';
 
 /** Exactly one JSON document (shared/spec cli.md); `resolved` whenever the file passed the schema. */

@@ -1,8 +1,8 @@
 /** SARIF 2.1.0: one run, every rule of the catalog with its metadata, results with physical locations. */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { printableJson } from '../../topology/findings';
-import { catalog } from '../../topology/rules';
+import { printableJson } from '../../core/base/findings';
+import { catalog } from '../../core/rules';
 import { packageInfo } from '../package-info';
 import type { FileResult } from './file-result';
 

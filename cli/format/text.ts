@@ -1,4 +1,4 @@
-import { formatFinding } from '../../topology/validate';
+import { formatFinding } from '../../core/reader/validate';
 import { summaryLine, type FileResult } from './file-result';
 
 /** `FILE:LINE:COLUMN severity RULE-ID message`, one line per finding, then a summary. */
