@@ -278,7 +278,7 @@ export function renderExternalLoadBalancer(t: ResolvedTopology, options: RenderO
   if (offloading) {
     L.push(`#   ${cert}  certificate chain and private key for ${plan.host} (PEM)`, `#   ${estCa}  the UMS EST CA certificate (UMS: Export the EST CA Client Certificate)`);
   }
-  L.push(`#   ${ca}  CA certificate(s) that signed the UMS Servers' web certificates (health checks)`, '#', '# Carried (core/network/matrix.ts rows):');
+  L.push(`#   ${ca}  CA certificate(s) that signed the UMS Servers' web certificates (health checks)`, '#', '# Carried (rows of the firewall matrix):');
   if (plan.httpsRows.length > 0) {
     L.push(
       offloading
