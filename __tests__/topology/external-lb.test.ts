@@ -239,7 +239,7 @@ describe('one platform, one load balancer: what is generated, and what the serve
     expect(md).not.toContain('HAProxy configuration');
     expect(md).toContain("The servers see the devices' and Consoles' own addresses");
     // The stack's target groups are what the statement rests on: instance targets, client IP preservation on.
-    expect(fs.readFileSync(path.join(repoRoot, 'constructs', 'aws', 'load-balancer.ts'), 'utf8')).toMatch(/targetType: 'instance',[\s\S]*preserveClientIp: 'true'/);
+    expect(fs.readFileSync(path.join(repoRoot, 'platforms', 'aws', 'constructs', 'load-balancer.ts'), 'utf8')).toMatch(/targetType: 'instance',[\s\S]*preserveClientIp: 'true'/);
   });
 
   it('aws: the servers admit the Network Load Balancer\'s health checks from its subnets, in the matrix, the host firewall and the security groups', () => {
