@@ -1,10 +1,18 @@
 /**
- * The core (core/, bootstrap/, the platforms' cdktf-free parts) and the CLI never import cdktf, constructs or a provider:
- * validate stays fast and the domain stays free of the deprecated framework, which lives behind
- * constructs/ and stacks/ only.
+ * The layering of the sources, checked on their imports:
+ * - the core (core/, bootstrap/, the platforms' cdktf-free parts) and the CLI never import cdktf,
+ *   constructs or a provider: validate stays fast and the domain stays free of the deprecated
+ *   framework, which lives behind constructs/, stacks/ and the platforms' constructs only;
+ * - imports point down the layers (LAYERS, drawn in docs/architecture.md), the core imports nothing
+ *   outside core/, and no import cycle exists, type-only imports included;
+ * Imports are read with TypeScript's parser (__tests__/helpers/imports.ts); the controls run the
+ * same checks on small trees planted in a temporary folder.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import * as ts from 'typescript';
+import { describeCycle, describeViolation, importCycles, importGraph, importsOf, sourceFiles, unitOf, unplacedUnits, upwardImports, type ImportGraph, type Layers } from './helpers/imports';
 
 const root = path.resolve(__dirname, '..');
 const FRAMEWORK = /(?:from\s+|require\(\s*|import\(\s*)['"](cdktf|constructs|@cdktf\/[^'"]*)['"]/;
@@ -43,5 +51,234 @@ describe('layering', () => {
     const main = fs.readFileSync(path.join(root, 'main.ts'), 'utf8');
     expect(main).not.toMatch(/^import .*platforms\/aws\/stack/m);
     expect(main).toMatch(/require\('\.\/platforms\/aws\/stack'\)/);
+  });
+});
+
+/**
+ * The layers, from the bottom. A module imports modules of its own layer and of the layers below
+ * it, never above. Inside the core: base (findings, JSON pointers, shell quoting) -> document (the
+ * file, its reading, the schema) -> model (the resolved topology, resolution, addresses) -> rules
+ * and network (the rule catalog; the firewall matrix) -> reader (the validation pipeline) -> the
+ * outputs, for people (reports) and for machines (configs) -> the core's package entry. Then the
+ * bootstrap, then the cdktf pieces (shared constructs and stacks, one folder per platform), then
+ * the entries (the cdktf app, the CLI, the package root). docs/architecture.md draws the same.
+ */
+const LAYERS: Layers = [
+  { name: 'core: base', units: ['core/base'] },
+  { name: 'core: document', units: ['core/document'] },
+  { name: 'core: model', units: ['core/model'] },
+  { name: 'core: rules and network', units: ['core/rules', 'core/network'] },
+  { name: 'core: reader', units: ['core/reader'] },
+  { name: 'core: outputs', units: ['core/reports', 'core/configs'] },
+  { name: 'core: entry', units: ['core/index.ts'] },
+  { name: 'bootstrap', units: ['bootstrap'] },
+  { name: 'cdktf', units: ['constructs', 'stacks', 'platforms/*'] },
+  { name: 'entries', units: ['app', 'main.ts', 'cli', 'bin', 'index.ts'] },
+];
+
+/**
+ * KNOWN: the upward imports of today's tree (importer -> imported file), each to be removed by
+ * the restructuring under way (platform knowledge into the platform registry, the user-data limit
+ * out of the bootstrap, the load balancer's facts out of its renderer). The test fails on any
+ * upward import not listed here and on any listed one that is gone, so the list only shrinks; it
+ * is empty when the core's arrows all point down.
+ */
+const KNOWN_UPWARD: readonly string[] = [
+  // The core imports a platform or the bootstrap:
+  'core/index.ts -> platforms/vsphere/mac.ts',
+  'core/model/resolve.ts -> platforms/aws/addresses.ts',
+  'core/model/resolve.ts -> platforms/vsphere/mac.ts',
+  'core/reports/report.ts -> platforms/aws/placement.ts',
+  'core/reports/update.ts -> platforms/vsphere/deploy-variables.ts',
+  'core/rules/index.ts -> platforms/aws/rules.ts',
+  'core/rules/net.ts -> platforms/vsphere/mac.ts',
+  'core/rules/plat.ts -> bootstrap/cloud-init.ts',
+  'core/rules/xlb.ts -> platforms/aws/placement.ts',
+  // Inside the core, a folder imports one above it:
+  'core/document/duplicate-names.ts -> core/reader/validate.ts',
+  'core/rules/cloud.ts -> core/configs/external-lb.ts',
+  'core/rules/xlb.ts -> core/configs/external-lb.ts',
+  // The bootstrap imports a platform:
+  'bootstrap/cloud-init.ts -> platforms/vsphere/mac.ts',
+];
+
+/** KNOWN: the import cycles of today's tree, each by its files (sorted); the same rule as KNOWN_UPWARD. */
+const KNOWN_CYCLES: ReadonlyArray<readonly string[]> = [['core/reports/change-plan.ts', 'core/reports/update.ts']];
+
+/** The sources: tsconfig.json's `include` (a folder as `<folder>/**` + `/*`, or a file) and bin/. */
+function sourceRoots(): { dirs: string[]; files: string[] } {
+  const config = ts.readConfigFile(path.join(root, 'tsconfig.json'), ts.sys.readFile).config as { include: string[] };
+  const dirs = config.include.filter((p) => p.endsWith('/**/*')).map((p) => p.slice(0, -'/**/*'.length));
+  const files = config.include.filter((p) => !p.includes('*'));
+  return { dirs: [...dirs, 'bin'], files };
+}
+
+/** Found items (key -> message) against a KNOWN list: the unexpected ones, and the listed ones that are gone. */
+function againstKnown(found: ReadonlyMap<string, string>, known: readonly string[]): { unexpected: string[]; gone: string[] } {
+  return {
+    unexpected: [...found].filter(([key]) => !known.includes(key)).map(([, message]) => message),
+    gone: known.filter((key) => !found.has(key)).map((key) => `${key} is listed as known but is no longer in the code: remove it from the list`),
+  };
+}
+
+/** The upward imports by `importer -> imported`, each with its description (every line of it). */
+function upwardByKey(graph: ImportGraph, layers: Layers): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const v of upwardImports(graph, layers)) {
+    const key = `${v.from} -> ${v.to}`;
+    out.set(key, out.has(key) ? `${out.get(key)}; ${describeViolation(v)}` : describeViolation(v));
+  }
+  return out;
+}
+
+/** The imports from a module of core/ to a module outside it, by `importer -> imported`. */
+function outOfCoreByKey(graph: ImportGraph): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of graph.edges.filter((x) => x.from.startsWith('core/') && !x.to.startsWith('core/'))) {
+    out.set(`${e.from} -> ${e.to}`, `${e.from}:${e.line} imports '${e.specifier}' (${e.to}): the core imports ${unitOf(e.to)}`);
+  }
+  return out;
+}
+
+function cyclesByKey(graph: ImportGraph): Map<string, string> {
+  return new Map(importCycles(graph).map((c) => [c.files.join(' '), `import cycle: ${describeCycle(graph, c.chain)}`]));
+}
+
+describe('imports point down the layers, and no import cycle', () => {
+  const { dirs, files } = sourceRoots();
+  const graph = importGraph(root, sourceFiles(root, dirs, files));
+
+  it('the sources are the folders and files of tsconfig.json and bin/, and the graph has their imports', () => {
+    expect(dirs).toEqual(expect.arrayContaining(['core', 'bootstrap', 'platforms', 'constructs', 'stacks', 'app', 'cli', 'bin']));
+    expect(files).toEqual(expect.arrayContaining(['main.ts', 'index.ts']));
+    for (const dir of dirs) expect(graph.files.some((f) => f.startsWith(`${dir}/`)) ? dir : `${dir}/ has no source file`).toBe(dir);
+    // Type-only imports are edges too (core/model/model.ts only imports types of the document).
+    expect(graph.edges).toContainEqual(expect.objectContaining({ from: 'core/model/model.ts', to: 'core/document/generated/topology-types.ts' }));
+    // A require() inside a function is an edge (main.ts loads the AWS stack on demand).
+    expect(graph.edges).toContainEqual(expect.objectContaining({ from: 'main.ts', to: 'platforms/aws/stack.ts', specifier: './platforms/aws/stack' }));
+  });
+
+  it('every relative import names a file (the build output dist/ aside)', () => {
+    expect(graph.unresolved.filter((e) => !/^(\.\.\/)+dist\//.test(e.specifier)).map((e) => `${e.from}:${e.line} '${e.specifier}' names no file`)).toEqual([]);
+  });
+
+  it('every folder of the sources has its layer', () => {
+    expect(unplacedUnits(graph, LAYERS).map((u) => `${u}: place it in LAYERS (__tests__/layering.test.ts) and in docs/architecture.md`)).toEqual([]);
+  });
+
+  it('no import points up a layer, but the known ones', () => {
+    expect(againstKnown(upwardByKey(graph, LAYERS), KNOWN_UPWARD).unexpected).toEqual([]);
+  });
+
+  it('no module of core/ imports bootstrap/, constructs/, stacks/, platforms/, app/ or cli/, but the known ones', () => {
+    expect(againstKnown(outOfCoreByKey(graph), KNOWN_UPWARD).unexpected).toEqual([]);
+  });
+
+  it('every known upward import is still there (the list only shrinks)', () => {
+    expect(againstKnown(upwardByKey(graph, LAYERS), KNOWN_UPWARD).gone).toEqual([]);
+  });
+
+  it('no import cycle, type-only imports included, but the known ones, which are all still there', () => {
+    const found = cyclesByKey(graph);
+    const known = againstKnown(found, KNOWN_CYCLES.map((c) => [...c].sort().join(' ')));
+    expect(known.unexpected).toEqual([]);
+    expect(known.gone).toEqual([]);
+  });
+});
+
+describe('the checks themselves (controls, on trees planted in a temporary folder)', () => {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'ums-ha-layering-'));
+  afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
+  let n = 0;
+  /** A tree of the given files (path -> text); its graph over every folder and file in it. */
+  function plant(tree: Record<string, string>): ImportGraph {
+    const dir = path.join(base, `t${n++}`);
+    for (const [file, text] of Object.entries(tree)) {
+      fs.mkdirSync(path.join(dir, path.dirname(file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), text);
+    }
+    const top = fs.readdirSync(dir, { withFileTypes: true });
+    return importGraph(dir, sourceFiles(dir, top.filter((e) => e.isDirectory()).map((e) => e.name), top.filter((e) => e.isFile()).map((e) => e.name)));
+  }
+  /** A clean tree: every import points down or sideways. */
+  const clean = {
+    'core/base/findings.ts': 'export const F = 1;\n',
+    'core/model/model.ts': "import { F } from '../base/findings';\nexport const M = F;\n",
+    'core/rules/a.ts': "import { M } from '../model/model';\nimport { N } from '../network/matrix';\nexport const A = M + N;\n",
+    'core/network/matrix.ts': "import type { M } from '../model/model';\nexport const N = 2;\n",
+    'bootstrap/cloud-init.ts': "export { N } from '../core/network/matrix';\n",
+    'platforms/aws/stack.ts': "import '../../bootstrap/cloud-init';\nimport '../../constructs/x';\n",
+    'constructs/x.ts': "export const X = require('../core/rules/a');\n",
+    'main.ts': "import('./platforms/aws/stack');\n",
+  };
+
+  it('the parser finds every form of import, with its line', () => {
+    const text = [
+      "import a from './a';",
+      "import type { B } from './b';",
+      "export * from './c';",
+      "export type { D } from './d';",
+      "import e = require('./e');",
+      "function f() { return require('./f'); }",
+      "const g = () => import('./g');",
+      "type H = import('./h').H;",
+      'const i = require(`./i`);',
+      "export type * from './j';",
+      "import './k';",
+      "const notAnImport = 'require(\"./l\")'; // in a string: no import",
+      "// import m from './m';",
+      'require(someVariable);',
+    ].join('\n');
+    expect(importsOf(text, 'x.ts')).toEqual(['./a', './b', './c', './d', './e', './f', './g', './h', './i', './j', './k'].map((specifier, i) => ({ specifier, line: i + 1 })));
+    expect(importsOf("const fs = require('node:fs');\nmodule.exports = require('../dist/x.js');\n", 'x.js').map((r) => r.specifier)).toEqual(['node:fs', '../dist/x.js']);
+  });
+
+  it('a clean tree has no upward import and no cycle', () => {
+    const g = plant(clean);
+    expect(g.edges).toHaveLength(9);
+    expect(unplacedUnits(g, LAYERS)).toEqual([]);
+    expect(upwardImports(g, LAYERS)).toEqual([]);
+    expect(importCycles(g)).toEqual([]);
+  });
+
+  it('an upward import fails, named by file, line, specifier and both layers', () => {
+    const g = plant({
+      ...clean,
+      'core/reader/validate.ts': "import { A } from '../rules/a';\nexport const V = A;\n",
+      'core/model/model.ts': "import { F } from '../base/findings';\nimport type { V } from '../reader/validate';\nexport const M = F;\n",
+      'core/network/matrix.ts': "export const N = 2;\nconst later = () => require('../../platforms/aws/stack');\n",
+    });
+    expect([...upwardByKey(g, LAYERS).values()]).toEqual([
+      "core/model/model.ts:2 imports '../reader/validate' (core/reader/validate.ts): core/model (layer core: model) -> core/reader (layer core: reader), an arrow up",
+      "core/network/matrix.ts:2 imports '../../platforms/aws/stack' (platforms/aws/stack.ts): core/network (layer core: rules and network) -> platforms/aws (layer cdktf), an arrow up",
+    ]);
+    expect([...outOfCoreByKey(g).values()]).toEqual(["core/network/matrix.ts:2 imports '../../platforms/aws/stack' (platforms/aws/stack.ts): the core imports platforms/aws"]);
+    // Against a KNOWN list: the listed one passes, the other fails, and a listed one that is gone fails too.
+    expect(againstKnown(upwardByKey(g, LAYERS), ['core/model/model.ts -> core/reader/validate.ts', 'core/rules/a.ts -> bootstrap/cloud-init.ts'])).toEqual({
+      unexpected: ["core/network/matrix.ts:2 imports '../../platforms/aws/stack' (platforms/aws/stack.ts): core/network (layer core: rules and network) -> platforms/aws (layer cdktf), an arrow up"],
+      gone: ['core/rules/a.ts -> bootstrap/cloud-init.ts is listed as known but is no longer in the code: remove it from the list'],
+    });
+  });
+
+  it('a folder in no layer fails, named with one of its files', () => {
+    const g = plant({ ...clean, 'core/platform/registry.ts': "export const R = 1;\n", 'registry/index.ts': "export const R = 1;\n" });
+    expect(unplacedUnits(g, LAYERS)).toEqual(['core/platform (core/platform/registry.ts) is in no layer', 'registry (registry/index.ts) is in no layer']);
+    // A new platform is in the platforms' layer without a change to LAYERS.
+    expect(unplacedUnits(plant({ ...clean, 'platforms/azure/stack.ts': "import '../../constructs/x';\n", 'platforms/index.ts': "export * from './azure/stack';\n" }), LAYERS)).toEqual([]);
+  });
+
+  it('a cycle fails, named as a chain of files, type-only imports included', () => {
+    const g = plant({
+      ...clean,
+      'core/reports/update.ts': "import { planChange } from './change-plan';\nexport const planUpdate = () => planChange;\n",
+      'core/reports/change-plan.ts': "import type { Step } from './steps';\nexport const planChange = 1;\n",
+      'core/reports/steps.ts': "\n\nimport type { planUpdate } from './update';\nexport type Step = typeof planUpdate;\n",
+      'cli/self.ts': "export const x = 1;\nexport * from './self';\n",
+    });
+    expect([...cyclesByKey(g).values()]).toEqual([
+      "import cycle: cli/self.ts:2 './self' -> cli/self.ts",
+      "import cycle: core/reports/change-plan.ts:1 './steps' -> core/reports/steps.ts:3 './update' -> core/reports/update.ts:1 './change-plan' -> core/reports/change-plan.ts",
+    ]);
+    expect(againstKnown(cyclesByKey(g), ['core/reports/change-plan.ts core/reports/steps.ts core/reports/update.ts']).unexpected).toEqual(["import cycle: cli/self.ts:2 './self' -> cli/self.ts"]);
   });
 });
