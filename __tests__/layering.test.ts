@@ -5,14 +5,18 @@
  *   framework, which lives behind constructs/, stacks/ and the platforms' constructs only;
  * - imports point down the layers (LAYERS, drawn in docs/architecture.md), the core imports nothing
  *   outside core/, and no import cycle exists, type-only imports included;
+ * - docs/architecture.md is the code's: its layer table is LAYERS, its Mermaid diagram has an arrow
+ *   for every folder-level import and an import for every arrow, and the paths it names exist;
  * Imports are read with TypeScript's parser (__tests__/helpers/imports.ts); the controls run the
  * same checks on small trees planted in a temporary folder.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import { describeCycle, describeViolation, importCycles, importGraph, importsOf, sourceFiles, unitOf, unplacedUnits, upwardImports, type ImportGraph, type Layers } from './helpers/imports';
+import { diagramDrift, mermaidBlockAfter, parseDiagram } from './helpers/architecture-diagram';
 
 const root = path.resolve(__dirname, '..');
 const FRAMEWORK = /(?:from\s+|require\(\s*|import\(\s*)['"](cdktf|constructs|@cdktf\/[^'"]*)['"]/;
@@ -280,5 +284,68 @@ describe('the checks themselves (controls, on trees planted in a temporary folde
       "import cycle: core/reports/change-plan.ts:1 './steps' -> core/reports/steps.ts:3 './update' -> core/reports/update.ts:1 './change-plan' -> core/reports/change-plan.ts",
     ]);
     expect(againstKnown(cyclesByKey(g), ['core/reports/change-plan.ts core/reports/steps.ts core/reports/update.ts']).unexpected).toEqual(["import cycle: cli/self.ts:2 './self' -> cli/self.ts"]);
+  });
+});
+
+describe('docs/architecture.md is the map of the code', () => {
+  const { dirs, files } = sourceRoots();
+  const graph = importGraph(root, sourceFiles(root, dirs, files));
+  const doc = fs.readFileSync(path.join(root, 'docs', 'architecture.md'), 'utf8');
+  const diagramText = mermaidBlockAfter(doc, '## Folders and their imports');
+  /** The lines of a section: from its heading to the next heading of its level or above. */
+  const section = (markdown: string, heading: string) => {
+    const level = heading.indexOf(' ');
+    const lines = markdown.split('\n');
+    const start = lines.indexOf(heading);
+    if (start < 0) throw new Error(`no heading "${heading}"`);
+    const end = lines.findIndex((l, i) => i > start && new RegExp(`^#{1,${level}} `).test(l));
+    return lines.slice(start + 1, end < 0 ? undefined : end);
+  };
+
+  it('its layer table is LAYERS, in order', () => {
+    const rows = section(doc, '## Layers')
+      .map((l) => /^\| (\d+) \| ([^|]*) \|/.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null);
+    expect(rows.map((m) => Number(m[1]))).toEqual(LAYERS.map((_l, i) => i + 1));
+    expect(rows.map((m) => [...m[2]!.matchAll(/`([^`]+)`/g)].map((x) => x[1]))).toEqual(LAYERS.map((l) => [...l.units]));
+  });
+
+  it('its diagram draws every folder-level import, and nothing else, each in its layer, dotted when it points up', () => {
+    expect(diagramDrift(parseDiagram(diagramText), graph, LAYERS)).toEqual([]);
+  });
+
+  it('its diagram is Mermaid that Mermaid itself parses', () => {
+    const r = spawnSync(process.execPath, [path.join(__dirname, 'helpers', 'mermaid-parse.mjs')], { input: JSON.stringify([diagramText]), encoding: 'utf8', timeout: 60000 });
+    expect(JSON.parse(r.stdout)).toEqual([{ ok: true, type: 'flowchart-v2' }]);
+  });
+
+  it('the source paths it names exist', () => {
+    const named = [...doc.matchAll(/`([^`\s]+)`/g)].map((m) => m[1]!).filter((p) => /^(core|platforms|bootstrap|constructs|stacks|app|cli|bin|schemas|scripts|docs|__tests__)\/[^<>*]*$|^(main|index)\.ts$/.test(p));
+    expect(named.length).toBeGreaterThan(40);
+    expect([...new Set(named)].filter((p) => !fs.existsSync(path.join(root, p))).map((p) => `${p} is named but does not exist`)).toEqual([]);
+  });
+
+  it('the diagram check names a missing arrow, an extra arrow, a wrong style, a misplaced node and a line it cannot read (control)', () => {
+    const edited = diagramText
+      .replace('  network --> rules\n', '')
+      .replace('  rules -.-> bootstrap\n', '  rules --> bootstrap\n')
+      .replace('  model --> base\n', '  model --> base\n  base --> cli\n  model -.-> document\n  model ==> reader\n')
+      .replace('    network["core/network"]\n', '')
+      .replace('    reader["core/reader"]\n', '    reader["core/reader"]\n    network["core/network"]\n');
+    expect(diagramDrift(parseDiagram(edited), graph, LAYERS)).toEqual([
+      `diagram line ${edited.split('\n').indexOf('  model ==> reader') + 1} not understood: model ==> reader`,
+      'core/network is drawn in the layer "core: reader", but its layer is "core: rules and network"',
+      "core/network -> core/rules is an import in the code (core/network/matrix.ts:28 '../rules/seeds') but no arrow in the diagram",
+      `core/rules -> bootstrap points up a layer: draw it dotted (-.->), line ${edited.split('\n').indexOf('  rules --> bootstrap') + 1}`,
+      `core/model -> core/document does not point up a layer: draw it solid (-->), line ${edited.split('\n').indexOf('  model -.-> document') + 1}`,
+      `core/base -> cli is an arrow in the diagram (line ${edited.split('\n').indexOf('  base --> cli') + 1}) but no module of core/base imports cli`,
+    ]);
+    // A node for no folder, a folder without a node, and an arrow to an undeclared node.
+    const renamed = diagramText.replace('    bin["bin"]\n', '    bin["binaries"]\n').replace('  model --> base\n', '  model --> base\n  model --> nowhere\n');
+    expect(diagramDrift(parseDiagram(renamed), graph, LAYERS)).toEqual(expect.arrayContaining([
+      `diagram line ${renamed.split('\n').indexOf('  model --> nowhere') + 1}: nowhere is no declared node`,
+      'bin has sources but no node in the diagram',
+      'the node binaries names no folder of the sources',
+    ]));
   });
 });
