@@ -319,10 +319,18 @@ describe('docs/architecture.md is the map of the code', () => {
     expect(JSON.parse(r.stdout)).toEqual([{ ok: true, type: 'flowchart-v2' }]);
   });
 
-  it('the source paths it names exist', () => {
-    const named = [...doc.matchAll(/`([^`\s]+)`/g)].map((m) => m[1]!).filter((p) => /^(core|platforms|bootstrap|constructs|stacks|app|cli|bin|schemas|scripts|docs|__tests__)\/[^<>*]*$|^(main|index)\.ts$/.test(p));
-    expect(named.length).toBeGreaterThan(40);
-    expect([...new Set(named)].filter((p) => !fs.existsSync(path.join(root, p))).map((p) => `${p} is named but does not exist`)).toEqual([]);
+  it('the source paths it and the README layout table name exist', () => {
+    const named = (text: string) => [...text.matchAll(/`([^`\s]+)`/g)].map((m) => m[1]!).filter((p) => /^(core|platforms|bootstrap|constructs|stacks|app|cli|bin|schemas|scripts|docs|__tests__)\/[^<>*]*$|^(main|index)\.ts$/.test(p));
+    const readme = section(fs.readFileSync(path.join(root, 'README.md'), 'utf8'), '## Layout of the code').join('\n');
+    const paths = [...new Set([...named(doc), ...named(readme)])];
+    expect(paths.length).toBeGreaterThan(40);
+    expect(paths.filter((p) => !fs.existsSync(path.join(root, p))).map((p) => `${p} is named but does not exist`)).toEqual([]);
+    // The README's layout table names existing folders and files in its first column (no `topology/`).
+    const firstColumn = readme.split('\n').flatMap((l) => [...(/^\| ([^|]*) \|/.exec(l)?.[1] ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1]!));
+    expect(firstColumn.length).toBeGreaterThan(10);
+    expect(firstColumn.filter((p) => !fs.existsSync(path.join(root, p))).map((p) => `${p} is in the README's layout table but does not exist`)).toEqual([]);
+    // Every top folder and file of the sources has its row in the README's layout table.
+    expect([...dirs.map((d) => `${d}/`), ...files].filter((d) => !readme.includes(`\`${d}`))).toEqual([]);
   });
 
   it('the diagram check names a missing arrow, an extra arrow, a wrong style, a misplaced node and a line it cannot read (control)', () => {
