@@ -71,7 +71,8 @@ export function diagramDrift(diagram: Diagram, graph: ImportGraph, layers: Layer
     if (at >= 0 && layers[at]!.name !== title) out.push(`${label(id)} is drawn in the layer "${title}", but its layer is "${layers[at]!.name}"`);
   }
   const real = unitEdges(graph);
-  const drawn = new Map(diagram.edges.map((e) => [`${label(e.from)} -> ${label(e.to)}`, e]));
+  const declared = diagram.edges.filter((e) => diagram.nodes.has(e.from) && diagram.nodes.has(e.to));
+  const drawn = new Map(declared.map((e) => [`${label(e.from)} -> ${label(e.to)}`, e]));
   const up = (key: string) => {
     const [a, b] = key.split(' -> ') as [string, string];
     return layerOf(layers, b) > layerOf(layers, a);
