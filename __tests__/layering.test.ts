@@ -343,7 +343,7 @@ describe('the checks themselves (controls, on trees planted in a temporary folde
     expect(diagramDrift(parseDiagram(edited), g, LAYERS)).toEqual([
       `diagram line ${lineOf(edited, '  model ==> rules')} not understood: model ==> rules`,
       'core/network is drawn in the layer "core: model", but its layer is "core: rules and network"',
-      "core/network -> core/model is an import in the code (core/network/matrix.ts:1 '../model/model') but no arrow in the diagram",
+      "core/network -> core/model is an import in the code (core/network/matrix.ts:1 '../model/model') but no arrow in the diagram: add `network --> model`",
       `core/model -> bootstrap points up a layer: draw it dotted (-.->), line ${lineOf(edited, '  model --> bootstrap')}`,
       `core/model -> core/base does not point up a layer: draw it solid (-->), line ${lineOf(edited, '  model -.-> base')}`,
       `core/base -> main.ts is an arrow in the diagram (line ${lineOf(edited, '  base --> main')}) but no module of core/base imports main.ts`,

@@ -71,6 +71,7 @@ export function diagramDrift(diagram: Diagram, graph: ImportGraph, layers: Layer
     if (at >= 0 && layers[at]!.name !== title) out.push(`${label(id)} is drawn in the layer "${title}", but its layer is "${layers[at]!.name}"`);
   }
   const real = unitEdges(graph);
+  const idOf = new Map([...diagram.nodes].map(([id, unit]) => [unit, id]));
   const declared = diagram.edges.filter((e) => diagram.nodes.has(e.from) && diagram.nodes.has(e.to));
   const drawn = new Map(declared.map((e) => [`${label(e.from)} -> ${label(e.to)}`, e]));
   const up = (key: string) => {
@@ -79,7 +80,10 @@ export function diagramDrift(diagram: Diagram, graph: ImportGraph, layers: Layer
   };
   for (const [key, imports] of real) {
     const e = imports[0]!;
-    if (!drawn.has(key)) out.push(`${key} is an import in the code (${e.from}:${e.line} '${e.specifier}') but no arrow in the diagram`);
+    if (drawn.has(key)) continue;
+    const [a, b] = key.split(' -> ').map((u) => idOf.get(u)) as [string | undefined, string | undefined];
+    const hint = a !== undefined && b !== undefined ? `: add \`${a} ${up(key) ? '-.->' : '-->'} ${b}\`` : '';
+    out.push(`${key} is an import in the code (${e.from}:${e.line} '${e.specifier}') but no arrow in the diagram${hint}`);
   }
   for (const [key, e] of drawn) {
     if (!real.has(key)) out.push(`${key} is an arrow in the diagram (line ${e.line}) but no module of ${key.split(' -> ')[0]} imports ${key.split(' -> ')[1]}`);
