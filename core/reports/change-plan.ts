@@ -21,10 +21,9 @@ import { expectedUnits } from '../network/matrix';
 import { DEVICES_PER_SERVER, type ResolvedNode, type ResolvedTopology, type ResolvedVmSize } from '../model/model';
 import { oneFailure } from '../rules/size';
 import { admittedAddresses } from '../model/resolve';
-import type { RunbookStep } from './update';
+import type { StepDraft } from './runbook';
 
-/** A runbook step before it is numbered. */
-export type StepDraft = Omit<RunbookStep, 'n'>;
+export type { StepDraft } from './runbook';
 
 /** How a change reaches the hosts. */
 export type Reach = 'deploy' | 'host-step' | 'by-hand' | 'rebuild';

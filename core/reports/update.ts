@@ -36,18 +36,9 @@ import { hasClusterAddressSetting } from '../rules/ver';
 import { NO_SOURCE, type SourceMap } from '../document/source';
 import { shellQuote } from '../base/shell';
 import { VSPHERE_VARIABLES } from '../../platforms/vsphere/deploy-variables';
+import type { RunbookStep } from './runbook';
 
-export interface RunbookStep {
-  readonly n: number;
-  readonly phase: 'prepare' | 'update' | 'topology' | 'verify';
-  readonly title: string;
-  /** VM names the step runs on (empty: the UMS Console or the operator's machine). */
-  readonly hosts: readonly string[];
-  readonly details: readonly string[];
-  readonly commands: readonly string[];
-  /** What must hold before the next step. */
-  readonly check?: string;
-}
+export type { RunbookStep } from './runbook';
 
 export interface UpdatePlan {
   readonly topology: string;
