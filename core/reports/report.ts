@@ -679,6 +679,7 @@ export function renderReportMarkdown(r: SizingReport): string {
   ].join('\n');
 }
 
+/** The title, the file's description and the verdict in one sentence. */
 function headerSection(r: SizingReport): string[] {
   return [
     `# Sizing review: ${md(r.topology)}`,
@@ -702,6 +703,7 @@ function sizingSection(r: SizingReport): string[] {
   ];
 }
 
+/** Headroom, and what one failed server or load balancer leaves (seed 004: one UMS Server per 50,000 devices, one load balancer per 3 servers). */
 function capacitySection(r: SizingReport): string[] {
   return [
     '## Capacity',
@@ -724,6 +726,7 @@ function vmSection(r: SizingReport): string[] {
   ];
 }
 
+/** The AWS placement: instance types, zones, the Network Load Balancer and the security groups (platforms/aws/placement.ts). */
 function awsSection(r: SizingReport): string[] {
   if (!r.aws) return [];
   const a = r.aws;
@@ -735,6 +738,7 @@ function awsSection(r: SizingReport): string[] {
   ];
 }
 
+/** Where devices connect, configured or told by the server (devicePaths, core/network/matrix.ts). */
 function devicePathSection(r: SizingReport): string[] {
   return [
     '## Where devices connect',
@@ -776,6 +780,7 @@ function externalLbSection(r: SizingReport): string[] {
   return ['## External load balancer', '', what, '', mode, '', `Post-install step: ${x.postInstall}.`, '', x.sourceAddresses, ''];
 }
 
+/** The steps after the installation (postInstallSteps), numbered. */
 function postInstallSection(r: SizingReport): string[] {
   const out = ['## After installation', ''];
   r.postInstall.forEach((step, i) => {
@@ -800,6 +805,7 @@ function findingsSection(r: SizingReport): string[] {
   return out;
 }
 
+/** The Mermaid diagram of hosts, roles, the VLAN and the flows. */
 function diagramSection(r: SizingReport): string[] {
   return ['## Diagram', '', '```mermaid', r.mermaid.trimEnd(), '```', ''];
 }

@@ -106,9 +106,10 @@ const LB_NOT_STOPPING = 'A load balancer that does not stop during its update: s
 const lbPointer = (...hosts: ReadonlyArray<ResolvedNode | undefined>) => (hosts.some((n) => n?.roles.includes('loadBalancer')) ? [LB_NOT_STOPPING] : []);
 
 /**
- * The rollback the change allows (seed 004, "Preparing the Update": downgrades only within one
- * major.minor, because the schema follows it; to an older major.minor only through a separate HA
- * network with the backup of that schema restored).
+ * Rollback of a version change, as the change allows it. Seed 004 (004_f9c19963f33757ec.txt),
+ * "Preparing the Update", Warning: downgrades only within one major.minor, because the schema follows
+ * it; to an older major.minor only through a separate HA network with the backup of that schema
+ * restored. The separate network's servers join as seed 002 (002_c6ce0ee242701b9d.txt) describes.
  */
 function rollbackSteps(deployed: ResolvedTopology, acrossMinor: boolean): string[] {
   const v = deployed.umsVersion;
@@ -346,7 +347,11 @@ function timeStep(c: UpdateContext): StepDraft {
   };
 }
 
-/** The update of the servers in the stop order of the method (nothing when the version stays). */
+/**
+ * The update of the servers in the stop order of the method (nothing when the version stays). Seed
+ * 004 (004_f9c19963f33757ec.txt), "Updating the Installation of an HA Network": "With Short Downtime"
+ * (recommended) or "Without Downtime".
+ */
 function serverUpdateSteps(c: UpdateContext): StepDraft[] {
   if (c.versionChange === 0) return [];
   return c.method === 'short-downtime' ? shortDowntimeServerSteps(c) : noDowntimeServerSteps(c);
@@ -611,9 +616,10 @@ function healthCheckStep(c: UpdateContext): StepDraft {
 }
 
 /**
- * How to undo a topology change: the hosts it added are drained, stopped and deleted from the UMS
- * Network list before the deployed topology's deploy destroys them (as the shrink steps do), and
- * the hosts it removed join again, with the current network token.
+ * Rollback of a topology change: the hosts it added are drained, stopped and deleted from the UMS
+ * Network list before the deployed topology's deploy destroys them (as the shrink steps do; seed 004,
+ * 004_f9c19963f33757ec.txt, "Preparing the Update", step 2: no orphaned entries), and the hosts it
+ * removed join again with the current network token (seed 002, 002_c6ce0ee242701b9d.txt).
  */
 function topologyRollback(deployed: ResolvedTopology, added: readonly ResolvedNode[], removed: readonly ResolvedNode[], server: ResolvedNode | undefined, files: { readonly from: string; readonly to: string }): string[] {
   const out = ['Nothing to roll back in the software: undo the topology change by deploying the deployed topology again, as follows.'];
