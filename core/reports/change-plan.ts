@@ -21,10 +21,9 @@ import { expectedUnits } from '../network/matrix';
 import { DEVICES_PER_SERVER, type ResolvedNode, type ResolvedTopology, type ResolvedVmSize } from '../model/model';
 import { oneFailure } from '../rules/size';
 import { admittedAddresses } from '../model/resolve';
-import type { RunbookStep } from './update';
+import type { StepDraft } from './runbook';
 
-/** A runbook step before it is numbered. */
-export type StepDraft = Omit<RunbookStep, 'n'>;
+export type { StepDraft } from './runbook';
 
 /** How a change reaches the hosts. */
 export type Reach = 'deploy' | 'host-step' | 'by-hand' | 'rebuild';
@@ -116,79 +115,117 @@ function firewallReasons(d: ResolvedTopology, p: ResolvedTopology, added: readon
   return reasons.join('; ');
 }
 
+/** The two topologies and the nodes they share, as every kind of change reads them. */
+interface ChangeContext {
+  readonly deployed: ResolvedTopology;
+  readonly proposed: ResolvedTopology;
+  readonly added: readonly ResolvedNode[];
+  readonly removed: readonly ResolvedNode[];
+  /** The nodes in both topologies, as the proposed one declares them. */
+  readonly kept: readonly ResolvedNode[];
+  /** A kept node as the deployed topology declares it. */
+  readonly before: (n: ResolvedNode) => ResolvedNode;
+  /** The folder of the proposed file, which the runbook's synthesis reads (UMS_TOPOLOGY_DIR). */
+  readonly topologyDir: string;
+}
+
+/** One kind of change: its rows of the Changes table and the steps that carry it to the hosts. */
+interface ChangePart {
+  readonly changes: readonly TopologyChange[];
+  readonly steps: readonly StepDraft[];
+}
+
 /**
  * @param topologyDir the folder of the proposed file, which the runbook's synthesis reads
  *   (UMS_TOPOLOGY_DIR, as in the deploy step). @default 'topologies'
  */
 export function planTopologyChanges(deployed: ResolvedTopology, proposed: ResolvedTopology, topologyDir = 'topologies'): TopologyChangePlan {
-  const changes: TopologyChange[] = [];
-  const removal: StepDraft[] = [];
-  const before: StepDraft[] = [];
   const inDeployed = new Map(deployed.nodes.map((n) => [n.name, n]));
   const inProposed = new Map(proposed.nodes.map((n) => [n.name, n]));
-  const added = proposed.nodes.filter((n) => !inDeployed.has(n.name));
-  const removed = deployed.nodes.filter((n) => !inProposed.has(n.name));
-  const kept = proposed.nodes.filter((n) => inDeployed.has(n.name));
-  const keptBefore = (n: ResolvedNode) => inDeployed.get(n.name) as ResolvedNode;
+  const c: ChangeContext = {
+    deployed,
+    proposed,
+    added: proposed.nodes.filter((n) => !inDeployed.has(n.name)),
+    removed: deployed.nodes.filter((n) => !inProposed.has(n.name)),
+    kept: proposed.nodes.filter((n) => inDeployed.has(n.name)),
+    before: (n) => inDeployed.get(n.name) as ResolvedNode,
+    topologyDir,
+  };
+  const removal = removedNodes(c);
+  // The steps on the running hosts, in this order, before the deploy adds or destroys VMs.
+  const onHosts = [resizedNodes(c), firewallChange(c), timeSourcesChange(c), resolverGatewayChange(c)];
+  return {
+    changes: [...addedNodes(c), ...removal.changes, ...onHosts.flatMap((p) => p.changes), ...settingChanges(deployed, proposed, c.kept.length > 0)],
+    removal: removal.steps,
+    beforeDeploy: onHosts.flatMap((p) => p.steps),
+  };
+}
 
-  // The rulesets of the running hosts against what the proposed topology renders for them.
-  const firewallHosts = kept.filter((n) => renderFirewall(deployed, keptBefore(n)) !== renderFirewall(proposed, n));
+/**
+ * Added nodes: new VMs that boot with the proposed topology, install and join (seed 002,
+ * 002_c6ce0ee242701b9d.txt: further servers join with the same network token and database);
+ * the running hosts admit them already when their address is in a slot (firewallChange otherwise).
+ */
+function addedNodes(c: ChangeContext): TopologyChange[] {
+  return c.added.map((n) => ({
+    kind: 'node-added',
+    what: `${n.vmName} (${n.roles.join(' + ')}, ${n.ip ?? 'no address'})`,
+    reaches: 'deploy',
+    how: admittedBy(c.deployed, n)
+      ? 'a new VM: it boots with the proposed topology, installs and joins; the running hosts already admit its address slot'
+      : 'a new VM: it boots with the proposed topology, installs and joins, after the firewall step has admitted it on the running hosts',
+  }));
+}
 
-  for (const n of added) {
-    changes.push({
-      kind: 'node-added',
-      what: `${n.vmName} (${n.roles.join(' + ')}, ${n.ip ?? 'no address'})`,
-      reaches: 'deploy',
-      how:
-        admittedBy(deployed, n)
-          ? 'a new VM: it boots with the proposed topology, installs and joins; the running hosts already admit its address slot'
-          : 'a new VM: it boots with the proposed topology, installs and joins, after the firewall step has admitted it on the running hosts',
-    });
-  }
+/**
+ * Removed nodes: drained and stopped one by one, then deleted from the UMS Network list before the
+ * deploy destroys their VMs. Seed 000 (000_18dbf9d1c373b09f.txt) and seed 004
+ * (004_f9c19963f33757ec.txt), "Preparing the Update", step 2: the list shows only components that
+ * exist (no orphaned entries). The capacity left: UMS-SIZE-007 (rules/size.ts).
+ */
+function removedNodes(c: ChangeContext): ChangePart {
+  const { removed, proposed } = c;
+  const changes = removed.map((n): TopologyChange => ({ kind: 'node-removed', what: `${n.vmName} (${n.roles.join(' + ')}, ${n.ip ?? 'no address'})`, reaches: 'deploy', how: 'drained and stopped, deleted from the UMS Network list, then the deploy destroys its VM' }));
+  if (removed.length === 0) return { changes, steps: [] };
+  const f = oneFailure(proposed).servers;
+  const servers = proposed.nodes.filter((n) => n.roles.includes('server')).length;
+  const drain = (n: ResolvedNode): StepDraft => ({
+    phase: 'topology',
+    title: `Drain and stop ${n.vmName} (removed by the proposed topology)`,
+    hosts: [n.vmName],
+    details: [
+      n.roles.includes('server')
+        ? `Its devices move to the other servers when it stops: the ${plural(servers, 'server')} left serve up to ${num(servers * DEVICES_PER_SERVER)} devices for the ${num(proposed.devices)} declared${f.ok ? '' : ` (one more failure leaves ${num(f.capacityDevices)}: UMS-SIZE-007)`}.`
+        : 'Devices that use it reconnect to the other load balancers when it stops.',
+      'Start no firmware download, job or update on it; then stop its services so it takes no part in the HA network any more.',
+    ],
+    commands: [`sudo systemctl stop ${[...expectedUnits(n)].reverse().join(' ')}`],
+    check: `UMS Console > UMS Administration > UMS Network shows ${n.vmName} stopped`,
+  });
+  const deleteEntries: StepDraft = {
+    phase: 'topology',
+    title: 'Delete the removed hosts from the UMS Network list',
+    hosts: [],
+    details: [
+      `UMS Console > UMS Administration > UMS Network: delete the entries of ${removed.map((n) => n.vmName).join(', ')}, before their VMs are destroyed.`,
+      'An entry of a component that no longer exists is an orphaned entry (seed 000); it must not stay in the list.',
+    ],
+    commands: [],
+    check: `the list shows exactly: ${c.kept.map((n) => n.vmName).join(', ')}`,
+  };
+  return { changes, steps: [...removed.map(drain), deleteEntries] };
+}
 
-  for (const n of removed) {
-    changes.push({
-      kind: 'node-removed',
-      what: `${n.vmName} (${n.roles.join(' + ')}, ${n.ip ?? 'no address'})`,
-      reaches: 'deploy',
-      how: 'drained and stopped, deleted from the UMS Network list, then the deploy destroys its VM',
-    });
-  }
-  if (removed.length > 0) {
-    const f = oneFailure(proposed).servers;
-    const servers = proposed.nodes.filter((n) => n.roles.includes('server')).length;
-    for (const n of removed) {
-      removal.push({
-        phase: 'topology',
-        title: `Drain and stop ${n.vmName} (removed by the proposed topology)`,
-        hosts: [n.vmName],
-        details: [
-          n.roles.includes('server')
-            ? `Its devices move to the other servers when it stops: the ${plural(servers, 'server')} left serve up to ${num(servers * DEVICES_PER_SERVER)} devices for the ${num(proposed.devices)} declared${f.ok ? '' : ` (one more failure leaves ${num(f.capacityDevices)}: UMS-SIZE-007)`}.`
-            : 'Devices that use it reconnect to the other load balancers when it stops.',
-          'Start no firmware download, job or update on it; then stop its services so it takes no part in the HA network any more.',
-        ],
-        commands: [`sudo systemctl stop ${[...expectedUnits(n)].reverse().join(' ')}`],
-        check: `UMS Console > UMS Administration > UMS Network shows ${n.vmName} stopped`,
-      });
-    }
-    removal.push({
-      phase: 'topology',
-      title: 'Delete the removed hosts from the UMS Network list',
-      hosts: [],
-      details: [
-        `UMS Console > UMS Administration > UMS Network: delete the entries of ${removed.map((n) => n.vmName).join(', ')}, before their VMs are destroyed.`,
-        'An entry of a component that no longer exists is an orphaned entry (seed 000); it must not stay in the list.',
-      ],
-      commands: [],
-      check: `the list shows exactly: ${proposed.nodes.filter((n) => inDeployed.has(n.name)).map((n) => n.vmName).join(', ')}`,
-    });
-  }
-
-  // Resized VMs: Terraform reconfigures them; one host at a time, so the others keep serving.
-  const resized = kept.filter((n) => !sameSize(keptBefore(n).size, n.size));
-  for (const n of resized) {
-    const from = keptBefore(n).size;
+/**
+ * Resized VMs: Terraform reconfigures them by a targeted apply, one host at a time, so the others
+ * keep serving; a data disk cannot shrink (a rebuild). The stop and start of the HA services: the
+ * services of seed 004 (004_f9c19963f33757ec.txt), "IGEL UMS HA Services and Processes".
+ */
+function resizedNodes(c: ChangeContext): ChangePart {
+  const changes: TopologyChange[] = [];
+  const steps: StepDraft[] = [];
+  for (const n of c.kept.filter((k) => !sameSize(c.before(k).size, k.size))) {
+    const from = c.before(n).size;
     const shrink = n.size.diskGb < from.diskGb;
     changes.push({
       kind: 'resized',
@@ -199,88 +236,111 @@ export function planTopologyChanges(deployed: ResolvedTopology, proposed: Resolv
         : 'reconfigured by a targeted apply, one host at a time (the VM powers off for a CPU or memory change)',
     });
     if (shrink) continue;
-    const stack = `cdktf.out/stacks/${proposed.name}`;
-    before.push({
+    const stack = `cdktf.out/stacks/${c.proposed.name}`;
+    const grow = n.size.diskGb > from.diskGb;
+    steps.push({
       phase: 'topology',
       title: `Resize ${n.vmName}`,
       hosts: [n.vmName],
       details: [
         `${sizeText(from)} -> ${sizeText(n.size)}. Only this VM: the other hosts keep serving. Use the same TF_VAR_ variables as for cdktf deploy.`,
-        ...(n.size.diskGb > from.diskGb ? [`Then grow the data partition and its file system on the host to the new ${n.size.diskGb} GB.`] : []),
+        ...(grow ? [`Then grow the data partition and its file system on the host to the new ${n.size.diskGb} GB.`] : []),
       ],
       commands: [
         `sudo systemctl stop ${[...expectedUnits(n)].reverse().join(' ')}`,
-        `UMS_TOPOLOGY_DIR=${shellQuote(topologyDir)} npx cdktf synth`,
+        `UMS_TOPOLOGY_DIR=${shellQuote(c.topologyDir)} npx cdktf synth`,
         `terraform -chdir=${stack} init`,
         `terraform -chdir=${stack} apply -target=vsphere_virtual_machine.${n.name}`,
-        ...(n.size.diskGb > from.diskGb ? ['sudo growpart /dev/sdb 1', 'sudo resize2fs /dev/sdb1'] : []),
+        ...(grow ? ['sudo growpart /dev/sdb 1', 'sudo resize2fs /dev/sdb1'] : []),
         `sudo systemctl start ${expectedUnits(n).join(' ')}`,
       ],
       check: `UMS Network shows ${n.vmName} running; then the next host`,
     });
   }
+  return { changes, steps };
+}
 
-  if (firewallHosts.length > 0) {
-    changes.push({
-      kind: 'firewall',
-      what: `the host firewall of ${firewallHosts.map((n) => n.vmName).join(', ')}: ${firewallReasons(deployed, proposed, added)}`,
-      reaches: 'host-step',
-      how: `a step on those hosts: write the ruleset the proposed topology renders to ${FIREWALL_PATH}, check it and load it`,
-    });
-    for (const n of firewallHosts) {
-      before.push({
-        phase: 'topology',
-        title: `Load the proposed firewall on ${n.vmName}`,
-        hosts: [n.vmName],
-        details: [
-          `The ruleset of the proposed topology for ${n.vmName}, byte for byte what a new deploy would boot with; \`nft -c\` checks it before it replaces the running one (one transaction: no moment without rules).`,
-        ],
-        commands: firewallCommands(renderFirewall(proposed, n)),
-        check: `sudo nft list table inet ums_ha on ${n.vmName} shows the proposed sets`,
-      });
-    }
-  }
+/**
+ * The host firewall: the rulesets of the running hosts against what the proposed topology renders
+ * for them (core/configs/nftables.ts, from the firewall matrix; ports: seed 004,
+ * 004_f9c19963f33757ec.txt, and seed 002, 002_c6ce0ee242701b9d.txt), loaded on each host that differs.
+ */
+function firewallChange(c: ChangeContext): ChangePart {
+  const { deployed, proposed } = c;
+  const hosts = c.kept.filter((n) => renderFirewall(deployed, c.before(n)) !== renderFirewall(proposed, n));
+  if (hosts.length === 0) return { changes: [], steps: [] };
+  const change: TopologyChange = {
+    kind: 'firewall',
+    what: `the host firewall of ${hosts.map((n) => n.vmName).join(', ')}: ${firewallReasons(deployed, proposed, c.added)}`,
+    reaches: 'host-step',
+    how: `a step on those hosts: write the ruleset the proposed topology renders to ${FIREWALL_PATH}, check it and load it`,
+  };
+  const steps = hosts.map((n): StepDraft => ({
+    phase: 'topology',
+    title: `Load the proposed firewall on ${n.vmName}`,
+    hosts: [n.vmName],
+    details: [
+      `The ruleset of the proposed topology for ${n.vmName}, byte for byte what a new deploy would boot with; \`nft -c\` checks it before it replaces the running one (one transaction: no moment without rules).`,
+    ],
+    commands: firewallCommands(renderFirewall(proposed, n)),
+    check: `sudo nft list table inet ums_ha on ${n.vmName} shows the proposed sets`,
+  }));
+  return { changes: [change], steps };
+}
 
-  const ntpFrom = deployed.network.ntpServers;
-  const ntpTo = proposed.network.ntpServers;
-  if (!sameList(ntpFrom, ntpTo) && kept.length > 0) {
-    changes.push({
-      kind: 'ntp',
-      what: `NTP servers ${listText(ntpFrom)} -> ${listText(ntpTo)}`,
-      reaches: 'host-step',
-      how: `a step on every running host: chrony's sources in ${CHRONY_CONF}, a restart of chrony, then of the HA services (seeds 000, 003)`,
-    });
-    for (const group of byUnits(kept)) {
-      before.push({
-        phase: 'topology',
-        title: `Switch ${group.length === 1 ? (group[0] as ResolvedNode).vmName : `${plural(group.length, 'host')} running ${expectedUnits(group[0] as ResolvedNode).join(', ')}`} to the new time sources`,
-        hosts: group.map((n) => n.vmName),
-        details: [
-          `One host after another. The servers of an HA network must not differ by more than one minute, and after a time reset the HA services of that host must be restarted (seeds 000, 003).`,
-        ],
-        commands: [...chronyCommands(ntpTo), `sudo systemctl restart ${expectedUnits(group[0] as ResolvedNode).join(' ')}`, 'sudo ums-ha-preflight --only=clock'],
-        check: 'the host reports an offset of at most 60 s and UMS Network shows it running; then the next host',
-      });
-    }
-  }
+/**
+ * Time sources: chrony's servers on every running host, then a restart of its HA services. Seed 000
+ * (000_18dbf9d1c373b09f.txt), "Preparing the Update", and seed 003 (003_a4f0301adabc394b.txt): the
+ * servers must not differ by more than one minute, and "After each manual time reset, the HA services
+ * on the relevant server must be restarted".
+ */
+function timeSourcesChange(c: ChangeContext): ChangePart {
+  const ntpFrom = c.deployed.network.ntpServers;
+  const ntpTo = c.proposed.network.ntpServers;
+  if (sameList(ntpFrom, ntpTo) || c.kept.length === 0) return { changes: [], steps: [] };
+  const change: TopologyChange = {
+    kind: 'ntp',
+    what: `NTP servers ${listText(ntpFrom)} -> ${listText(ntpTo)}`,
+    reaches: 'host-step',
+    how: `a step on every running host: chrony's sources in ${CHRONY_CONF}, a restart of chrony, then of the HA services (seeds 000, 003)`,
+  };
+  const steps = byUnits(c.kept).map((group): StepDraft => {
+    const units = expectedUnits(group[0] as ResolvedNode);
+    return {
+      phase: 'topology',
+      title: `Switch ${group.length === 1 ? (group[0] as ResolvedNode).vmName : `${plural(group.length, 'host')} running ${units.join(', ')}`} to the new time sources`,
+      hosts: group.map((n) => n.vmName),
+      details: [
+        `One host after another. The servers of an HA network must not differ by more than one minute, and after a time reset the HA services of that host must be restarted (seeds 000, 003).`,
+      ],
+      commands: [...chronyCommands(ntpTo), `sudo systemctl restart ${units.join(' ')}`, 'sudo ums-ha-preflight --only=clock'],
+      check: 'the host reports an offset of at most 60 s and UMS Network shows it running; then the next host',
+    };
+  });
+  return { changes: [change], steps };
+}
 
+/**
+ * Resolvers and gateway of the HA network interface: netplan on every running host, the values a new
+ * node boots with (bootstrap/cloud-init.ts). No seed procedure: a host setting outside the UMS.
+ */
+function resolverGatewayChange(c: ChangeContext): ChangePart {
+  const { deployed, proposed } = c;
   const dnsChanged = !sameList(deployed.network.dns, proposed.network.dns);
   const gatewayChanged = deployed.network.gateway !== proposed.network.gateway;
-  if ((dnsChanged || gatewayChanged) && kept.length > 0) {
-    if (dnsChanged) changes.push({ kind: 'dns', what: `DNS servers ${listText(deployed.network.dns)} -> ${listText(proposed.network.dns)}`, reaches: 'host-step', how: `a step on every running host: the resolvers in ${NETPLAN_CONF}, applied by netplan` });
-    if (gatewayChanged) changes.push({ kind: 'gateway', what: `gateway ${deployed.network.gateway} -> ${proposed.network.gateway}`, reaches: 'host-step', how: `a step on every running host: the default route in ${NETPLAN_CONF}, applied by netplan` });
-    before.push({
-      phase: 'topology',
-      title: 'Set the resolvers and the gateway of the HA network interface',
-      hosts: kept.map((n) => n.vmName),
-      details: [`${dnsChanged ? `DNS ${listText(proposed.network.dns)}` : ''}${dnsChanged && gatewayChanged ? ', ' : ''}${gatewayChanged ? `gateway ${proposed.network.gateway}` : ''}: the values a new node boots with.`],
-      commands: netplanCommands(proposed.network.dns, proposed.network.gateway),
-      check: 'resolvectl status ha0 shows the new DNS servers and ip route shows the default route via the gateway',
-    });
-  }
-
-  changes.push(...settingChanges(deployed, proposed, kept.length > 0));
-  return { changes, removal, beforeDeploy: before };
+  if (!(dnsChanged || gatewayChanged) || c.kept.length === 0) return { changes: [], steps: [] };
+  const changes: TopologyChange[] = [];
+  if (dnsChanged) changes.push({ kind: 'dns', what: `DNS servers ${listText(deployed.network.dns)} -> ${listText(proposed.network.dns)}`, reaches: 'host-step', how: `a step on every running host: the resolvers in ${NETPLAN_CONF}, applied by netplan` });
+  if (gatewayChanged) changes.push({ kind: 'gateway', what: `gateway ${deployed.network.gateway} -> ${proposed.network.gateway}`, reaches: 'host-step', how: `a step on every running host: the default route in ${NETPLAN_CONF}, applied by netplan` });
+  const step: StepDraft = {
+    phase: 'topology',
+    title: 'Set the resolvers and the gateway of the HA network interface',
+    hosts: c.kept.map((n) => n.vmName),
+    details: [`${dnsChanged ? `DNS ${listText(proposed.network.dns)}` : ''}${dnsChanged && gatewayChanged ? ', ' : ''}${gatewayChanged ? `gateway ${proposed.network.gateway}` : ''}: the values a new node boots with.`],
+    commands: netplanCommands(proposed.network.dns, proposed.network.gateway),
+    check: 'resolvectl status ha0 shows the new DNS servers and ip route shows the default route via the gateway',
+  };
+  return { changes, steps: [step] };
 }
 
 /**

@@ -470,42 +470,65 @@ export function healthCheckExpectations(t: ResolvedTopology): string[] {
 
 /** Steps after the installation that the stack cannot do (UMS Console, or Windows service settings). */
 export function postInstallSteps(t: ResolvedTopology): PostInstallStep[] {
+  return [...externalLbPostInstall(t), ...consoleHostPostInstall(t), ...registrationPostInstall(t), firmwareSyncPostInstall(t), healthCheckPostInstall(t)];
+}
+
+/**
+ * The UMS side of an external load balancer. Seed 004 (004_f9c19963f33757ec.txt), "If You Use an
+ * External Load Balancer / Reverse Proxy": the Cluster Address; the TLS mode's steps from IGEL's
+ * reverse proxy page (core/configs/external-lb.ts, the same text as the report's External load
+ * balancer section).
+ */
+function externalLbPostInstall(t: ResolvedTopology): PostInstallStep[] {
+  if (!(t.loadBalancing === 'external' && t.clusterAddress)) return [];
+  const { extensions } = SEEDS;
   const steps: PostInstallStep[] = [];
-  const { extensions, fileSync } = SEEDS;
-  if (t.loadBalancing === 'external' && t.clusterAddress) {
-    // The same text as the report's External load balancer section (core/configs/external-lb.ts).
-    if (hasClusterAddressSetting(t.umsVersion)) {
-      steps.push({ id: 'cluster-address', title: 'Set the Cluster Address', details: [`${clusterAddressStep(t.clusterAddress)}.`], seed: [extensions] });
-    }
-    // The UMS side of the load balancer's TLS mode (IGEL's reverse proxy page; core/configs/external-lb.ts).
-    steps.push({
-      id: 'external-lb-tls',
-      title: t.externalLoadBalancer?.tls === 'offloading' ? 'Prepare the UMS for SSL offloading at the load balancer' : 'Prepare the web certificate for the load balancer',
-      details: umsSideSteps(t),
-      seed: [extensions],
-    });
+  if (hasClusterAddressSetting(t.umsVersion)) {
+    steps.push({ id: 'cluster-address', title: 'Set the Cluster Address', details: [`${clusterAddressStep(t.clusterAddress)}.`], seed: [extensions] });
   }
+  steps.push({
+    id: 'external-lb-tls',
+    title: t.externalLoadBalancer?.tls === 'offloading' ? 'Prepare the UMS for SSL offloading at the load balancer' : 'Prepare the web certificate for the load balancer',
+    details: umsSideSteps(t),
+    seed: [extensions],
+  });
+  return steps;
+}
+
+/** A standalone UMS Console where IGEL's size class makes it mandatory (SIZING_GUIDELINES, core/model/size-classes.ts). */
+function consoleHostPostInstall(t: ResolvedTopology): PostInstallStep[] {
   const c = sizeClass(t.devices);
-  if (c.consoleStandalone.mandatory) {
-    steps.push({
+  if (!c.consoleStandalone.mandatory) return [];
+  return [
+    {
       id: 'console-host',
       title: 'Install the UMS Console on a host of its own',
       details: [
         `IGEL's size class ${c.name} makes a standalone UMS Console mandatory (${figureText(c.consoleStandalone)}); the server host figures assume the Console does not run there (${SIZING_GUIDELINES}). Install it on an administrators' host with the ${t.umsVersion} installer (Console only) and connect it to a server on 8443.`,
       ],
       seed: [],
-    });
-  }
-  if (t.deviceOs.includes('os12')) {
-    steps.push({
+    },
+  ];
+}
+
+/** Seed 004 (004_f9c19963f33757ec.txt), "Adding Further Servers to the HA Network", "Checking the Installation": register the UMS after the installation for IGEL OS 12 devices. */
+function registrationPostInstall(t: ResolvedTopology): PostInstallStep[] {
+  if (!t.deviceOs.includes('os12')) return [];
+  return [
+    {
       id: 'register-ums',
       title: 'Register the UMS for IGEL OS 12 devices',
       details: ['For the management of IGEL OS 12 devices the UMS must be registered after the installation (IGEL: "Registering the IGEL UMS").'],
-      seed: [extensions],
-    });
-  }
+      seed: [SEEDS.extensions],
+    },
+  ];
+}
+
+/** Seed 003 (003_a4f0301adabc394b.txt): "Synchronize downloaded Universal Firmware Updates within UMS WebDAV directories", on or off. */
+function firmwareSyncPostInstall(t: ResolvedTopology): PostInstallStep {
+  const { fileSync } = SEEDS;
   if (t.firmware.syncViaWebdav) {
-    steps.push({
+    return {
       id: 'firmware-sync',
       title: 'Enable the firmware synchronization between the servers',
       details: [
@@ -514,22 +537,24 @@ export function postInstallSteps(t: ResolvedTopology): PostInstallStep[] {
         'Check: Synchronization Status lists every server once a download is complete.',
       ],
       seed: [fileSync],
-    });
-  } else {
-    steps.push({
-      id: 'firmware-sync',
-      title: 'Firmware updates are not synchronized between the servers',
-      details: ['firmware.syncViaWebdav is false: leave "Synchronize downloaded Universal Firmware Updates within UMS WebDAV directories" off and download every Universal Firmware Update on each server that should serve it; a device is sent the connection data of a server that has the update.'],
-      seed: [fileSync],
-    });
+    };
   }
-  steps.push({
+  return {
+    id: 'firmware-sync',
+    title: 'Firmware updates are not synchronized between the servers',
+    details: ['firmware.syncViaWebdav is false: leave "Synchronize downloaded Universal Firmware Updates within UMS WebDAV directories" off and download every Universal Firmware Update on each server that should serve it; a device is sent the connection data of a server that has the update.'],
+    seed: [fileSync],
+  };
+}
+
+/** Seed 004 (004_f9c19963f33757ec.txt), "UMS HA Health Check": what passes, and what may be ignored (healthCheckExpectations). */
+function healthCheckPostInstall(t: ResolvedTopology): PostInstallStep {
+  return {
     id: 'health-check',
     title: 'Run the UMS HA Health Check',
     details: ['UMS Console > Help > UMS HA Health Check.', ...healthCheckExpectations(t)],
-    seed: [extensions],
-  });
-  return steps;
+    seed: [SEEDS.extensions],
+  };
 }
 
 function externalLbSummary(t: ResolvedTopology, clusterAddress: string): ReportExternalLb {
@@ -637,42 +662,100 @@ function code(s: string): string {
   return longest === 0 ? `${fence}${text}${fence}` : `${fence} ${text} ${fence}`;
 }
 
+/** The sizing review as Markdown: one function per section, each ending with a blank line. */
 export function renderReportMarkdown(r: SizingReport): string {
-  const out: string[] = [];
-  out.push(`# Sizing review: ${md(r.topology)}`, '');
-  if (r.description) out.push(md(r.description), '');
-  out.push(`UMS ${r.umsVersion} on ${r.platform}, ${plural(r.devices, 'device')} (${r.deviceOs.join(', ')}), load balancing ${r.loadBalancing}. ${r.valid ? 'The design passes every rule.' : '**The design is refused: see the findings.**'}`, '');
-  out.push('## Sizing', '', '| | count | why |', '| --- | --- | --- |');
-  out.push(`| UMS Servers | ${r.servers.count} | ${cell(r.servers.reason)} |`);
-  out.push(`| UMS Load Balancers | ${r.loadBalancers.count} | ${cell(r.loadBalancers.reason)} |`);
-  out.push(`| layout | ${r.layout.value} | ${cell(r.layout.reason)} |`, '');
-  out.push(`IGEL size class ${r.sizeClass.name} (UMS-RES-003 warns below its figures):`, '', '| component | IGEL | this topology | source |', '| --- | --- | --- | --- |');
-  for (const row of r.sizeClass.rows) out.push(`| ${row.component} | ${cell(row.igel)} | ${cell(row.topology)}${row.ok === false ? ' **(below)**' : ''} | ${cell(row.source)} |`);
-  out.push('');
-  out.push('## Capacity', '');
-  out.push(`- ${r.capacity.text.charAt(0).toUpperCase()}${r.capacity.text.slice(1)}.`);
-  out.push(`- ${r.capacity.oneServerDown.text}.`);
-  if (r.capacity.oneLoadBalancerDown) out.push(`- ${r.capacity.oneLoadBalancerDown.text}.`);
-  out.push('', '## Virtual machines', '', '| node | VM | roles | address | vCPUs | RAM (GB) | data disk (GB) | minimum RAM (GB) | minimum data disk (GB) |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const v of r.vms) out.push(`| ${md(v.name)} | ${md(v.vm)} | ${v.roles.join(' + ')} | ${v.ip ?? '—'} | ${v.cpus} | ${v.memoryGb} | ${v.diskGb} | ${v.minimum.memoryReason} | ${v.minimum.diskReason} |`);
-  out.push(`| **total** | ${r.totals.vms} VMs | | | ${r.totals.cpus} | ${r.totals.memoryGb} | ${r.totals.diskGb} | | |`, '');
-  out.push('The minimums are what validate enforces (seed 004): RAM and disk are the sums over the components on the host, the UMS Web App on every server host (UMS-RES-001); a server\'s data disk also holds 1 GB of program files plus about 10 GB per retained firmware update (UMS-RES-002), so the larger of the two counts. Each VM also has the template\'s system disk.', '');
-  out.push(`Database: ${md(r.database.engine)}${r.database.host ? ` on ${md(r.database.host)}` : ''}${r.database.authentication ? `, authentication ${md(r.database.authentication)}` : ''}; redundancy: ${md(r.database.redundancy)}.`, '');
-  if (r.aws) {
-    out.push('## AWS placement', '', `Region ${r.aws.region}; one EC2 instance per host, IMDSv2 required, encrypted EBS data volume of the size above.`, '');
-    out.push('| node | instance type | availability zone |', '| --- | --- | --- |');
-    for (const h of r.aws.hosts) out.push(`| ${md(h.name)} | ${h.instanceType ?? '—'} | ${h.zone ?? '—'} |`);
-    out.push('', `Network Load Balancer: TCP ${r.aws.loadBalancerPorts.join(', ')}, one target group with a health check per port. ${r.aws.securityGroupRules} security group rules generated from the firewall matrix below${r.aws.notOpened.length > 0 ? `; not opened on AWS (broadcast, which AWS drops): ${r.aws.notOpened.join(', ')}` : ''}.`, '');
-  }
-  out.push('## Where devices connect', '');
-  for (const p of r.devicePaths) out.push(`- ${p.text}: ${p.addresses.join(', ') || '—'}${p.how === 'told' ? ' (sent by the server, not configured on the devices)' : ''}.`);
-  if (r.devicePaths.length === 0) out.push('- No device path.');
-  out.push('');
-  out.push('## Firewall matrix', '', '| port | protocol | talks (from) | listens (to) | sources | purpose | source |', '| --- | --- | --- | --- | --- | --- | --- |');
+  return [
+    ...headerSection(r),
+    ...sizingSection(r),
+    ...capacitySection(r),
+    ...vmSection(r),
+    ...awsSection(r),
+    ...devicePathSection(r),
+    ...firewallSection(r),
+    ...externalLbSection(r),
+    ...postInstallSection(r),
+    ...findingsSection(r),
+    ...diagramSection(r),
+  ].join('\n');
+}
+
+/** The title, the file's description and the verdict in one sentence. */
+function headerSection(r: SizingReport): string[] {
+  return [
+    `# Sizing review: ${md(r.topology)}`,
+    '',
+    ...(r.description ? [md(r.description), ''] : []),
+    `UMS ${r.umsVersion} on ${r.platform}, ${plural(r.devices, 'device')} (${r.deviceOs.join(', ')}), load balancing ${r.loadBalancing}. ${r.valid ? 'The design passes every rule.' : '**The design is refused: see the findings.**'}`,
+    '',
+  ];
+}
+
+/** The counts and why (seed 004, "Configuration Options"), and IGEL's size class (SIZING_GUIDELINES). */
+function sizingSection(r: SizingReport): string[] {
+  return [
+    '## Sizing', '', '| | count | why |', '| --- | --- | --- |',
+    `| UMS Servers | ${r.servers.count} | ${cell(r.servers.reason)} |`,
+    `| UMS Load Balancers | ${r.loadBalancers.count} | ${cell(r.loadBalancers.reason)} |`,
+    `| layout | ${r.layout.value} | ${cell(r.layout.reason)} |`, '',
+    `IGEL size class ${r.sizeClass.name} (UMS-RES-003 warns below its figures):`, '', '| component | IGEL | this topology | source |', '| --- | --- | --- | --- |',
+    ...r.sizeClass.rows.map((row) => `| ${row.component} | ${cell(row.igel)} | ${cell(row.topology)}${row.ok === false ? ' **(below)**' : ''} | ${cell(row.source)} |`),
+    '',
+  ];
+}
+
+/** Headroom, and what one failed server or load balancer leaves (seed 004: one UMS Server per 50,000 devices, one load balancer per 3 servers). */
+function capacitySection(r: SizingReport): string[] {
+  return [
+    '## Capacity',
+    '',
+    `- ${r.capacity.text.charAt(0).toUpperCase()}${r.capacity.text.slice(1)}.`,
+    `- ${r.capacity.oneServerDown.text}.`,
+    ...(r.capacity.oneLoadBalancerDown ? [`- ${r.capacity.oneLoadBalancerDown.text}.`] : []),
+    '',
+  ];
+}
+
+/** The VMs against the minimums validate enforces (seed 004, "Minimum Requirements"), and the database. */
+function vmSection(r: SizingReport): string[] {
+  return [
+    '## Virtual machines', '', '| node | VM | roles | address | vCPUs | RAM (GB) | data disk (GB) | minimum RAM (GB) | minimum data disk (GB) |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...r.vms.map((v) => `| ${md(v.name)} | ${md(v.vm)} | ${v.roles.join(' + ')} | ${v.ip ?? '—'} | ${v.cpus} | ${v.memoryGb} | ${v.diskGb} | ${v.minimum.memoryReason} | ${v.minimum.diskReason} |`),
+    `| **total** | ${r.totals.vms} VMs | | | ${r.totals.cpus} | ${r.totals.memoryGb} | ${r.totals.diskGb} | | |`, '',
+    'The minimums are what validate enforces (seed 004): RAM and disk are the sums over the components on the host, the UMS Web App on every server host (UMS-RES-001); a server\'s data disk also holds 1 GB of program files plus about 10 GB per retained firmware update (UMS-RES-002), so the larger of the two counts. Each VM also has the template\'s system disk.', '',
+    `Database: ${md(r.database.engine)}${r.database.host ? ` on ${md(r.database.host)}` : ''}${r.database.authentication ? `, authentication ${md(r.database.authentication)}` : ''}; redundancy: ${md(r.database.redundancy)}.`, '',
+  ];
+}
+
+/** The AWS placement: instance types, zones, the Network Load Balancer and the security groups (platforms/aws/placement.ts). */
+function awsSection(r: SizingReport): string[] {
+  if (!r.aws) return [];
+  const a = r.aws;
+  return [
+    '## AWS placement', '', `Region ${a.region}; one EC2 instance per host, IMDSv2 required, encrypted EBS data volume of the size above.`, '',
+    '| node | instance type | availability zone |', '| --- | --- | --- |',
+    ...a.hosts.map((h) => `| ${md(h.name)} | ${h.instanceType ?? '—'} | ${h.zone ?? '—'} |`),
+    '', `Network Load Balancer: TCP ${a.loadBalancerPorts.join(', ')}, one target group with a health check per port. ${a.securityGroupRules} security group rules generated from the firewall matrix below${a.notOpened.length > 0 ? `; not opened on AWS (broadcast, which AWS drops): ${a.notOpened.join(', ')}` : ''}.`, '',
+  ];
+}
+
+/** Where devices connect, configured or told by the server (devicePaths, core/network/matrix.ts). */
+function devicePathSection(r: SizingReport): string[] {
+  return [
+    '## Where devices connect',
+    '',
+    ...r.devicePaths.map((p) => `- ${p.text}: ${p.addresses.join(', ') || '—'}${p.how === 'told' ? ' (sent by the server, not configured on the devices)' : ''}.`),
+    ...(r.devicePaths.length === 0 ? ['- No device path.'] : []),
+    '',
+  ];
+}
+
+/** The firewall matrix (core/network/matrix.ts; IGEL's UMS Communication Ports, IGEL_PORTS_PAGE). */
+function firewallSection(r: SizingReport): string[] {
   const sourcesText = (f: ReportFlow) => {
     const now = f.sources.filter((a) => !f.reserved.includes(a));
     return f.reserved.length === 0 ? now.join(', ') || '—' : `${now.join(', ') || '—'}; reserved slots: ${f.reserved.join(', ')}`;
   };
+  const out = ['## Firewall matrix', '', '| port | protocol | talks (from) | listens (to) | sources | purpose | source |', '| --- | --- | --- | --- | --- | --- | --- |'];
   for (const f of r.firewall) {
     out.push(`| ${f.port} | ${f.protocol} | ${f.from} | ${f.to} | ${cell(sourcesText(f))} | ${cell(f.purpose)} | ${[...f.seed.map((s) => s.slice(0, 3)), ...(f.portsPage ? ['ports page'] : [])].join(', ') || '—'} |`);
   }
@@ -680,30 +763,49 @@ export function renderReportMarkdown(r: SizingReport): string {
   if (r.firewall.some((f) => f.reserved.length > 0)) {
     out.push(`"reserved slots": no node has these addresses yet; they are the address slots of the nodes a later deploy can add within IGEL's general sizing recommendation (up to ${RECOMMENDED_MAX_SERVERS} servers and ${RECOMMENDED_MAX_LOAD_BALANCERS} load balancers), admitted from the first boot so that the running hosts need no firewall change when the site grows (docs/topology.md, stable addresses).`, '');
   }
-  if (r.externalLoadBalancer) {
-    const x = r.externalLoadBalancer;
-    const what =
-      x.generated === 'haproxy'
-        ? `Synthesis writes its HAProxy configuration beside the stack: \`${x.file ?? ''}\` (docs/external-load-balancer.md).`
-        : x.generated === 'aws-nlb'
-          ? 'The stack builds a Network Load Balancer (TCP listeners from the firewall matrix, see AWS placement); no HAProxy file is written.'
-          : 'ums-ha generates no load balancer for this platform.';
-    const mode = x.tls === 'offloading' ? 'SSL offloading: TLS ends at the load balancer, which verifies the devices\' client certificates against the UMS EST CA and forwards them to the servers.' : 'TLS passthrough: TLS ends at the UMS Servers; the devices\' mutual TLS reaches them intact.';
-    out.push('## External load balancer', '', what, '', mode, '', `Post-install step: ${x.postInstall}.`, '', x.sourceAddresses, '');
-  }
-  out.push('## After installation', '');
+  return out;
+}
+
+/** The generated load balancer, its TLS mode and the Cluster Address step (core/configs/external-lb.ts; seed 004). */
+function externalLbSection(r: SizingReport): string[] {
+  const x = r.externalLoadBalancer;
+  if (!x) return [];
+  const what =
+    x.generated === 'haproxy'
+      ? `Synthesis writes its HAProxy configuration beside the stack: \`${x.file ?? ''}\` (docs/external-load-balancer.md).`
+      : x.generated === 'aws-nlb'
+        ? 'The stack builds a Network Load Balancer (TCP listeners from the firewall matrix, see AWS placement); no HAProxy file is written.'
+        : 'ums-ha generates no load balancer for this platform.';
+  const mode = x.tls === 'offloading' ? 'SSL offloading: TLS ends at the load balancer, which verifies the devices\' client certificates against the UMS EST CA and forwards them to the servers.' : 'TLS passthrough: TLS ends at the UMS Servers; the devices\' mutual TLS reaches them intact.';
+  return ['## External load balancer', '', what, '', mode, '', `Post-install step: ${x.postInstall}.`, '', x.sourceAddresses, ''];
+}
+
+/** The steps after the installation (postInstallSteps), numbered. */
+function postInstallSection(r: SizingReport): string[] {
+  const out = ['## After installation', ''];
   r.postInstall.forEach((step, i) => {
     out.push(`${i + 1}. **${step.title}**`);
     for (const d of step.details) out.push(`   - ${withoutHtml(d)}`);
   });
   out.push('');
-  out.push('## Findings', '');
+  return out;
+}
+
+/** The findings, and the exceptions the file accepts with their reasons. */
+function findingsSection(r: SizingReport): string[] {
+  const out = ['## Findings', ''];
   if (r.findings.length === 0) out.push('None.');
   for (const f of r.findings) out.push(`- **${f.severity}** \`${f.ruleId}\` at ${code(f.path || '/')}${f.line > 0 ? ` (line ${f.line})` : ''}: ${md(f.message)}`);
+  out.push('');
   if (r.exceptions.length > 0) {
-    out.push('', '## Accepted exceptions', '');
+    out.push('## Accepted exceptions', '');
     for (const e of r.exceptions) out.push(`- \`${e.ruleId}\` at ${code(e.path || '/')}: ${md(e.message)}. **Accepted:** ${md(e.reason)}`);
+    out.push('');
   }
-  out.push('', '## Diagram', '', '```mermaid', r.mermaid.trimEnd(), '```', '');
-  return out.join('\n');
+  return out;
+}
+
+/** The Mermaid diagram of hosts, roles, the VLAN and the flows. */
+function diagramSection(r: SizingReport): string[] {
+  return ['## Diagram', '', '```mermaid', r.mermaid.trimEnd(), '```', ''];
 }

@@ -36,18 +36,9 @@ import { hasClusterAddressSetting } from '../rules/ver';
 import { NO_SOURCE, type SourceMap } from '../document/source';
 import { shellQuote } from '../base/shell';
 import { VSPHERE_VARIABLES } from '../../platforms/vsphere/deploy-variables';
+import { numberSteps, type RunbookStep, type StepDraft } from './runbook';
 
-export interface RunbookStep {
-  readonly n: number;
-  readonly phase: 'prepare' | 'update' | 'topology' | 'verify';
-  readonly title: string;
-  /** VM names the step runs on (empty: the UMS Console or the operator's machine). */
-  readonly hosts: readonly string[];
-  readonly details: readonly string[];
-  readonly commands: readonly string[];
-  /** What must hold before the next step. */
-  readonly check?: string;
-}
+export type { RunbookStep } from './runbook';
 
 export interface UpdatePlan {
   readonly topology: string;
@@ -115,9 +106,10 @@ const LB_NOT_STOPPING = 'A load balancer that does not stop during its update: s
 const lbPointer = (...hosts: ReadonlyArray<ResolvedNode | undefined>) => (hosts.some((n) => n?.roles.includes('loadBalancer')) ? [LB_NOT_STOPPING] : []);
 
 /**
- * The rollback the change allows (seed 004, "Preparing the Update": downgrades only within one
- * major.minor, because the schema follows it; to an older major.minor only through a separate HA
- * network with the backup of that schema restored).
+ * Rollback of a version change, as the change allows it. Seed 004 (004_f9c19963f33757ec.txt),
+ * "Preparing the Update", Warning: downgrades only within one major.minor, because the schema follows
+ * it; to an older major.minor only through a separate HA network with the backup of that schema
+ * restored. The separate network's servers join as seed 002 (002_c6ce0ee242701b9d.txt) describes.
  */
 function rollbackSteps(deployed: ResolvedTopology, acrossMinor: boolean): string[] {
   const v = deployed.umsVersion;
@@ -173,9 +165,32 @@ function tokenCommands(t: ResolvedTopology, server: ResolvedNode | undefined): s
   ];
 }
 
-export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopology, method: UpdateMethod, source: SourceMap = NO_SOURCE, options: UpdatePlanOptions = {}): UpdatePlan {
-  const files = options.files ?? { from: `topologies/${deployed.name}.yaml`, to: `topologies/${proposed.name}.yaml` };
-  const topologyDir = path.dirname(files.to);
+/** What every procedure of the runbook reads: the two topologies and how they differ. */
+interface UpdateContext {
+  readonly deployed: ResolvedTopology;
+  readonly proposed: ResolvedTopology;
+  readonly method: UpdateMethod;
+  readonly findings: readonly Finding[];
+  readonly added: readonly ResolvedNode[];
+  readonly removed: readonly ResolvedNode[];
+  /** The nodes in both topologies, as the proposed one declares them. */
+  readonly kept: readonly ResolvedNode[];
+  /** The kept servers in the proposed order: the first is updated first, the last renews the schema. */
+  readonly servers: readonly ResolvedNode[];
+  /** The kept load balancers without a server on their host (the separate load balancers). */
+  readonly lbOnly: readonly ResolvedNode[];
+  /** The proposed version against the deployed one: negative, 0 (the same) or positive. */
+  readonly versionChange: number;
+  /** Whether the version leaves its major.minor, and with it the database schema (seeds 001, 004). */
+  readonly acrossMinor: boolean;
+  /** The installer's file name on the hosts. */
+  readonly installer: string;
+  /** The folder of the proposed file, which the deploy synthesizes (UMS_TOPOLOGY_DIR). */
+  readonly topologyDir: string;
+}
+
+/** The update rules (UMS-UPD-*, UMS-VER-*) on the pair, at their positions in the proposed file, sorted. */
+function updateFindings(deployed: ResolvedTopology, proposed: ResolvedTopology, method: UpdateMethod, source: SourceMap): Finding[] {
   const findings: Finding[] = [];
   for (const rule of updateRules) {
     for (const r of rule.check({ deployed, proposed, method })) {
@@ -184,167 +199,298 @@ export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopolog
     }
   }
   findings.sort(compareFindings);
+  return findings;
+}
+
+function updateContext(deployed: ResolvedTopology, proposed: ResolvedTopology, method: UpdateMethod, findings: readonly Finding[], topologyDir: string): UpdateContext {
   const deployedNames = new Set(deployed.nodes.map((n) => n.name));
   const proposedNames = new Set(proposed.nodes.map((n) => n.name));
-  const added = proposed.nodes.filter((n) => !deployedNames.has(n.name));
-  const removed = deployed.nodes.filter((n) => !proposedNames.has(n.name));
   const kept = proposed.nodes.filter((n) => deployedNames.has(n.name));
   const versionChange = compareVersions(proposed.umsVersion, deployed.umsVersion);
-  const change = planTopologyChanges(deployed, proposed, topologyDir);
-  const base = { topology: proposed.name, from: deployed.umsVersion, to: proposed.umsVersion, method, added: names(added), removed: names(removed), changes: change.changes, findings };
+  return {
+    deployed,
+    proposed,
+    method,
+    findings,
+    added: proposed.nodes.filter((n) => !deployedNames.has(n.name)),
+    removed: deployed.nodes.filter((n) => !proposedNames.has(n.name)),
+    kept,
+    servers: kept.filter(isServer),
+    lbOnly: kept.filter((n) => !isServer(n)),
+    versionChange,
+    acrossMinor: versionChange !== 0 && majorMinorOf(deployed.umsVersion) !== majorMinorOf(proposed.umsVersion),
+    installer: `setup-igel-ums-linux_${proposed.umsVersion}.bin`,
+    topologyDir,
+  };
+}
+
+/**
+ * The update runbook: the procedures of the seeds in their order, each one function below (prepare:
+ * backup, installer, orphaned entries, time; the removal of hosts; the update of the servers in the
+ * method's stop order, then the separate load balancers and the Consoles; the network token and the
+ * deploy of a topology change; the checks), and the rollback the change allows.
+ */
+export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopology, method: UpdateMethod, source: SourceMap = NO_SOURCE, options: UpdatePlanOptions = {}): UpdatePlan {
+  const files = options.files ?? { from: `topologies/${deployed.name}.yaml`, to: `topologies/${proposed.name}.yaml` };
+  const findings = updateFindings(deployed, proposed, method, source);
+  const c = updateContext(deployed, proposed, method, findings, path.dirname(files.to));
+  const change = planTopologyChanges(deployed, proposed, c.topologyDir);
+  const base = { topology: proposed.name, from: deployed.umsVersion, to: proposed.umsVersion, method, added: names(c.added), removed: names(c.removed), changes: change.changes, findings };
 
   if (findings.some((f) => f.severity === 'error')) {
     return { ...base, kind: 'refused', steps: [], rollback: [] };
   }
-  if (versionChange === 0 && change.changes.length === 0) {
+  if (c.versionChange === 0 && change.changes.length === 0) {
     return { ...base, kind: 'no-change', steps: [], rollback: [] };
   }
+  const steps = numberSteps([
+    backupStep(c),
+    ...installerSteps(c),
+    orphanedEntriesStep(c),
+    timeStep(c),
+    ...change.removal,
+    ...serverUpdateSteps(c),
+    ...loadBalancerUpdateSteps(c),
+    ...consoleUpdateSteps(c),
+    ...tokenSteps(c),
+    ...change.beforeDeploy,
+    ...deploySteps(c),
+    ...checkSteps(c),
+    healthCheckStep(c),
+  ]);
+  const rollback = c.versionChange === 0 ? topologyRollback(deployed, c.added, c.removed, c.servers[0], files) : rollbackSteps(deployed, c.acrossMinor);
+  return { ...base, kind: c.versionChange < 0 ? 'downgrade' : c.versionChange > 0 ? 'version-update' : 'topology-change', steps, rollback };
+}
 
-  const steps: RunbookStep[] = [];
-  const add = (s: Omit<RunbookStep, 'n'>) => steps.push({ n: steps.length + 1, ...s });
-  const installer = `setup-igel-ums-linux_${proposed.umsVersion}.bin`;
-  const servers = kept.filter(isServer);
-  const lbOnly = kept.filter((n) => !isServer(n));
-  const db = deployed.database;
-  const allKept = names(kept);
-
-  const fromMinor = majorMinorOf(deployed.umsVersion);
-  const toMinor = majorMinorOf(proposed.umsVersion);
-  const acrossMinor = versionChange !== 0 && fromMinor !== toMinor;
-  add({
+/**
+ * Backup. Seed 004 (004_f9c19963f33757ec.txt), "Preparing the Update", step 3: "Create a backup of
+ * your database before starting the update installation. Use the backup procedures recommended by
+ * the DBMS manufacturer", and its Warning (what the backup is for: backupPurpose). The local files
+ * beside the database: IGEL's "Installation and Sizing Guidelines" (LOCAL_BACKUP_DIRS).
+ */
+function backupStep(c: UpdateContext): StepDraft {
+  const db = c.deployed.database;
+  return {
     phase: 'prepare',
     title: 'Back up the database and the servers\' local files',
-    hosts: names(servers),
+    hosts: names(c.servers),
     details: [
       `Back up ${db.engine} database ${db.name ?? ''} on ${db.host ?? ''}:${db.port ?? ''} with the DBMS's own backup procedure, before anything else.`,
       ...localBackupDetails(),
-      backupPurpose(deployed.umsVersion, proposed.umsVersion, versionChange, acrossMinor),
+      backupPurpose(c.deployed.umsVersion, c.proposed.umsVersion, c.versionChange, c.acrossMinor),
     ],
     commands: [],
     check: 'the backup is complete and can be restored',
-  });
-  if (versionChange !== 0) {
-    add({
+  };
+}
+
+/**
+ * Installer distribution. Seed 004 (004_f9c19963f33757ec.txt), "Preparing the Update", step 1, and
+ * seed 000 (000_18dbf9d1c373b09f.txt), "Preparing the Update": "distribute the installer file to all
+ * systems with UMS components (UMS Server, UMS Load Balancer, UMS Console)". Only for a new version.
+ */
+function installerSteps(c: UpdateContext): StepDraft[] {
+  if (c.versionChange === 0) return [];
+  const { proposed, installer } = c;
+  // A checksum kept from the deployed file (UMS-UPD-007) is not printed as if it were the new file's.
+  const sha256 = c.findings.some((f) => f.ruleId === 'UMS-UPD-007') ? `<sha256 of ${installer}>` : (proposed.installer.sha256 ?? '<sha256>');
+  return [
+    {
       phase: 'prepare',
       title: `Put the ${proposed.umsVersion} installer on every system with UMS components`,
-      hosts: allKept,
+      hosts: names(c.kept),
       details: [
         `Download ${proposed.installer.url} and verify it against installer.sha256 of the proposed topology.`,
         'Every system with UMS components gets it: the UMS Servers and Load Balancers listed here, and every machine with a UMS Console installed on its own (administrators\' workstations, a separate Console host; the topology does not list them).',
       ],
-      // A checksum kept from the deployed file (UMS-UPD-007) is not printed as if it were the new file's.
-      commands: [`curl -fsSLo ${installer} '${proposed.installer.url}'`, `echo '${findings.some((f) => f.ruleId === 'UMS-UPD-007') ? `<sha256 of ${installer}>` : (proposed.installer.sha256 ?? '<sha256>')}  ${installer}' | sha256sum -c -`],
+      commands: [`curl -fsSLo ${installer} '${proposed.installer.url}'`, `echo '${sha256}  ${installer}' | sha256sum -c -`],
       check: `${installer} is on every host and on every UMS Console machine, and its checksum matches`,
-    });
-  }
-  add({
+    },
+  ];
+}
+
+/**
+ * Orphaned entries. Seed 004 (004_f9c19963f33757ec.txt), "Preparing the Update", step 2: check under
+ * UMS Administration > UMS Network that the listed components really exist, delete orphaned entries.
+ */
+function orphanedEntriesStep(c: UpdateContext): StepDraft {
+  return {
     phase: 'prepare',
     title: 'Remove orphaned entries from the UMS Network list',
     hosts: [],
     details: [
       'In the UMS Console, UMS Administration > UMS Network: check that every listed server and load balancer exists; delete orphaned entries.',
-      ...(removed.length > 0 ? [`The hosts this change removes (${names(removed).join(', ')}) are removed in the topology step; delete their entries once they are stopped.`] : []),
+      ...(c.removed.length > 0 ? [`The hosts this change removes (${names(c.removed).join(', ')}) are removed in the topology step; delete their entries once they are stopped.`] : []),
     ],
     commands: [],
-    check: `the list shows exactly: ${allKept.concat(names(removed)).join(', ')}`,
-  });
-  add({
+    check: `the list shows exactly: ${names(c.kept).concat(names(c.removed)).join(', ')}`,
+  };
+}
+
+/**
+ * Time. Seed 004 (004_f9c19963f33757ec.txt), "Preparing the Update", step 4 and its note (no more
+ * than one minute between the servers; restart the HA services after a manual time reset), the same
+ * in seed 000 (000_18dbf9d1c373b09f.txt) and seed 002 (002_c6ce0ee242701b9d.txt), "Prerequisites".
+ */
+function timeStep(c: UpdateContext): StepDraft {
+  return {
     phase: 'prepare',
     title: 'Check the time on every HA component',
-    hosts: allKept,
+    hosts: names(c.kept),
     details: [
       'The UMS Servers and Load Balancers must not differ by more than one minute (between any two; the UMS HA Health Check reports time skew between components).',
       `Each host must be within ${MAX_NODE_CLOCK_ERROR_SECONDS} s of NTP time (offset plus chrony's error bound), so any two are within the minute.`,
-      ...timeResetDetails(kept),
+      ...timeResetDetails(c.kept),
     ],
     commands: ['sudo ums-ha-preflight --only=clock'],
     check: `every server and load balancer reports ok: within ${MAX_NODE_CLOCK_ERROR_SECONDS} s of NTP time`,
-  });
-  for (const st of change.removal) add(st);
+  };
+}
 
-  if (versionChange !== 0 && method === 'short-downtime') {
-    const [first, ...others] = servers;
-    if (first) {
-      add({
-        phase: 'update',
-        title: `Stop every UMS Server except ${first.vmName}`,
-        hosts: names(others),
-        details: ['Only one server may run when the update starts; it then updates the productive database directly (no temporary copy).'],
-        commands: ['sudo systemctl stop igel-ums-watchdog igel-ums-server'],
-        check: `UMS Administration > UMS Network > Server shows only ${first.vmName} running (or, in the database: select epr_process_host, epr_service_status from epr_processes where epr_process_type = 'UMS_RMGUISEVER' shows SERVICE_RUNNING for ${first.vmName} only)`,
-      });
-      add({
-        phase: 'update',
-        title: `Update ${first.vmName}`,
-        hosts: [first.vmName],
-        details: [`Run the installer with the same components (${first.roles.join(' + ')}); /root must be writable. The server updates the productive database when it starts.`, ...lbPointer(first)],
-        commands: [`sudo sh ./${installer}`],
-        check: `UMS Network shows ${first.vmName} updated, running, in normal mode`,
-      });
-      if (others.length > 0) {
-        add({
-          phase: 'update',
-          title: 'Update the remaining UMS Servers',
-          hosts: names(others),
-          details: ['At once or one after another; after the update they start and connect to the productive database.', ...lbPointer(...others)],
-          commands: [`sudo sh ./${installer}`],
-          check: 'UMS Network shows every server updated, running, in normal mode',
-        });
-      }
-    }
-  } else if (versionChange !== 0) {
-    const last = servers[servers.length - 1];
-    const before = servers.slice(0, -1);
-    if (before.length > 0) {
-      add({
-        phase: 'update',
-        title: 'Update the UMS Servers one after another, all but the last',
-        hosts: names(before),
-        details: [
-          'Each server switches to update mode and serves devices from a local copy of the database (embedded Derby); confirm "n of m servers updated".',
-          'Make no changes in the UMS Console until the last server is done: they are lost.',
-          ...lbPointer(...before),
-        ],
-        commands: [`sudo sh ./${installer}`],
-        check: 'each server reports "n of m servers updated" before the next one starts',
-      });
-    }
-    if (last) {
-      add({
-        phase: 'update',
-        title: `Update the last UMS Server, ${last.vmName}`,
-        hosts: [last.vmName],
-        details: ['It renews the schema of the productive database; the other servers leave update mode, restart and reconnect to it.', ...lbPointer(last)],
-        commands: [`sudo sh ./${installer}`],
-        check: 'UMS Network shows every server updated, running, in normal mode',
-      });
-    }
-  }
-  if (versionChange !== 0 && lbOnly.length > 0) {
-    add({
+/**
+ * The update of the servers in the stop order of the method (nothing when the version stays). Seed
+ * 004 (004_f9c19963f33757ec.txt), "Updating the Installation of an HA Network": "With Short Downtime"
+ * (recommended) or "Without Downtime".
+ */
+function serverUpdateSteps(c: UpdateContext): StepDraft[] {
+  if (c.versionChange === 0) return [];
+  return c.method === 'short-downtime' ? shortDowntimeServerSteps(c) : noDowntimeServerSteps(c);
+}
+
+/**
+ * Stop order with short downtime. Seed 004 (004_f9c19963f33757ec.txt), "Updating HA Installation:
+ * With Downtime of the Servers", "Updating UMS Servers", steps 1 and 2: stop all UMS Servers except
+ * the one the update starts on, and verify it (UMS Network, or the SQL statement on epr_processes).
+ */
+function stopAllButOneStep(first: ResolvedNode, others: readonly ResolvedNode[]): StepDraft {
+  return {
+    phase: 'update',
+    title: `Stop every UMS Server except ${first.vmName}`,
+    hosts: names(others),
+    details: ['Only one server may run when the update starts; it then updates the productive database directly (no temporary copy).'],
+    commands: ['sudo systemctl stop igel-ums-watchdog igel-ums-server'],
+    check: `UMS Administration > UMS Network > Server shows only ${first.vmName} running (or, in the database: select epr_process_host, epr_service_status from epr_processes where epr_process_type = 'UMS_RMGUISEVER' shows SERVICE_RUNNING for ${first.vmName} only)`,
+  };
+}
+
+/**
+ * Server update with short downtime. Seed 004 (004_f9c19963f33757ec.txt), "Updating UMS Servers"
+ * (with downtime): the stop order (stopAllButOneStep), steps 3 to 12 on the one running server (/root
+ * writable; it updates the database when it starts; check updated, running, normal mode), step 13:
+ * the remaining servers, "either simultaneously or one after another".
+ */
+function shortDowntimeServerSteps(c: UpdateContext): StepDraft[] {
+  const [first, ...others] = c.servers;
+  if (!first) return [];
+  const updateFirst: StepDraft = {
+    phase: 'update',
+    title: `Update ${first.vmName}`,
+    hosts: [first.vmName],
+    details: [`Run the installer with the same components (${first.roles.join(' + ')}); /root must be writable. The server updates the productive database when it starts.`, ...lbPointer(first)],
+    commands: [`sudo sh ./${c.installer}`],
+    check: `UMS Network shows ${first.vmName} updated, running, in normal mode`,
+  };
+  if (others.length === 0) return [stopAllButOneStep(first, others), updateFirst];
+  const updateOthers: StepDraft = {
+    phase: 'update',
+    title: 'Update the remaining UMS Servers',
+    hosts: names(others),
+    details: ['At once or one after another; after the update they start and connect to the productive database.', ...lbPointer(...others)],
+    commands: [`sudo sh ./${c.installer}`],
+    check: 'UMS Network shows every server updated, running, in normal mode',
+  };
+  return [stopAllButOneStep(first, others), updateFirst, updateOthers];
+}
+
+/**
+ * Server update without downtime. Seed 000 (000_18dbf9d1c373b09f.txt) and seed 004
+ * (004_f9c19963f33757ec.txt), "Updating HA Installation: Without Downtime of the Servers": "Updating
+ * the First UMS Servers" one after another in update mode (a local copy of the database; changes in
+ * the UMS Console are lost), then "Updating the Last UMS Server", which renews the schema.
+ */
+function noDowntimeServerSteps(c: UpdateContext): StepDraft[] {
+  const steps: StepDraft[] = [];
+  const last = c.servers[c.servers.length - 1];
+  const before = c.servers.slice(0, -1);
+  if (before.length > 0) {
+    steps.push({
       phase: 'update',
-      title: 'Update the separate UMS Load Balancers',
-      hosts: names(lbOnly),
-      details: ['After all servers: load balancers work with newer servers, but should run the same version.', LB_NOT_STOPPING],
-      commands: [`sudo sh ./${installer}`],
-      check: 'UMS Network shows every load balancer updated and running',
+      title: 'Update the UMS Servers one after another, all but the last',
+      hosts: names(before),
+      details: [
+        'Each server switches to update mode and serves devices from a local copy of the database (embedded Derby); confirm "n of m servers updated".',
+        'Make no changes in the UMS Console until the last server is done: they are lost.',
+        ...lbPointer(...before),
+      ],
+      commands: [`sudo sh ./${c.installer}`],
+      check: 'each server reports "n of m servers updated" before the next one starts',
     });
   }
-  if (versionChange !== 0) {
-    add({
+  if (last) {
+    steps.push({
+      phase: 'update',
+      title: `Update the last UMS Server, ${last.vmName}`,
+      hosts: [last.vmName],
+      details: ['It renews the schema of the productive database; the other servers leave update mode, restart and reconnect to it.', ...lbPointer(last)],
+      commands: [`sudo sh ./${c.installer}`],
+      check: 'UMS Network shows every server updated, running, in normal mode',
+    });
+  }
+  return steps;
+}
+
+/**
+ * Load balancer update. Seed 004 (004_f9c19963f33757ec.txt) and seed 000 (000_18dbf9d1c373b09f.txt),
+ * "Updating Further Components": after the servers, the separate UMS Load Balancers ("able to
+ * interoperate with UMS Servers of newer versions, but they should have the same version").
+ */
+function loadBalancerUpdateSteps(c: UpdateContext): StepDraft[] {
+  if (c.versionChange === 0 || c.lbOnly.length === 0) return [];
+  return [
+    {
+      phase: 'update',
+      title: 'Update the separate UMS Load Balancers',
+      hosts: names(c.lbOnly),
+      details: ['After all servers: load balancers work with newer servers, but should run the same version.', LB_NOT_STOPPING],
+      commands: [`sudo sh ./${c.installer}`],
+      check: 'UMS Network shows every load balancer updated and running',
+    },
+  ];
+}
+
+/**
+ * Console update. Seed 004 (004_f9c19963f33757ec.txt), "Updating Further Components": "You cannot
+ * connect to the UMS Server with a console version that is older than the version of the UMS Server."
+ */
+function consoleUpdateSteps(c: UpdateContext): StepDraft[] {
+  if (c.versionChange === 0) return [];
+  const version = c.proposed.umsVersion;
+  return [
+    {
       phase: 'update',
       title: 'Update the UMS Consoles',
       hosts: [],
       details: [
-        `After the servers: a UMS Console older than the UMS Server cannot connect to it. Run the ${proposed.umsVersion} installer on every machine with a UMS Console installed on its own (administrators' workstations, a separate Console host); the Consoles on the server hosts were updated with them.`,
+        `After the servers: a UMS Console older than the UMS Server cannot connect to it. Run the ${version} installer on every machine with a UMS Console installed on its own (administrators' workstations, a separate Console host); the Consoles on the server hosts were updated with them.`,
       ],
       commands: [],
-      check: `every UMS Console starts as ${proposed.umsVersion} and connects`,
-    });
-  }
+      check: `every UMS Console starts as ${version} and connects`,
+    },
+  ];
+}
+
+/**
+ * Network token. Seed 002 (002_c6ce0ee242701b9d.txt), "Preparing the IGEL Network Token": a further
+ * server uses the current token of the running network; when it was not saved, restart the IGEL
+ * RMGUIServer service and use the token it creates at startup, /root/IGEL-Network.token on Linux.
+ * Seed 004 (004_f9c19963f33757ec.txt), "Saving the IGEL Network Token".
+ */
+function tokenSteps(c: UpdateContext): StepDraft[] {
+  const { added, removed, proposed } = c;
   // A shrink's deploy needs the token as well: the vSphere stack declares it for every deploy after the first server.
-  if (added.length > 0 || (removed.length > 0 && proposed.platform !== 'aws')) {
-    add({
+  if (!(added.length > 0 || (removed.length > 0 && proposed.platform !== 'aws'))) return [];
+  return [
+    {
       phase: 'topology',
       title: 'Get the current IGEL network token',
       hosts: [],
@@ -354,13 +500,23 @@ export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopolog
           : [`The deploy needs it although no host joins: the stack declares TF_VAR_${proposed.networkToken.variable} for every deploy after the first server.`]),
         'If it was not saved: restart the IGEL RMGUIServer service on a running server and use the token it creates at startup, /root/IGEL-Network.token (Linux).',
       ],
-      commands: tokenCommands(proposed, servers[0]),
+      commands: tokenCommands(proposed, c.servers[0]),
       check: `TF_VAR_${proposed.networkToken.variable} holds the token of the running network`,
-    });
-  }
-  for (const st of change.beforeDeploy) add(st);
-  if (added.length > 0 || removed.length > 0) {
-    add({
+    },
+  ];
+}
+
+/**
+ * Deploy of a topology change. Seed 002 (002_c6ce0ee242701b9d.txt), "Introduction" and
+ * "Prerequisites": further servers join with the same network token, the same database, on the same
+ * VLAN, with the same UMS version; seed 000 (000_18dbf9d1c373b09f.txt): removed hosts leave the UMS
+ * Network list (change-plan.ts, before this step).
+ */
+function deploySteps(c: UpdateContext): StepDraft[] {
+  const { added, removed, proposed } = c;
+  if (!(added.length > 0 || removed.length > 0)) return [];
+  return [
+    {
       phase: 'topology',
       title: 'Deploy the proposed topology',
       hosts: [],
@@ -375,36 +531,49 @@ export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopolog
             : 'with the variables of the first deploy (examples/deploy.env.example) and the token of step "Get the current IGEL network token" (the shell names a variable that is not set)'
         }; the deployed copy must not be in that folder (two files with one metadata.name: UMS-NET-004).`,
       ],
-      commands: deployCommands(proposed, topologyDir),
+      commands: deployCommands(proposed, c.topologyDir),
       check: [
         ...(added.length > 0 ? [`${names(added).join(', ')} ${added.length === 1 ? 'reports' : 'each report'} "installed" in /var/log/ums-ha-install.log and ${added.length === 1 ? 'appears' : 'appear'} in UMS Network`] : []),
-        ...(removed.length > 0 ? [`${names(removed).join(', ')} ${removed.length === 1 ? 'is' : 'are'} destroyed (no longer in the vSphere or EC2 inventory) and UMS Network lists exactly: ${allKept.concat(names(added)).join(', ')}`] : []),
+        ...(removed.length > 0 ? [`${names(removed).join(', ')} ${removed.length === 1 ? 'is' : 'are'} destroyed (no longer in the vSphere or EC2 inventory) and UMS Network lists exactly: ${names(c.kept).concat(names(added)).join(', ')}`] : []),
       ].join('; '),
-    });
-  }
-  const addedServers = added.filter(isServer);
-  add({
-    phase: 'verify',
-    title: 'Check the processes on every host',
-    hosts: names(proposed.nodes),
-    details: proposed.nodes.map((n) => `${n.vmName}: ${expectedUnits(n).join(', ')}`),
-    commands: ['systemctl is-active igel-ums-watchdog igel-ums-broker igel-ums-server'],
-    check: 'each host runs the units of its roles',
-  });
-  add({
-    phase: 'verify',
-    title: 'Check the data source and the UMS Network',
-    hosts: [],
-    details: [
-      'UMS Administrator > Datasource: the database is active.',
-      ...(method === 'no-downtime' ? ['A server that did not reconnect: switch its data source to the productive database, or use End update mode for local UMS Server (UMS Administrator > Distributed UMS).'] : []),
-      'UMS Console > UMS Administration > UMS Network: every server and load balancer updated, running, in normal mode.',
-    ],
-    commands: [],
-    check: 'all components in normal mode on the productive database',
-  });
+    },
+  ];
+}
+
+/**
+ * Checks. Seed 004 (004_f9c19963f33757ec.txt), "Checking the Installation": every process runs ("IGEL
+ * UMS HA Services and Processes"), UMS Network shows every server and load balancer updated, running,
+ * in normal mode; seed 000 (000_18dbf9d1c373b09f.txt) and seed 001 (001_de5c957648566345.txt),
+ * "Checking the Installation": Datasource, a server left in update mode. Seed 004: register the UMS
+ * for OS 12 devices. Seed 003 (003_a4f0301adabc394b.txt): the firmware synchronization status.
+ */
+function checkSteps(c: UpdateContext): StepDraft[] {
+  const { proposed } = c;
+  const addedServers = c.added.filter(isServer);
+  const steps: StepDraft[] = [
+    {
+      phase: 'verify',
+      title: 'Check the processes on every host',
+      hosts: names(proposed.nodes),
+      details: proposed.nodes.map((n) => `${n.vmName}: ${expectedUnits(n).join(', ')}`),
+      commands: ['systemctl is-active igel-ums-watchdog igel-ums-broker igel-ums-server'],
+      check: 'each host runs the units of its roles',
+    },
+    {
+      phase: 'verify',
+      title: 'Check the data source and the UMS Network',
+      hosts: [],
+      details: [
+        'UMS Administrator > Datasource: the database is active.',
+        ...(c.method === 'no-downtime' ? ['A server that did not reconnect: switch its data source to the productive database, or use End update mode for local UMS Server (UMS Administrator > Distributed UMS).'] : []),
+        'UMS Console > UMS Administration > UMS Network: every server and load balancer updated, running, in normal mode.',
+      ],
+      commands: [],
+      check: 'all components in normal mode on the productive database',
+    },
+  ];
   if (proposed.deviceOs.includes('os12')) {
-    add({
+    steps.push({
       phase: 'verify',
       title: 'Check the UMS registration for IGEL OS 12',
       hosts: [],
@@ -414,7 +583,7 @@ export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopolog
     });
   }
   if (proposed.firmware.syncViaWebdav && proposed.servers >= 2) {
-    add({
+    steps.push({
       phase: 'verify',
       title: 'Check the firmware synchronization',
       hosts: [],
@@ -426,26 +595,31 @@ export function planUpdate(deployed: ResolvedTopology, proposed: ResolvedTopolog
       check: 'every server holds every firmware update',
     });
   }
-  add({
+  return steps;
+}
+
+/**
+ * Health check. Seed 004 (004_f9c19963f33757ec.txt), "UMS HA Health Check - Analyse Your IGEL UMS
+ * High Availability and Distributed UMS Systems": which checks pass, and which may be ignored without
+ * IGEL load balancers (healthCheckExpectations, report.ts).
+ */
+function healthCheckStep(c: UpdateContext): StepDraft {
+  const { proposed } = c;
+  return {
     phase: 'verify',
     title: 'Run the UMS HA Health Check',
     hosts: [],
     details: ['UMS Console > Help > UMS HA Health Check.', ...healthCheckExpectations(proposed)],
     commands: [],
     check: proposed.loadBalancing === 'igel' && proposed.layout !== 'separate' ? 'no failed check' : 'WebDav passes; the checks named above as not expected to pass are the only failures',
-  });
-
-  const rollback =
-    versionChange === 0
-      ? topologyRollback(deployed, added, removed, servers[0], files)
-      : rollbackSteps(deployed, acrossMinor);
-  return { ...base, kind: versionChange < 0 ? 'downgrade' : versionChange > 0 ? 'version-update' : 'topology-change', steps, rollback };
+  };
 }
 
 /**
- * How to undo a topology change: the hosts it added are drained, stopped and deleted from the UMS
- * Network list before the deployed topology's deploy destroys them (as the shrink steps do), and
- * the hosts it removed join again, with the current network token.
+ * Rollback of a topology change: the hosts it added are drained, stopped and deleted from the UMS
+ * Network list before the deployed topology's deploy destroys them (as the shrink steps do; seed 004,
+ * 004_f9c19963f33757ec.txt, "Preparing the Update", step 2: no orphaned entries), and the hosts it
+ * removed join again with the current network token (seed 002, 002_c6ce0ee242701b9d.txt).
  */
 function topologyRollback(deployed: ResolvedTopology, added: readonly ResolvedNode[], removed: readonly ResolvedNode[], server: ResolvedNode | undefined, files: { readonly from: string; readonly to: string }): string[] {
   const out = ['Nothing to roll back in the software: undo the topology change by deploying the deployed topology again, as follows.'];
