@@ -121,7 +121,7 @@ const KNOWN_UPWARD: readonly string[] = [
 ];
 
 /** KNOWN: the import cycles of today's tree, each by its files (sorted); the same rule as KNOWN_UPWARD. */
-const KNOWN_CYCLES: ReadonlyArray<readonly string[]> = [['core/reports/change-plan.ts', 'core/reports/update.ts']];
+const KNOWN_CYCLES: ReadonlyArray<readonly string[]> = [];
 
 /** The sources: tsconfig.json's `include` (a folder as `<folder>/**` + `/*`, or a file) and bin/. */
 function sourceRoots(): { dirs: string[]; files: string[] } {
