@@ -34,14 +34,16 @@ describe('layering', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('only platforms/aws/ imports the AWS bindings, and main.ts loads that stack on demand', () => {
+  it('only platforms/aws/ imports the AWS bindings, and its registry entry loads that stack on demand', () => {
     const aws = /['"]@cdktf\/provider-aws[/'"]/;
     const offenders = [...sources('constructs'), ...sources('stacks'), ...sources('platforms')]
       .filter((f) => !f.startsWith(path.join('platforms', 'aws')))
       .filter((f) => aws.test(fs.readFileSync(path.join(root, f), 'utf8')) || /from ['"](\.\.?\/)+(platforms\/)?aws\//.test(fs.readFileSync(path.join(root, f), 'utf8')));
     expect(offenders).toEqual([]);
     const main = fs.readFileSync(path.join(root, 'main.ts'), 'utf8');
-    expect(main).not.toMatch(/^import .*platforms\/aws\/stack/m);
-    expect(main).toMatch(/require\('\.\/platforms\/aws\/stack'\)/);
+    expect(main).not.toMatch(/^import (?!type ).*platforms\/[a-z]+\/stack['"]/m); // types only: erased
+    const entry = fs.readFileSync(path.join(root, 'platforms', 'aws', 'index.ts'), 'utf8');
+    expect(entry).not.toMatch(/^import .*['"]\.\/(stack|constructs)/m);
+    expect(entry).toMatch(/require\('\.\/stack'\)/);
   });
 });

@@ -37,6 +37,7 @@ import * as path from 'node:path';
 import { firewallMatrix, type FirewallRow } from '../network/matrix';
 import type { ResolvedNode, ResolvedTopology } from '../model/model';
 import { hasClusterAddressSetting } from '../rules/ver';
+import { platformEntry } from '../platform/registry';
 
 /** IGEL "Configure the UMS to Integrate Reverse Proxy with SSL Offloading" (UMS 12.06.100): OS 12 only; the offloading requirements and steps. */
 export const IGEL_REVERSE_PROXY_PAGE = 'https://kb.igel.com/en/universal-management-suite/12.06.100/configure-the-ums-to-integrate-reverse-proxy-with-';
@@ -240,14 +241,15 @@ export interface RenderedFile {
 const ESCAPED_CLIENT_CERT = '-----BEGIN%%20CERTIFICATE-----%%0A%[ssl_c_der,base64,regsub(\\"(.{1,64})\\",\\"\\\\1\\\\n\\",g),url_enc]-----END%%20CERTIFICATE-----%%0A';
 
 /**
- * Which external load balancer ums-ha generates for a topology: the HAProxy file on vsphere, the
- * stack's Network Load Balancer on aws (platforms/aws/constructs/load-balancer.ts), nothing with IGEL load
- * balancers or on azure and gcp (not synthesized, UMS-PLAT-001). One platform, one load balancer:
+ * Which external load balancer ums-ha generates for a topology, as its platform's registry entry
+ * says: the HAProxy file on vsphere, the stack's Network Load Balancer on aws
+ * (platforms/aws/constructs/load-balancer.ts), nothing with IGEL load balancers or on azure and gcp
+ * (not synthesized, UMS-PLAT-001). One platform, one load balancer:
  * an aws stack gets no HAProxy file.
  */
 export function generatedLoadBalancer(t: Pick<ResolvedTopology, 'loadBalancing' | 'platform'>): 'haproxy' | 'aws-nlb' | undefined {
   if (t.loadBalancing !== 'external') return undefined;
-  return t.platform === 'vsphere' ? 'haproxy' : t.platform === 'aws' ? 'aws-nlb' : undefined;
+  return platformEntry(t.platform)?.externalLoadBalancer;
 }
 
 /** The HAProxy configuration; undefined unless the platform uses it (generatedLoadBalancer: vsphere with external load balancing). */
