@@ -333,7 +333,8 @@ function computeAdmitted(t: ResolvedTopology, role: Role): string[] {
   const out: number[] = [];
   const present = t.nodes.filter((n) => n.roles.includes(role) && n.ip !== null).map((n) => toInt(n.ip as string) as number);
   const range: SlotKind | undefined = role === 'server' || t.layout === 'co-located' ? 'server' : t.layout === 'separate' ? 'loadBalancer' : undefined;
-  const pools = addressPools({ platform: t.platform, aws: t.aws, network: t.network });
+  // The resolved topology keeps the document's platform blocks as written: placement reads them as from the document.
+  const pools = addressPools(t as unknown as PlacementSpec);
   if (range) {
     const others = fixedOwners(t.network, t.database.host, t.nodes.filter((n) => !n.roles.includes(role)));
     const count = range === 'server' ? SERVER_SLOTS : LOAD_BALANCER_SLOTS;

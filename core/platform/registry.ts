@@ -13,12 +13,14 @@ import type { ResolvedNode, ResolvedTopology } from '../model/model';
 import type { UmsHaTopologyDocument } from '../document/generated/topology-types';
 import type { SynthesisRule, TopologyRule } from '../rules/rule';
 
-/** The part of a topology's spec that placement reads (the document, or the resolved topology's fields). */
-export interface PlacementSpec {
+/**
+ * A topology's spec as placement reads it: the document's spec, or the resolved topology (which
+ * keeps the document's platform blocks as written). A platform reads its own block from it.
+ */
+export type PlacementSpec = Partial<Omit<UmsHaTopologyDocument['spec'], 'network'>> & {
   readonly platform?: string;
-  readonly aws?: UmsHaTopologyDocument['spec']['aws'];
   readonly network: { readonly cidr: string; readonly firstAddress?: string };
-}
+};
 
 /** An address range node slots are counted from: a subnet and, optionally, its first address. */
 export interface PlacementSubnet {
