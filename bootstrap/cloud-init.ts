@@ -83,6 +83,7 @@ export const HA_NIC_NAME = 'ha0';
  */
 export function haNetworkConfig(t: ResolvedTopology, node: ResolvedNode) {
   if (node.ip === null || node.mac === null) throw new Error(`node ${node.name} has no address`);
+  if (platformEntry(t.platform)?.bootstrap?.networkConfig !== 'static-mac') throw new Error(`platform ${t.platform} does not configure the HA NIC by its static MAC (its registry entry's bootstrap.networkConfig)`);
   // UMS-NET-002 refuses such a network before synthesis; this guards direct callers.
   const min = platformEntry(t.platform)?.placement?.minPrefixLength?.prefix;
   if (min !== undefined && t.network.prefixLength < min) {
