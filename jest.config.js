@@ -7,6 +7,8 @@ module.exports = {
     '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/__tests__/tsconfig.json' }],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // The built-in platforms are registered before each test file, as the CLI and the app do.
+  setupFiles: ['<rootDir>/__tests__/helpers/register-platforms.ts'],
   testTimeout: 60000,
   // One temporary folder per run, removed after it: tests leave nothing in the temp folder.
   globalSetup: '<rootDir>/scripts/jest-temp-setup.js',

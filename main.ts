@@ -24,11 +24,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
+import './platforms';
+import { defaultPlatform, platformEntry } from './core/platform/registry';
 import { expandInputs, folderProblem } from './core/document/files';
 import { readTopology } from './core/reader/read';
 import { withDuplicateNames } from './core/document/duplicate-names';
 import type { DeployPhase } from './platforms/vsphere/constructs/ums-ha-topology';
-import { UmsHaStack, type BackendConfig, type UmsHaStackProps } from './platforms/vsphere/stack';
+import type { BackendConfig, UmsHaStackProps } from './platforms/vsphere/stack';
 import { withoutTokenStackTraces } from './stacks/token-stack-traces';
 import { lockOutdir, makeTempOutdir, prepareOutdir, publishOutdir, RETIRED, type LeftOver } from './app/outdir';
 import { readBackendFile } from './app/backend-file';
@@ -88,12 +90,15 @@ export function outdirOf(options: Pick<SynthesizeOptions, 'outdir'>): string {
 type StackClass = new (scope: App, id: string, props: UmsHaStackProps) => unknown;
 
 /**
- * The stack class of a topology's platform. The AWS stack (and the AWS provider bindings) load only
- * when a topology is for aws, so an app of vSphere files alone never reads them.
+ * The stack class of a topology's platform, from its registry entry (core/platform/registry.ts).
+ * Each platform's stack (and its provider bindings) loads only when a topology is for it, so an
+ * app of vSphere files alone never reads the AWS bindings. UMS-PLAT-001 refused a platform without one.
  */
 function stackClass(doc: UmsHaTopologyDocument): StackClass {
-  if (doc.spec.platform === 'aws') return (require('./platforms/aws/stack') as typeof import('./platforms/aws/stack')).UmsHaAwsStack;
-  return UmsHaStack;
+  const platform = doc.spec.platform ?? defaultPlatform();
+  const load = platformEntry(platform)?.loadStack;
+  if (!load) throw new Error(`platform ${platform} has no stack`);
+  return load() as unknown as StackClass;
 }
 
 export function synthesize(options: SynthesizeOptions): SynthesizeResult {
@@ -247,7 +252,7 @@ function synthesizeAll(options: SynthesizeOptions): SynthesizeResult {
     fs.rmSync(temp, { recursive: true, force: true });
   }
   const stacks = written.map((s) => s.name);
-  const platforms = Object.fromEntries(written.map((s) => [s.name, (s.result.document as UmsHaTopologyDocument).spec.platform ?? 'vsphere']));
+  const platforms = Object.fromEntries(written.map((s) => [s.name, (s.result.document as UmsHaTopologyDocument).spec.platform ?? defaultPlatform()]));
   return { code: refused.length > 0 || written.length < accepted.length ? 1 : 0, stacks, platforms, outdir };
 }
 
@@ -304,10 +309,10 @@ export async function runApp(): Promise<void> {
     const result = synthesize({ topologyDir, deployPhase: phase, backend, outdir, info, warningsAsAnnotations: cli });
     if (result.stacks.length > 0) process.stdout.write(`ums-ha: synthesized ${result.stacks.join(', ')} into ${path.relative(process.cwd(), result.outdir) || '.'}\n`);
     // `cdktf deploy` with local state (no backend file, or one of type local): Terraform writes the
-    // vSphere stacks' secrets into a file on this machine (the AWS stacks read theirs from SSM at
-    // boot). One warning, before Terraform runs.
+    // secrets of the stacks that take them as Terraform variables (vSphere) into a file on this
+    // machine (the AWS stacks read theirs from SSM at boot). One warning, before Terraform runs.
     const command = cli && (!backend || backend.type === 'local') ? cdktfCliCommand() : undefined;
-    const secretStacks = command && isDeploy(command) ? deployedStacks(result.stacks, command).filter((s) => result.platforms[s] !== 'aws') : [];
+    const secretStacks = command && isDeploy(command) ? deployedStacks(result.stacks, command).filter((s) => platformEntry(result.platforms[s])?.deploy?.secretsVia !== 'boot-store') : [];
     if (secretStacks.length > 0) info(localStateWarning(secretStacks.map((s) => localStateFile(s, outdir, backend))));
     process.exitCode = result.code;
   } finally {

@@ -15,7 +15,7 @@ import { gunzipSync } from 'node:zlib';
 import { dump } from 'js-yaml';
 import type { ResolvedNode, ResolvedTopology } from '../core/model/model';
 import { NODE_SCRIPTS } from './generated/scripts';
-import { STATIC_MAC_MIN_PREFIX } from '../platforms/vsphere/mac';
+import { platformEntry, type PlatformBootstrap } from '../core/platform/registry';
 import { hostnameYaml, writeFilesItemsYaml, writeFilesYaml, YAML_OPTIONS, type WriteFile } from './cloud-config-yaml';
 import { gzipText } from './gzip';
 import { NODE_ENV_PATH, renderNodeEnv } from './node-env';
@@ -73,7 +73,7 @@ export const HA_NIC_NAME = 'ha0';
  * The network config of the HA NIC (netplan v2, as the VMware datasource reads it), in the one form
  * that comes up on the first boot with both renderers cloud-init picks on Debian and Ubuntu
  * (ifupdown/ENI and netplan), tested through cloud-init's own renderers (net-convert):
- * - matched by its static MAC (the stack sets it, platforms/vsphere/mac.ts) with `set-name`: cloud-init
+ * - matched by its static MAC (the stack sets it, the platform's placement.nodeMac) with `set-name`: cloud-init
  *   renames a NIC before it renders only on a MAC match (a `match: {name: ens*}` is renamed on the
  *   second boot at the earliest), and the ENI renderer names the interface after the key, so the
  *   key is the name the NIC gets;
@@ -83,9 +83,11 @@ export const HA_NIC_NAME = 'ha0';
  */
 export function haNetworkConfig(t: ResolvedTopology, node: ResolvedNode) {
   if (node.ip === null || node.mac === null) throw new Error(`node ${node.name} has no address`);
+  if (platformEntry(t.platform)?.bootstrap?.networkConfig !== 'static-mac') throw new Error(`platform ${t.platform} does not configure the HA NIC by its static MAC (its registry entry's bootstrap.networkConfig)`);
   // UMS-NET-002 refuses such a network before synthesis; this guards direct callers.
-  if (t.network.prefixLength < STATIC_MAC_MIN_PREFIX) {
-    throw new Error(`network.cidr ${t.network.cidr} is wider than /${STATIC_MAC_MIN_PREFIX}: the static MACs of its nodes (VMware's manual range, 22 bits) would not be unique`);
+  const min = platformEntry(t.platform)?.placement?.minPrefixLength?.prefix;
+  if (min !== undefined && t.network.prefixLength < min) {
+    throw new Error(`network.cidr ${t.network.cidr} is wider than /${min}: the static MACs of its nodes (VMware's manual range, 22 bits) would not be unique`);
   }
   return {
     version: 2,
@@ -137,10 +139,17 @@ function sshConfig(t: ResolvedTopology) {
   return keys.length === 0 ? {} : { disable_root: false, ssh_pwauth: false, ssh_authorized_keys: [...keys] };
 }
 
+/** The bootstrap differences of the topology's platform (its registry entry's data). */
+export function platformBootstrap(t: Pick<ResolvedTopology, 'platform'>): PlatformBootstrap {
+  const bootstrap = platformEntry(t.platform)?.bootstrap;
+  if (!bootstrap) throw new Error(`platform ${t.platform} has no node bootstrap (no registered platform entry with bootstrap data)`);
+  return bootstrap;
+}
+
 /** The parts of a node's cloud-config that are the same on every node of a topology. */
 function sharedConfig(t: ResolvedTopology) {
-  const aws = t.platform === 'aws';
-  const dataDisk = aws ? NODE_PATHS.awsDataDisk : NODE_PATHS.dataDisk;
+  const platform = platformBootstrap(t);
+  const dataDisk = platform.dataDisk;
   return {
     preserve_hostname: false,
     ...sshConfig(t),
@@ -153,9 +162,9 @@ function sharedConfig(t: ResolvedTopology) {
     timezone: 'Etc/UTC',
     ntp: { enabled: true, ntp_client: 'chrony', servers: [...t.network.ntpServers] },
     package_update: true,
-    // On AWS: python3 reads the SSM answers (ums-ha-install); no VMware tools.
-    packages: ['chrony', 'nftables', 'expect', 'curl', 'socat', aws ? 'python3' : 'open-vm-tools'],
-    ...(aws ? { bootcmd: [['sh', '-c', AWS_DATA_DISK_SCRIPT]] } : {}),
+    // The platform's own (open-vm-tools on vSphere; python3 on AWS, which reads the SSM answers).
+    packages: ['chrony', 'nftables', 'expect', 'curl', 'socat', ...platform.packages],
+    ...(platform.bootcmd ? { bootcmd: platform.bootcmd.map((c) => [...c]) } : {}),
     disk_setup: { [dataDisk]: { table_type: 'gpt', layout: true, overwrite: false } },
     fs_setup: [{ label: 'ums-data', filesystem: 'ext4', device: dataDisk, partition: 'auto' }],
     mounts: [['LABEL=ums-data', NODE_PATHS.dataMount, 'ext4', 'defaults,nofail', '0', '2']],
@@ -255,7 +264,8 @@ function deflateBound(n: number): number {
 }
 
 /**
- * Why a node's user data would not fit its platform (EC2: 16,384 bytes gzipped; vSphere: 65,536
+ * Why a node's user data would not fit its platform's limit (its registry entry's bootstrap.userData:
+ * EC2: 16,384 bytes gzipped; vSphere: 65,536
  * bytes per guestinfo value after gzip and base64, and the metadata after base64), in the words
  * synthesis would stop with; undefined when it fits. Exact where it matters: the text is
  * compressed only when an upper bound of its compressed size is over the limit (most topologies
@@ -269,16 +279,34 @@ export function userDataOverLimit(t: ResolvedTopology, node: ResolvedNode): stri
   const tailBytes = text.endsWith(tail) ? tailOf(tail) : 0;
   const bound = GZIP_FRAME_BYTES + deflateBound(headBytes) + tailBytes;
   const base64 = (n: number) => 4 * Math.ceil(n / 3);
-  if (t.platform === 'aws') {
-    if (bound <= EC2_USER_DATA_MAX_BYTES) return undefined;
+  const limit = platformBootstrap(t).userData;
+  const words = (name: string, size: number, how: string) => `${name.split('{node}').join(node.vmName)} is ${size} bytes ${how}; ${limit.limit.split('{max}').join(String(limit.maxBytes))}`;
+  if (limit.counted === 'gzip') {
+    if (bound <= limit.maxBytes) return undefined;
     const size = gzipText(text, tail).length;
-    return size > EC2_USER_DATA_MAX_BYTES ? `the user data of ${node.vmName} is ${size} bytes gzipped; EC2 allows at most ${EC2_USER_DATA_MAX_BYTES}` : undefined;
+    return size > limit.maxBytes ? words(limit.name, size, 'gzipped') : undefined;
   }
-  const metadata = base64(Buffer.byteLength(renderMetadata(t, node), 'utf8'));
-  if (metadata > GUESTINFO_MAX_BYTES) return `guestinfo.metadata of ${node.vmName} is ${metadata} bytes after encoding; vSphere allows at most ${GUESTINFO_MAX_BYTES} per guestinfo value`;
-  if (base64(bound) <= GUESTINFO_MAX_BYTES) return undefined;
+  if (limit.metadata) {
+    const metadata = base64(Buffer.byteLength(renderMetadata(t, node), 'utf8'));
+    if (metadata > limit.maxBytes) return words(limit.metadata.name, metadata, 'after encoding');
+  }
+  if (base64(bound) <= limit.maxBytes) return undefined;
   const size = base64(gzipText(text, tail).length);
-  return size > GUESTINFO_MAX_BYTES ? `guestinfo.userdata of ${node.vmName} is ${size} bytes after gzip and base64; vSphere allows at most ${GUESTINFO_MAX_BYTES} per guestinfo value` : undefined;
+  return size > limit.maxBytes ? words(limit.name, size, 'after gzip and base64') : undefined;
+}
+
+/**
+ * The first node whose user data would not fit its platform's limit, with the reason; undefined
+ * when all fit (UMS-PLAT-002 through the platform entry's userDataProblem). A topology below
+ * USER_DATA_RENDER_FROM renders nothing.
+ */
+export function userDataProblem(t: ResolvedTopology): { node: ResolvedNode; problem: string } | undefined {
+  if (!mayExceedUserDataLimit(t)) return undefined;
+  for (const node of t.nodes) {
+    const problem = userDataOverLimit(t, node);
+    if (problem !== undefined) return { node, problem };
+  }
+  return undefined;
 }
 
 /**

@@ -9,6 +9,7 @@ import { expectedUnits, firewallMatrix, listeningPorts, outboundRows } from '../
 import { shellQuote } from '../core/base/shell';
 import type { ResolvedNode, ResolvedTopology } from '../core/model/model';
 import { hostMinimum, installsWebApp } from '../core/model/resolve';
+import { platformEntry } from '../core/platform/registry';
 
 export const NODE_ENV_PATH = '/etc/ums-ha/node.env';
 
@@ -33,7 +34,8 @@ export function nodeSettings(t: ResolvedTopology, node: ResolvedNode): Record<st
   const { memoryGb, diskGb } = hostMinimum(node.roles);
   const broadcastPorts = [...new Set(firewallMatrix(t).filter((r) => r.broadcast && r.direction === 'inbound' && node.roles.some((role) => r.from.includes(role))).map((r) => r.port))];
   const db = t.database;
-  const aws = t.platform === 'aws' ? t.aws : undefined;
+  const bootstrap = platformEntry(t.platform)?.bootstrap;
+  const secrets = bootstrap?.secretSettings?.(t, node) ?? {};
   return {
     UMS_HA_TOPOLOGY: t.name,
     UMS_HA_NODE: node.vmName,
@@ -65,11 +67,12 @@ export function nodeSettings(t: ResolvedTopology, node: ResolvedNode): Record<st
     UMS_HA_BROADCAST_PORTS: broadcastPorts.join(' '),
     UMS_HA_EXPECT_UNITS: expectedUnits(node).join(' '),
     UMS_HA_EXPECT_PORTS: listeningPorts(node).join(' '),
-    // Where the install script takes the secrets from: guestinfo on vSphere, SSM on AWS (names only).
-    UMS_HA_SECRET_SOURCE: aws ? 'aws-ssm' : 'guestinfo',
-    UMS_HA_AWS_REGION: aws?.region ?? '',
-    UMS_HA_DB_PASSWORD_PARAMETER: aws && server ? aws.secrets.databasePasswordParameter : '',
-    UMS_HA_TOKEN_PARAMETER: aws ? aws.secrets.networkTokenParameter : '',
+    // Where the install script takes the secrets from, as the platform says (guestinfo on vSphere,
+    // SSM on AWS), and the platform's settings of that source (names only).
+    UMS_HA_SECRET_SOURCE: bootstrap?.secretSource ?? 'guestinfo',
+    UMS_HA_AWS_REGION: secrets.UMS_HA_AWS_REGION ?? '',
+    UMS_HA_DB_PASSWORD_PARAMETER: secrets.UMS_HA_DB_PASSWORD_PARAMETER ?? '',
+    UMS_HA_TOKEN_PARAMETER: secrets.UMS_HA_TOKEN_PARAMETER ?? '',
   };
 }
 

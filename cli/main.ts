@@ -1,9 +1,11 @@
 /**
  * The `ums-ha` command line. `main` parses, runs and returns the exit code without exiting, so
  * tests run it in-process; bin/ums-ha.js only sets process.exitCode. Each command's module is
- * loaded when it runs: `validate` loads the core and nothing else (never cdktf).
+ * loaded when it runs: `validate` loads the core and the platforms' cdktf-free entries (never cdktf);
+ * the built-in platforms are registered first (platforms/index.ts).
  */
 import { Command, CommanderError, Option } from 'commander';
+import '../platforms';
 import { EXIT_USAGE, processIo, type Io } from './io';
 import { packageInfo } from './package-info';
 import { VALIDATE_FORMATS } from './format/names';

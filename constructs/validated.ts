@@ -28,7 +28,7 @@ export function validateForConstruct(
   scope: Construct,
   id: string,
   props: { readonly topology: UmsHaTopologyDocument; readonly sourceFile?: string; readonly sourceMap?: SourceMap },
-  builds: 'vsphere' | 'aws',
+  builds: string,
 ): ValidatedTopology {
   const file = props.sourceFile ?? construct.node.path;
   const source = props.sourceMap ?? NO_SOURCE;

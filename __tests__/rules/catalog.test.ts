@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { catalog, rules } from '../../core/rules';
-import { SEEDS } from '../../core/rules/seeds';
+import { SEEDS } from '../../core/model/seeds';
 
 const docs = fs.readFileSync(path.resolve(__dirname, '../../docs/rules.md'), 'utf8');
 

@@ -75,7 +75,7 @@ describe('schemas/topology.schema.json', () => {
       expect(ids(result)).not.toContain('UMS-SCHEMA');
     });
     it('lists only ids of real rules', () => {
-      expect(ruleOwnedConstraints.map((c) => c.ruleId).sort()).toEqual(['UMS-DB-002', 'UMS-DB-002', 'UMS-INST-001', 'UMS-NET-003', 'UMS-NET-004', 'UMS-NET-004']);
+      expect(ruleOwnedConstraints.map((c) => c.ruleId).sort()).toEqual(['UMS-DB-002', 'UMS-DB-002', 'UMS-INST-001', 'UMS-NET-003', 'UMS-NET-004', 'UMS-NET-004', 'UMS-PLAT-006']);
     });
   });
 });
@@ -120,7 +120,6 @@ describe('UMS-SCHEMA findings', () => {
   it.each([
     ['a string for a number', { devices: 'many' }, '/spec/devices', 'must be a whole number'],
     ['a fraction of a device', { devices: 1.5 }, '/spec/devices', 'must be a whole number'],
-    ['a misspelt enum value', { platform: 'vspere' }, '/spec/platform', 'did you mean vsphere'],
     ['an unknown OS', { deviceOs: ['os13'] }, '/spec/deviceOs/0', 'must be one of os11, os12'],
     ['a duplicate OS', { deviceOs: ['os11', 'os11'] }, '/spec/deviceOs', 'same value twice'],
     ['a bad cluster address', { loadBalancing: 'external', clusterAddress: 'ums:99999' }, '/spec/clusterAddress', 'host:port'],
@@ -128,6 +127,20 @@ describe('UMS-SCHEMA findings', () => {
   ])('%s', (_n, spec, pointer, text) => {
     const f = expectFinding(check(topology(spec)), 'UMS-SCHEMA', pointer);
     expect(f.message).toContain(text);
+  });
+
+  // spec.platform is any lower-case name to the schema; the registry refuses one it does not know
+  // (UMS-PLAT-006, docs/platforms.md), with the same hint the schema gives for an enum.
+  it.each([
+    ['a misspelt platform', 'vspere', 'spec.platform "vspere" is not a registered platform (did you mean vsphere?): use one of aws, azure, gcp and vsphere'],
+    ['an unknown platform', 'openstack', 'spec.platform "openstack" is not a registered platform: use one of aws, azure, gcp and vsphere'],
+    ['a platform name in capitals', 'AWS', 'spec.platform "AWS" is not a registered platform (did you mean aws?): use one of aws, azure, gcp and vsphere'],
+  ])('%s is UMS-PLAT-006, naming the registered platforms', (_n, platform, message) => {
+    const result = check(topology({ platform }));
+    const f = expectFinding(result, 'UMS-PLAT-006', '/spec/platform');
+    expect(f.message).toBe(message);
+    expect(result.valid).toBe(false);
+    expect(result.findings.filter((x) => x.ruleId === 'UMS-SCHEMA' && x.path === '/spec/platform')).toEqual([]);
   });
 
   it('asks for no vsphere block on a cloud platform', () => {

@@ -13,7 +13,11 @@ export type Role = 'server' | 'loadBalancer';
 /** Where the load balancers run; `none` for external load balancing (no IGEL load balancers). */
 export type Layout = 'co-located' | 'separate' | 'none';
 export type DeviceOs = 'os11' | 'os12';
-export type Platform = 'vsphere' | 'aws' | 'azure' | 'gcp';
+/**
+ * A registered platform's name (core/platform/registry.ts): the built-in vsphere, aws, azure and
+ * gcp, or one a program registers (docs/platforms.md).
+ */
+export type Platform = string;
 export type DatabaseEngine = 'postgresql' | 'mssql' | 'oracle' | 'embedded';
 
 /** Devices one UMS Server serves (seed 004, Configuration Options: "1 UMS Server per max. 50,000 devices"). */

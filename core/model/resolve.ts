@@ -12,9 +12,8 @@
  * resolver is total on schema-valid input: semantic problems (an address outside the subnet, a
  * pool that runs out) are recorded for the rules, never thrown.
  */
-import { staticMac } from '../../platforms/vsphere/mac';
 import type { UmsHaTopologyDocument, NodeSpec, NetworkSpec } from '../document/generated/topology-types';
-import { AWS_RESERVED_LEADING_ADDRESSES } from '../../platforms/aws/addresses';
+import { defaultPlatform, platformEntry, type PlacementSpec } from '../platform/registry';
 import { fromInt, isHostAddress, parseSubnet, toInt, type Subnet } from './ipv4';
 import {
   CO_LOCATED_MAX_DEVICES,
@@ -180,15 +179,19 @@ export interface AddressPool {
 }
 
 /**
- * The address pools of a topology: one (network.firstAddress in network.cidr), or on aws one per
- * subnet of aws.subnets, from its firstAddress or its fifth address (AWS reserves the first four and
- * the last address of every subnet).
+ * The address pools of a topology: one (network.firstAddress in network.cidr), or, when the
+ * platform places nodes in subnets of its own (its registry entry's placement.subnets: on aws one
+ * per subnet of aws.subnets), one per subnet, from its firstAddress or the first address past the
+ * ones the platform reserves (AWS: the first four and the last address of every subnet).
  */
-export function addressPools(spec: { readonly platform?: string; readonly aws?: UmsHaTopologyDocument['spec']['aws']; readonly network: { readonly cidr: string; readonly firstAddress?: string } }): AddressPool[] {
-  if ((spec.platform ?? 'vsphere') === 'aws' && spec.aws) {
-    return spec.aws.subnets.map((s) => {
+export function addressPools(spec: PlacementSpec): AddressPool[] {
+  const placement = platformEntry(spec.platform ?? defaultPlatform())?.placement;
+  const subnets = placement?.subnets?.(spec);
+  if (subnets) {
+    const reserved = placement?.reservedLeadingAddresses ?? 0;
+    return subnets.map((s) => {
       const subnet = parseSubnet(s.cidr);
-      const first = s.firstAddress !== undefined ? toInt(s.firstAddress) : subnet ? subnet.network + AWS_RESERVED_LEADING_ADDRESSES : undefined;
+      const first = s.firstAddress !== undefined ? toInt(s.firstAddress) : subnet ? subnet.network + reserved : undefined;
       return { subnet, first };
     });
   }
@@ -330,7 +333,8 @@ function computeAdmitted(t: ResolvedTopology, role: Role): string[] {
   const out: number[] = [];
   const present = t.nodes.filter((n) => n.roles.includes(role) && n.ip !== null).map((n) => toInt(n.ip as string) as number);
   const range: SlotKind | undefined = role === 'server' || t.layout === 'co-located' ? 'server' : t.layout === 'separate' ? 'loadBalancer' : undefined;
-  const pools = addressPools({ platform: t.platform, aws: t.aws, network: t.network });
+  // The resolved topology keeps the document's platform blocks as written: placement reads them as from the document.
+  const pools = addressPools(t as unknown as PlacementSpec);
   if (range) {
     const others = fixedOwners(t.network, t.database.host, t.nodes.filter((n) => !n.roles.includes(role)));
     const count = range === 'server' ? SERVER_SLOTS : LOAD_BALANCER_SLOTS;
@@ -343,13 +347,10 @@ function computeAdmitted(t: ResolvedTopology, role: Role): string[] {
   return out.sort((x, y) => x - y).map(fromInt);
 }
 
-/** Resolves a schema-valid topology document. */
-export function resolveTopology(doc: UmsHaTopologyDocument): ResolvedTopology {
+/** The counts of servers and load balancers, and why (sizing, shared/spec rules.md). */
+function resolveCounts(doc: UmsHaTopologyDocument): Pick<ResolvedTopology, 'layout' | 'servers' | 'loadBalancers' | 'sizing'> {
   const spec = doc.spec;
-  const net = spec.network;
-  const loadBalancing = spec.loadBalancing ?? 'igel';
   const { layout, source: layoutSource } = deriveLayout(doc);
-
   const serversNeeded = Math.ceil(spec.devices / DEVICES_PER_SERVER);
   const servers = spec.servers ?? Math.max(MIN_SERVERS, serversNeeded);
 
@@ -369,47 +370,112 @@ export function resolveTopology(doc: UmsHaTopologyDocument): ResolvedTopology {
     loadBalancers = spec.loadBalancers ?? Math.max(MIN_LOAD_BALANCERS, loadBalancersNeeded);
     loadBalancersSource = spec.loadBalancers === undefined ? 'derived' : 'given';
   }
-
-  const retainedUpdates = spec.firmware?.retainedUpdates ?? DEFAULT_RETAINED_UPDATES;
-  const defaults = defaultSizes(retainedUpdates, spec.devices);
-  const resources = {
-    server: { ...defaults.server, ...spec.resources?.server },
-    loadBalancer: { ...defaults.loadBalancer, ...spec.resources?.loadBalancer },
+  const sizing: SizingBasis = {
+    serversNeeded,
+    serversSource: spec.servers === undefined ? 'derived' : 'given',
+    loadBalancersNeeded,
+    loadBalancersSource,
+    layoutSource,
+    nodesSource: spec.nodes ? 'given' : 'derived',
   };
+  return { layout, servers, loadBalancers, sizing };
+}
 
-  // Nodes: as listed (install order: servers first, stable) or derived from the sizing.
-  const listed: Array<{ name: string; roles: Role[]; ip?: string; vlanId?: number; pointer: string | null }> = spec.nodes
+type ListedNode = { name: string; roles: Role[]; ip?: string; vlanId?: number; pointer: string | null };
+
+/**
+ * The nodes as listed or derived from the sizing, in install order: the first server listed
+ * creates the network token (its place is the one thing the order of nodes means); the other
+ * servers, then the load balancers, follow by name, so listing them in another order builds the
+ * same network.
+ */
+function listNodes(spec: UmsHaTopologyDocument['spec'], counts: Pick<ResolvedTopology, 'layout' | 'servers' | 'loadBalancers'>): { listed: ListedNode[]; ordered: ListedNode[] } {
+  const listed: ListedNode[] = spec.nodes
     ? spec.nodes.map((n: NodeSpec, i) => ({ name: n.name, roles: [...n.roles], ip: n.ip, vlanId: n.vlanId, pointer: join('/spec/nodes', i) }))
-    : derivedNodes(layout, servers, loadBalancers).map((n) => ({ ...n, pointer: null }));
-  // Install order: the first server listed creates the network token (its place is the one thing the
-  // order of nodes means); the other servers, then the load balancers, follow by name, so listing them
-  // in another order builds the same network.
+    : derivedNodes(counts.layout, counts.servers, counts.loadBalancers).map((n) => ({ ...n, pointer: null }));
   const listedServers = listed.filter((n) => n.roles.includes('server'));
   const ordered = [
     ...listedServers.slice(0, 1),
     ...listedServers.slice(1).sort(byName),
     ...listed.filter((n) => !n.roles.includes('server')).sort(byName),
   ];
+  return { listed, ordered };
+}
 
-  // Address plan: explicit ips stay; every other node takes the address of its slot (addressSlots).
-  const plan = planAddresses(listed, net, spec.database.host, addressPools(spec));
+/**
+ * The resolved nodes: explicit ips stay, every other node takes the address of its slot
+ * (addressPools, slotAddress); a platform that sets static MACs (its placement.nodeMac) gives each
+ * addressed node one.
+ */
+function resolveNodes(doc: UmsHaTopologyDocument, platform: string, counts: Pick<ResolvedTopology, 'layout' | 'servers' | 'loadBalancers'>, resources: ResolvedTopology['resources']): { nodes: ResolvedNode[]; poolProblem?: PoolProblem } {
+  const spec = doc.spec;
+  const net = spec.network;
+  const { listed, ordered } = listNodes(spec, counts);
+  const plan = planAddresses(listed, net, spec.database.host, addressPools({ ...spec, platform }));
+  const nodeMac = platformEntry(platform)?.placement?.nodeMac;
+  const nodes: ResolvedNode[] = ordered.map((n, index) => {
+    const ip = plan.ips.get(n.name) ?? null;
+    return {
+      name: n.name,
+      vmName: `${doc.metadata.name}-${n.name}`,
+      roles: n.roles,
+      ip,
+      mac: nodeMac && ip ? nodeMac(ip) : null,
+      vlanId: n.vlanId ?? net.vlanId,
+      index,
+      pointer: n.pointer,
+      size: n.roles.includes('server') ? resources.server : resources.loadBalancer,
+    };
+  });
+  return { nodes, poolProblem: plan.problem };
+}
+
+/** The network block with its derived addresses and canonical lists. */
+function resolveNetwork(net: NetworkSpec): ResolvedTopology['network'] {
   const subnet = parseSubnet(net.cidr);
-  const ips = ordered.map((n) => plan.ips.get(n.name) ?? null);
-  const poolProblem = plan.problem;
+  return {
+    vlanId: net.vlanId,
+    portGroup: net.portGroup,
+    distributedSwitch: net.distributedSwitch,
+    cidr: net.cidr,
+    networkAddress: subnet ? fromInt(subnet.network) : net.cidr,
+    broadcastAddress: subnet ? fromInt(subnet.broadcast) : net.cidr,
+    prefixLength: subnet?.prefixLength ?? 0,
+    cidrHasHostBits: subnet?.hostBits ?? false,
+    gateway: net.gateway,
+    dns: [...net.dns],
+    ntpServers: [...(net.ntpServers ?? [])],
+    firstAddress: net.firstAddress,
+    // Lists whose order means nothing get one canonical order, so a reordered file builds the same.
+    deviceCidrs: canonicalCidrs(net.deviceCidrs),
+    adminCidrs: canonicalCidrs(net.adminCidrs),
+    adminSshKeys: [...(net.adminSshKeys ?? [])],
+  };
+}
 
-  const nodes: ResolvedNode[] = ordered.map((n, index) => ({
-    name: n.name,
-    vmName: `${doc.metadata.name}-${n.name}`,
-    roles: n.roles,
-    ip: ips[index] ?? null,
-    mac: (spec.platform ?? 'vsphere') === 'vsphere' && ips[index] ? staticMac(ips[index] as string) : null,
-    vlanId: n.vlanId ?? net.vlanId,
-    index,
-    pointer: n.pointer,
-    size: n.roles.includes('server') ? resources.server : resources.loadBalancer,
-  }));
+/** The database with its default port and authentication. */
+function resolveDatabase(database: UmsHaTopologyDocument['spec']['database']): ResolvedTopology['database'] {
+  const engine = database.engine;
+  return {
+    ...database,
+    port: database.port ?? (engine === 'embedded' ? undefined : DEFAULT_DATABASE_PORTS[engine]),
+    authentication: engine === 'mssql' ? (database.authentication ?? 'sql') : database.authentication,
+  };
+}
 
-  const engine = spec.database.engine;
+/** Resolves a schema-valid topology document. */
+export function resolveTopology(doc: UmsHaTopologyDocument): ResolvedTopology {
+  const spec = doc.spec;
+  const loadBalancing = spec.loadBalancing ?? 'igel';
+  const platform = spec.platform ?? defaultPlatform();
+  const counts = resolveCounts(doc);
+  const retainedUpdates = spec.firmware?.retainedUpdates ?? DEFAULT_RETAINED_UPDATES;
+  const defaults = defaultSizes(retainedUpdates, spec.devices);
+  const resources = {
+    server: { ...defaults.server, ...spec.resources?.server },
+    loadBalancer: { ...defaults.loadBalancer, ...spec.resources?.loadBalancer },
+  };
+  const { nodes, poolProblem } = resolveNodes(doc, platform, counts, resources);
   return {
     name: doc.metadata.name,
     description: doc.metadata.description,
@@ -417,46 +483,19 @@ export function resolveTopology(doc: UmsHaTopologyDocument): ResolvedTopology {
     devices: spec.devices,
     // Lists whose order means nothing get one canonical order, so a reordered file builds the same.
     deviceOs: [...(spec.deviceOs ?? ['os11', 'os12'])].sort(),
-    platform: spec.platform ?? 'vsphere',
+    platform,
     loadBalancing,
-    layout,
-    servers,
-    loadBalancers,
-    sizing: {
-      serversNeeded,
-      serversSource: spec.servers === undefined ? 'derived' : 'given',
-      loadBalancersNeeded,
-      loadBalancersSource,
-      layoutSource,
-      nodesSource: spec.nodes ? 'given' : 'derived',
-    },
+    layout: counts.layout,
+    servers: counts.servers,
+    loadBalancers: counts.loadBalancers,
+    sizing: counts.sizing,
     clusterAddress: spec.clusterAddress,
     ...(loadBalancing === 'external'
       ? { externalLoadBalancer: { tls: spec.externalLoadBalancer?.tls ?? 'passthrough', ...(spec.externalLoadBalancer?.os12MinimumVersion !== undefined ? { os12MinimumVersion: spec.externalLoadBalancer.os12MinimumVersion } : {}) } }
       : {}),
     sharedWorkplace: spec.sharedWorkplace ?? false,
-    database: {
-      ...spec.database,
-      port: spec.database.port ?? (engine === 'embedded' ? undefined : DEFAULT_DATABASE_PORTS[engine]),
-      authentication: engine === 'mssql' ? (spec.database.authentication ?? 'sql') : spec.database.authentication,
-    },
-    network: {
-      vlanId: net.vlanId,
-      portGroup: net.portGroup,
-      distributedSwitch: net.distributedSwitch,
-      cidr: net.cidr,
-      networkAddress: subnet ? fromInt(subnet.network) : net.cidr,
-      broadcastAddress: subnet ? fromInt(subnet.broadcast) : net.cidr,
-      prefixLength: subnet?.prefixLength ?? 0,
-      cidrHasHostBits: subnet?.hostBits ?? false,
-      gateway: net.gateway,
-      dns: [...net.dns],
-      ntpServers: [...(net.ntpServers ?? [])],
-      firstAddress: net.firstAddress,
-      deviceCidrs: canonicalCidrs(net.deviceCidrs),
-      adminCidrs: canonicalCidrs(net.adminCidrs),
-      adminSshKeys: [...(net.adminSshKeys ?? [])],
-    },
+    database: resolveDatabase(spec.database),
+    network: resolveNetwork(spec.network),
     nodes,
     poolProblem,
     resources,

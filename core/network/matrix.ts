@@ -25,7 +25,8 @@
  */
 import type { ResolvedNode, ResolvedTopology, Role } from '../model/model';
 import { admittedAddresses } from '../model/resolve';
-import { SEEDS, type SeedFile } from '../rules/seeds';
+import { platformEntry } from '../platform/registry';
+import { SEEDS, type SeedFile } from '../model/seeds';
 
 /**
  * The parties of a flow: HA roles, or the outside parties of the network. `nlb`: the Network Load
@@ -128,9 +129,10 @@ function buildMatrix(t: ResolvedTopology): FirewallRow[] {
   add(t.database.port !== undefined, { id: 'database', from: ['server'], to: ['database'], protocol: 'tcp', port: t.database.port ?? 0, direction: 'outbound', purpose: 'the one shared database', seed: [extensions, furtherServers] });
   add(os12, { id: 'app-portal', from: ['server'], to: ['appPortal'], protocol: 'tcp', port: 443, direction: 'outbound', purpose: 'importing OS 12 apps from the IGEL App Portal (https://app.igel.com/)', seed: [updateWithoutDowntimeDe, extensions] });
   add(true, { id: 'ssh-admin', from: ['admins'], to: HA, protocol: 'tcp', port: 22, purpose: 'administration over SSH (fetching the network token, updates)', seed: [] });
-  // aws: the stack's Network Load Balancer keeps the devices' addresses (instance targets, client IP
+  // A platform whose external load balancer is a Network Load Balancer (aws, its registry entry):
+  // the stack's Network Load Balancer keeps the devices' addresses (instance targets, client IP
   // preservation), but checks each server from its own addresses in aws.subnets on every port it forwards.
-  if (t.platform === 'aws' && t.loadBalancing === 'external') {
+  if (platformEntry(t.platform)?.externalLoadBalancer === 'aws-nlb' && t.loadBalancing === 'external') {
     const forwarded = [...new Set(rows.filter((r) => r.direction === 'inbound' && r.protocol === 'tcp' && r.from.includes('devices') && r.to.includes('server')).map((r) => r.port))].sort((a, b) => a - b);
     for (const port of forwarded) {
       add(true, { id: `nlb-health-check-${port}`, from: ['nlb'], to: ['server'], protocol: 'tcp', port, purpose: `the Network Load Balancer's health check of each server on ${port}, from its own addresses in aws.subnets`, seed: [] });

@@ -13,12 +13,12 @@
  * service logon step.
  */
 import { agree, num, plural, printable, type Finding } from '../base/findings';
-import { loadBalancerPorts, nodeInstanceType, nodeSubnetIndex, securityGroupRules } from '../../platforms/aws/placement';
 import { hideCredentials, withoutCredentials } from '../document/credentials';
 import { IGEL_PORTS_PAGE, devicePaths, firewallMatrix, sourceAddresses, type DevicePath, type FirewallRow, type Party } from '../network/matrix';
 import { DEVICES_PER_SERVER, MIN_LOAD_BALANCERS, MIN_SERVERS, RECOMMENDED_MAX_LOAD_BALANCERS, RECOMMENDED_MAX_SERVERS, SERVERS_PER_LOAD_BALANCER, type ResolvedNode, type ResolvedTopology, type Role } from '../model/model';
 import { oneFailure } from '../rules/size';
-import { SEEDS } from '../rules/seeds';
+import { SEEDS } from '../model/seeds';
+import { platformEntry } from '../platform/registry';
 import { FIRMWARE_UPDATE_GB, PROGRAM_FILES_GB, hostMinimum, requiredServerDiskGb, type MinimumPart } from '../model/resolve';
 import type { ValidationResult } from '../reader/validate';
 import { EXTERNAL_LB_FILE, clusterAddressStep, generatedLoadBalancer, umsSideSteps } from '../configs/external-lb';
@@ -223,19 +223,9 @@ export interface ReportAws {
   readonly notOpened: readonly string[];
 }
 
-function awsPlacement(t: ResolvedTopology): ReportAws | undefined {
-  const aws = t.aws;
-  if (t.platform !== 'aws' || !aws) return undefined;
-  return {
-    region: aws.region,
-    hosts: t.nodes.map((n) => {
-      const i = nodeSubnetIndex(aws, n);
-      return { name: n.name, instanceType: nodeInstanceType(t, n) ?? null, zone: i === undefined ? null : (aws.subnets[i]?.availabilityZone ?? null) };
-    }),
-    loadBalancerPorts: loadBalancerPorts(t),
-    securityGroupRules: securityGroupRules(t).length,
-    notOpened: firewallMatrix(t).filter((r) => r.broadcast).map((r) => r.id),
-  };
+/** The platform's own placement section (platforms/<name>/index.ts, placementReport), when it has one. */
+function platformPlacement(t: ResolvedTopology): ReportAws | undefined {
+  return platformEntry(t.platform)?.placementReport?.(t) as ReportAws | undefined;
 }
 
 const PARTY_NAMES: Record<Party, string> = {
@@ -590,7 +580,7 @@ export function buildReport(result: ValidationResult): SizingReport | undefined 
   const total = (f: (v: ReportVm) => number) => vms.reduce((a, v) => a + f(v), 0);
   const capacity = headroom(t.servers, t.devices, '');
   const oneLoadBalancerDown = lbDown(t);
-  const aws = awsPlacement(t);
+  const aws = platformPlacement(t);
   // A credential-shaped value (UMS-DB-002) is hidden wherever it was copied or derived to.
   return hideCredentials<SizingReport>({
     topology: t.name,

@@ -35,7 +35,7 @@ import { compareVersions } from '../rules/upd';
 import { hasClusterAddressSetting } from '../rules/ver';
 import { NO_SOURCE, type SourceMap } from '../document/source';
 import { shellQuote } from '../base/shell';
-import { VSPHERE_VARIABLES } from '../../platforms/vsphere/deploy-variables';
+import { platformEntry } from '../platform/registry';
 import { numberSteps, type RunbookStep, type StepDraft } from './runbook';
 
 export type { RunbookStep } from './runbook';
@@ -146,10 +146,8 @@ export interface UpdatePlanOptions {
  * connection, the database password, the network token), UMS_TOPOLOGY_DIR and the stack.
  */
 export function deployCommands(t: ResolvedTopology, topologyDir: string): string[] {
-  const variables =
-    t.platform === 'aws'
-      ? [] // the AWS stack declares none: its hosts read the secrets from SSM, the provider its credentials from the environment
-      : [...Object.values(VSPHERE_VARIABLES), ...(t.database.passwordVariable ? [t.database.passwordVariable] : []), t.networkToken.variable];
+  // The platform's stack declares them (platforms/<name>/index.ts, deploy.deployVariables).
+  const variables = platformEntry(t.platform)?.deploy?.deployVariables(t) ?? [];
   return [
     ...(variables.length > 0 ? [`: ${variables.map((v) => `"\${TF_VAR_${v}:?}"`).join(' ')}`] : []),
     `UMS_TOPOLOGY_DIR=${shellQuote(topologyDir)} npx cdktf deploy ${t.name}`,
@@ -487,8 +485,10 @@ function consoleUpdateSteps(c: UpdateContext): StepDraft[] {
  */
 function tokenSteps(c: UpdateContext): StepDraft[] {
   const { added, removed, proposed } = c;
-  // A shrink's deploy needs the token as well: the vSphere stack declares it for every deploy after the first server.
-  if (!(added.length > 0 || (removed.length > 0 && proposed.platform !== 'aws'))) return [];
+  // A shrink's deploy needs the token as well where the stack takes the secrets as Terraform
+  // variables (vSphere declares it for every deploy after the first server); not where the hosts
+  // read them from the platform's own store.
+  if (!(added.length > 0 || (removed.length > 0 && platformEntry(proposed.platform)?.deploy?.secretsVia !== 'boot-store'))) return [];
   return [
     {
       phase: 'topology',
@@ -526,9 +526,7 @@ function deploySteps(c: UpdateContext): StepDraft[] {
           : []),
         ...(removed.length > 0 ? [`Destroys ${names(removed).join(', ')}.`] : []),
         `From the folder of the proposed topology, ${
-          proposed.platform === 'aws'
-            ? 'with the AWS credentials in the environment as for the first deploy (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)'
-            : 'with the variables of the first deploy (examples/deploy.env.example) and the token of step "Get the current IGEL network token" (the shell names a variable that is not set)'
+          platformEntry(proposed.platform)?.deploy?.credentials ?? 'with the credentials of the first deploy'
         }; the deployed copy must not be in that folder (two files with one metadata.name: UMS-NET-004).`,
       ],
       commands: deployCommands(proposed, c.topologyDir),

@@ -6,11 +6,13 @@
  * 6.10"; "If You Use an External Load Balancer / Reverse Proxy": the FQDN and port go into the
  * Cluster Address. Also seed 002 (002_c6ce0ee242701b9d.txt).
  */
-import { carriage, parseClusterAddress, UMS_WEB_PORT } from '../configs/external-lb';
-import { SEEDS } from './seeds';
-import type { TopologyRule } from './rule';
+import { carriage, parseClusterAddress, UMS_WEB_PORT } from '../network/external-lb';
+import { SEEDS } from '../model/seeds';
+import type { TopologyRule } from '../model/rule';
+import { platformEntry } from '../platform/registry';
 
-const CLOUDS = new Set(['aws', 'azure', 'gcp']);
+/** The platform drops UDP broadcast (the clouds: its registry entry says broadcast: false). */
+export const dropsBroadcast = (platform: string): boolean => platformEntry(platform)?.broadcast === false;
 /** First UMS version supporting HA without IGEL load balancers in the cloud (seed 004). */
 export const CLOUD_EXTERNAL_MIN_VERSION = { major: 6, minor: 10 } as const;
 
@@ -29,7 +31,7 @@ export const cloudRules: readonly TopologyRule[] = [
     title: 'No IGEL load balancers on AWS, Azure or GCP',
     explanation: 'IGEL UMS Load Balancers and servers find each other by UDP broadcast (6155, 61616); these clouds drop broadcast traffic, so the HA network never forms.',
     check({ doc, topology: t }) {
-      if (t.loadBalancing !== 'igel' || !CLOUDS.has(t.platform)) return [];
+      if (t.loadBalancing !== 'igel' || !dropsBroadcast(t.platform)) return [];
       return [
         {
           path: doc.spec.loadBalancing !== undefined ? '/spec/loadBalancing' : '/spec/platform',
@@ -46,7 +48,7 @@ export const cloudRules: readonly TopologyRule[] = [
     title: 'External load balancing in the cloud needs UMS 6.10 or later',
     explanation: 'HA without IGEL UMS Load Balancers is supported in cloud environments only as of UMS 6.10.',
     check({ topology: t }) {
-      if (t.loadBalancing !== 'external' || !CLOUDS.has(t.platform)) return [];
+      if (t.loadBalancing !== 'external' || !dropsBroadcast(t.platform)) return [];
       const v = majorMinor(t.umsVersion);
       const min = CLOUD_EXTERNAL_MIN_VERSION;
       if (v.major > min.major || (v.major === min.major && v.minor >= min.minor)) return [];

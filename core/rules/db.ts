@@ -13,8 +13,8 @@
 import { credentialShape } from '../document/credentials';
 import { plural } from '../base/findings';
 import { join, lastSegment } from '../base/pointer';
-import { SEEDS } from './seeds';
-import type { DocumentRule, Report, TopologyRule } from './rule';
+import { SEEDS } from '../model/seeds';
+import type { DocumentRule, Report, TopologyRule } from '../model/rule';
 
 /** A Terraform variable name as the topology may reference it (also a valid TF_VAR_ suffix). */
 export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;

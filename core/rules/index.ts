@@ -3,7 +3,6 @@
  * UMS-<FAMILY>-NNN and appear in docs/rules.md, so the catalog and the docs cannot drift.
  */
 import { SCHEMA_RULE_ID, YAML_RULE_ID } from '../base/findings';
-import { awsRules } from '../../platforms/aws/rules';
 import { cloudRules } from './cloud';
 import { dbRules } from './db';
 import { instRules } from './inst';
@@ -13,19 +12,26 @@ import { resRules } from './res';
 import { platRules, stackPlatformRule } from './plat';
 import { updRules } from './upd';
 import { verRules } from './ver';
-import type { DocumentRule, Rule, RuleMeta, SynthesisRule, TopologyRule, UpdateRule } from './rule';
+import type { DocumentRule, Rule, RuleMeta, SynthesisRule, TopologyRule, UpdateRule } from '../model/rule';
 import { sizeRules } from './size';
 import { xlbRules } from './xlb';
+import { onPlatformRegistered, type PlatformEntry } from '../platform/registry';
 
-export type { DocumentRule, Report, Rule, RuleMeta, SynthesisRule, TopologyContext, TopologyRule, UpdateContext, UpdateMethod, UpdateRule } from './rule';
+export type { DocumentRule, Report, Rule, RuleMeta, SynthesisRule, TopologyContext, TopologyRule, UpdateContext, UpdateMethod, UpdateRule } from '../model/rule';
 
-/** All design rules, in catalog order. */
-export const rules: readonly Rule[] = [...sizeRules, ...layoutRules, ...resRules, ...netRules, ...openingRules, ...cloudRules, ...xlbRules, ...awsRules, ...dbRules, ...verRules, ...instRules, ...platRules, ...updRules];
+const coreRules: readonly Rule[] = [...sizeRules, ...layoutRules, ...resRules, ...netRules, ...openingRules, ...cloudRules, ...xlbRules, ...dbRules, ...verRules, ...instRules, ...platRules, ...updRules];
 
-export const documentRules: readonly DocumentRule[] = rules.filter((r): r is DocumentRule => r.phase === 'document');
-export const topologyRules: readonly TopologyRule[] = rules.filter((r): r is TopologyRule => r.phase === 'topology');
-export const synthesisRules: readonly SynthesisRule[] = rules.filter((r): r is SynthesisRule => r.phase === 'synthesis');
-export const updateRules: readonly UpdateRule[] = rules.filter((r): r is UpdateRule => r.phase === 'update');
+/**
+ * All design rules, in catalog order: the core's families, then each registered platform's rules
+ * (core/platform/registry.ts) in the order the platforms registered. The lists grow when a platform
+ * registers, also after this module loaded.
+ */
+export const rules: readonly Rule[] = [...coreRules];
+export const documentRules: readonly DocumentRule[] = coreRules.filter((r): r is DocumentRule => r.phase === 'document');
+export const topologyRules: readonly TopologyRule[] = coreRules.filter((r): r is TopologyRule => r.phase === 'topology');
+export const synthesisRules: readonly SynthesisRule[] = coreRules.filter((r): r is SynthesisRule => r.phase === 'synthesis');
+export const updateRules: readonly UpdateRule[] = coreRules.filter((r): r is UpdateRule => r.phase === 'update');
+
 
 /** The stages that are not design rules but still carry ids in findings. */
 export const stageRules: readonly RuleMeta[] = [
@@ -72,3 +78,18 @@ export const catalog: readonly RuleMeta[] = [...stageRules, ...rules, ...constru
 export function ruleMeta(id: string): RuleMeta | undefined {
   return catalog.find((r) => r.id === id);
 }
+
+/** A platform's rule, run only for topologies of that platform. */
+function forPlatform<R extends TopologyRule | SynthesisRule>(entry: PlatformEntry, rule: R): R {
+  return { ...rule, check: (ctx) => (ctx.topology.platform === entry.name ? rule.check(ctx) : []) };
+}
+
+onPlatformRegistered((entry) => {
+  for (const rule of entry.rules ?? []) {
+    const own = forPlatform(entry, rule);
+    (rules as Rule[]).push(own);
+    if (own.phase === 'topology') (topologyRules as TopologyRule[]).push(own);
+    else (synthesisRules as SynthesisRule[]).push(own);
+    (catalog as RuleMeta[]).splice(catalog.length - exceptionRules.length - constructRules.length, 0, own);
+  }
+});

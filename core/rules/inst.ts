@@ -2,7 +2,7 @@
  * Installer rules. No IGEL source: the bootstrap downloads the installer over the network and must
  * refuse to run a file it cannot verify.
  */
-import type { TopologyRule } from './rule';
+import type { TopologyRule } from '../model/rule';
 
 const SHA256 = /^[0-9A-Fa-f]{64}$/;
 

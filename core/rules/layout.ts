@@ -13,8 +13,8 @@
 import { agree, num, plural } from '../base/findings';
 import { CO_LOCATED_MAX_DEVICES, DEVICES_PER_SERVER, type Role } from '../model/model';
 import { join } from '../base/pointer';
-import { SEEDS } from './seeds';
-import type { Report, TopologyRule } from './rule';
+import { SEEDS } from '../model/seeds';
+import type { Report, TopologyRule } from '../model/rule';
 
 const has = (roles: readonly Role[], role: Role) => roles.includes(role);
 

@@ -8,11 +8,11 @@
  */
 import { num } from '../base/findings';
 import { fromInt, isHostAddress, parseSubnet, toInt, type Subnet } from '../model/ipv4';
-import { STATIC_MAC_MIN_PREFIX } from '../../platforms/vsphere/mac';
+import { platformEntry } from '../platform/registry';
 import { join } from '../base/pointer';
 import { RESERVED_BLOCK } from '../model/resolve';
-import { SEEDS } from './seeds';
-import type { Report, TopologyRule } from './rule';
+import { SEEDS } from '../model/seeds';
+import type { Report, TopologyRule } from '../model/rule';
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 /** metadata.name prefixes every VM name; 40 leaves room for the node name within 63. */
@@ -66,11 +66,13 @@ export const netRules: readonly TopologyRule[] = [
           message: `network.cidr ${net.cidr} has host bits set: write the network address, ${fromInt(subnet.network)}/${subnet.prefixLength}`,
         });
       }
-      // vSphere nodes get static MACs from the low 22 bits of their addresses (platforms/vsphere/mac.ts).
-      if (t.platform === 'vsphere' && subnet.prefixLength < STATIC_MAC_MIN_PREFIX) {
+      // A platform whose nodes get static MACs from the low bits of their addresses (vSphere: 22 bits,
+      // platforms/vsphere/mac.ts) says how wide a network may be (its placement.minPrefixLength).
+      const min = platformEntry(t.platform)?.placement?.minPrefixLength?.prefix;
+      if (min !== undefined && subnet.prefixLength < min) {
         reports.push({
           path: '/spec/network/cidr',
-          message: `network.cidr ${net.cidr} is wider than /${STATIC_MAC_MIN_PREFIX}: the static MACs of the nodes (00:50:56 and the low 22 bits of each address, VMware's manual range) could repeat; use a /${STATIC_MAC_MIN_PREFIX} or longer prefix for the HA VLAN`,
+          message: `network.cidr ${net.cidr} is wider than /${min}: the static MACs of the nodes (00:50:56 and the low 22 bits of each address, VMware's manual range) could repeat; use a /${min} or longer prefix for the HA VLAN`,
         });
       }
       const gateway = toInt(net.gateway) as number;

@@ -5,13 +5,11 @@
  * a topology that validates synthesizes (user data within the platform's limit, no string cdktf
  * would read as a token, names Terraform accepts).
  */
-import { mayExceedUserDataLimit, userDataOverLimit } from '../../bootstrap/cloud-init';
-import type { Platform, ResolvedTopology } from '../model/model';
+import type { ResolvedTopology } from '../model/model';
 import { join } from '../base/pointer';
-import type { Report, RuleMeta, SynthesisRule, TopologyRule } from './rule';
-
-/** The platforms synthesis builds stacks for. */
-export const SYNTHESIZED_PLATFORMS: readonly Platform[] = ['aws', 'vsphere'];
+import { closest, show } from '../document/schema';
+import { namesList, platformEntry, registeredPlatforms, synthesizedPlatforms } from '../platform/registry';
+import type { DocumentRule, Report, RuleMeta, SynthesisRule, TopologyRule } from '../model/rule';
 
 /**
  * cdktf's token markers (cdktf lib/tokens/private/encoding: `${TfToken[`, `#{TfToken[`,
@@ -41,20 +39,27 @@ function strings(value: unknown, at: string, out: Array<{ path: string; text: st
   return out;
 }
 
-export const platRules: readonly (SynthesisRule | TopologyRule)[] = [
+/** spec.platform of a parsed value, when it is a string. */
+function platformOf(value: unknown): string | undefined {
+  const platform = (value as { spec?: { platform?: unknown } } | null)?.spec?.platform;
+  return typeof platform === 'string' ? platform : undefined;
+}
+
+export const platRules: readonly (SynthesisRule | TopologyRule | DocumentRule)[] = [
   {
     id: 'UMS-PLAT-001',
     phase: 'synthesis',
     severity: 'error',
     seed: [],
-    title: 'Synthesis builds vsphere and aws stacks only',
-    explanation: 'The stacks create vSphere VMs (port groups, anti-affinity rules) or AWS EC2 instances (security groups, a Network Load Balancer); a topology for azure or gcp validates and reports, but has no stack to synthesize.',
+    title: 'Synthesis builds a stack only for a platform that has one',
+    explanation: 'Each platform with a stack registers it (vsphere: vSphere VMs, port groups, anti-affinity rules; aws: EC2 instances, security groups, a Network Load Balancer); a topology for a platform without one (azure, gcp) validates and reports, but has no stack to synthesize.',
     check({ topology: t }) {
-      if (SYNTHESIZED_PLATFORMS.includes(t.platform)) return [];
+      const built = synthesizedPlatforms();
+      if (built.includes(t.platform)) return [];
       return [
         {
           path: '/spec/platform',
-          message: `synthesis builds stacks for the platforms aws and vsphere only; platform ${t.platform} can be validated and reported but not synthesized: set platform: aws or vsphere, or move this topology out of the synthesized folder`,
+          message: `synthesis builds stacks for the platforms ${namesList(built)} only; platform ${t.platform} can be validated and reported but not synthesized: set platform: ${built.join(' or ')}, or move this topology out of the synthesized folder`,
         },
       ];
     },
@@ -68,19 +73,17 @@ export const platRules: readonly (SynthesisRule | TopologyRule)[] = [
     explanation:
       'A node boots from its cloud-init user data, which the platform limits: EC2 takes at most 16,384 bytes (the stack sends it gzipped), a vSphere guestinfo value at most 65,536 bytes after encoding. Long SSH keys (nine RSA-4096 keys on AWS) or many device networks can pass it; synthesis would stop.',
     check({ topology: t }) {
-      if ((t.platform !== 'aws' && t.platform !== 'vsphere') || !mayExceedUserDataLimit(t)) return [];
-      const reports: Report[] = [];
-      for (const node of t.nodes) {
-        const problem = userDataOverLimit(t, node);
-        if (problem === undefined) continue;
-        const keys = t.network.adminSshKeys.length;
-        reports.push({
-          path: keys > 0 ? '/spec/network/adminSshKeys' : node.pointer ?? '/spec/network',
-          message: `${problem}: ${keys > 0 ? `use fewer or shorter SSH keys (${keys} given; an ed25519 key is about 100 bytes, an RSA-4096 key about 750)` : 'list fewer device or admin networks'}`,
-        });
-        break; // every node carries the same keys and networks: one finding says it
-      }
-      return reports;
+      // The platform measures (its entry's userDataProblem, against its bootstrap.userData limit);
+      // every node carries the same keys and networks, so the first node over says it.
+      const found = platformEntry(t.platform)?.userDataProblem?.(t);
+      if (!found) return [];
+      const keys = t.network.adminSshKeys.length;
+      return [
+        {
+          path: keys > 0 ? '/spec/network/adminSshKeys' : found.node.pointer ?? '/spec/network',
+          message: `${found.problem}: ${keys > 0 ? `use fewer or shorter SSH keys (${keys} given; an ed25519 key is about 100 bytes, an RSA-4096 key about 750)` : 'list fewer device or admin networks'}`,
+        },
+      ];
     },
   },
   {
@@ -124,13 +127,23 @@ export const platRules: readonly (SynthesisRule | TopologyRule)[] = [
       return reports;
     },
   },
+  {
+    id: 'UMS-PLAT-006',
+    phase: 'document',
+    severity: 'error',
+    seed: [],
+    title: 'The platform is a registered one',
+    explanation:
+      'spec.platform names a platform of the registry (the built-in vsphere, aws, azure and gcp, and any a program registers, docs/platforms.md); the schema only checks that it is a lower-case name, so a misspelled or unknown platform is refused here, with the registered names.',
+    check(value) {
+      const platform = platformOf(value);
+      if (platform === undefined || platformEntry(platform)) return [];
+      const names = registeredPlatforms().map((e) => e.name);
+      const guess = closest(platform, names);
+      return [{ path: '/spec/platform', message: `spec.platform ${show(platform, '/spec/platform')} is not a registered platform${guess ? ` (did you mean ${guess}?)` : ''}: use one of ${namesList(names)}` }];
+    },
+  },
 ];
-
-/** The stack and the construct that build each synthesized platform. */
-export const PLATFORM_CLASSES: Readonly<Record<'vsphere' | 'aws', { readonly stack: string; readonly construct: string }>> = {
-  vsphere: { stack: 'UmsHaStack', construct: 'UmsHaTopology' },
-  aws: { stack: 'UmsHaAwsStack', construct: 'UmsHaAwsTopology' },
-};
 
 /**
  * A topology given to the stack or construct of another platform. Not a rule of the topology (the
@@ -142,14 +155,18 @@ export const stackPlatformRule: RuleMeta = {
   severity: 'error',
   seed: [],
   title: 'The stack class builds the topology\'s platform',
-  explanation: 'UmsHaStack and UmsHaTopology build vsphere resources, UmsHaAwsStack and UmsHaAwsTopology aws resources; a topology for the other platform lacks what the class needs (the vsphere or aws block) and is refused before any resource exists.',
+  explanation: 'Each platform\'s stack and construct classes build that platform\'s resources (UmsHaStack and UmsHaTopology vsphere, UmsHaAwsStack and UmsHaAwsTopology aws); a topology for another platform lacks what the class needs (the vsphere or aws block) and is refused before any resource exists.',
 };
 
-/** The UMS-PLAT-005 report of `t` given to the classes of platform `builds`, if any (UMS-PLAT-001 reports azure and gcp). */
-export function stackPlatformReports(t: ResolvedTopology, builds: 'vsphere' | 'aws'): Report[] {
-  if (t.platform === builds || !SYNTHESIZED_PLATFORMS.includes(t.platform)) return [];
-  const mine = PLATFORM_CLASSES[builds];
-  const right = PLATFORM_CLASSES[t.platform as 'vsphere' | 'aws'];
+/**
+ * The UMS-PLAT-005 report of `t` given to the classes of platform `builds`, if any (UMS-PLAT-001
+ * reports a platform without a stack, UMS-PLAT-006 an unknown one). The class names come from the
+ * platforms' registry entries.
+ */
+export function stackPlatformReports(t: ResolvedTopology, builds: string): Report[] {
+  const mine = platformEntry(builds)?.classes;
+  const right = platformEntry(t.platform)?.classes;
+  if (t.platform === builds || !mine || !right) return [];
   return [
     {
       path: '/spec/platform',

@@ -10,9 +10,9 @@
  */
 import { num } from '../base/findings';
 import { COMPONENT_MINIMUMS, FIRMWARE_UPDATE_GB, PROGRAM_FILES_GB, hostMinimum, requiredServerDiskGb } from '../model/resolve';
-import { SEEDS } from './seeds';
+import { SEEDS } from '../model/seeds';
 import { LOAD_BALANCER_STANDALONE, SIZING_GUIDELINES, WEB_APP_EXTRA_GB, serverHostMemoryGb, sizeClass } from '../model/size-classes';
-import type { Report, TopologyRule } from './rule';
+import type { Report, TopologyRule } from '../model/rule';
 
 /** Documented minimums per component (seed 004); see COMPONENT_MINIMUMS in ../resolve. */
 export const MINIMUMS = COMPONENT_MINIMUMS;

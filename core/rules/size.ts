@@ -12,9 +12,9 @@ import {
   RECOMMENDED_MAX_SERVERS,
   SERVERS_PER_LOAD_BALANCER,
 } from '../model/model';
-import { SEEDS } from './seeds';
+import { SEEDS } from '../model/seeds';
 import type { ResolvedTopology } from '../model/model';
-import type { TopologyContext, TopologyRule } from './rule';
+import type { TopologyContext, TopologyRule } from '../model/rule';
 
 /**
  * What one failed node leaves (UMS-SIZE-007 and the report's failure section use these numbers):

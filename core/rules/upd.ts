@@ -6,8 +6,8 @@
  * (001_de5c957648566345.txt: downgrades only within one major.minor, because the database schema
  * follows major.minor) and seed 000 (000_18dbf9d1c373b09f.txt: update mode, changes lost).
  */
-import { SEEDS } from './seeds';
-import type { Report, UpdateRule } from './rule';
+import { SEEDS } from '../model/seeds';
+import type { Report, UpdateRule } from '../model/rule';
 
 /** [major, minor, patch] of an IGEL version "12.07.100". */
 export function versionParts(v: string): [number, number, number] {

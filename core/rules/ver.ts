@@ -10,8 +10,8 @@
  * UMS Servers in HA environment installed on distributed subnets").
  */
 import { compareVersions } from './upd';
-import { SEEDS } from './seeds';
-import type { TopologyRule } from './rule';
+import { SEEDS } from '../model/seeds';
+import type { TopologyRule } from '../model/rule';
 
 /** The first UMS release that manages IGEL OS 12 devices (Unified Protocol) and has the Cluster Address. */
 export const UMS12_FIRST_RELEASE = '12.01.100';

@@ -14,12 +14,13 @@
  *   and are not supported in cloud environments (no broadcast); "SSL can be terminated at the
  *   reverse proxy / external load balancer ... or at the UMS Server".
  */
-import { loadBalancerPorts } from '../../platforms/aws/placement';
-import { IGEL_REVERSE_PROXY_PAGE, OFFLOADING_MIN_OS12_VERSION, OFFLOADING_MIN_UMS_VERSION, compareVersions, parseClusterAddress } from '../configs/external-lb';
-import { SEEDS } from './seeds';
-import type { Report, TopologyRule } from './rule';
+import { IGEL_REVERSE_PROXY_PAGE, OFFLOADING_MIN_OS12_VERSION, OFFLOADING_MIN_UMS_VERSION } from '../network/external-lb';
+import { compareVersions } from './upd';
+import { SEEDS } from '../model/seeds';
+import type { Report, TopologyRule } from '../model/rule';
+import { dropsBroadcast } from './cloud';
+import { platformEntry } from '../platform/registry';
 
-const CLOUDS = new Set(['aws', 'azure', 'gcp']);
 
 export const xlbRules: readonly TopologyRule[] = [
   {
@@ -35,7 +36,7 @@ export const xlbRules: readonly TopologyRule[] = [
       const path = doc.spec.deviceOs !== undefined ? '/spec/deviceOs' : doc.spec.loadBalancing !== undefined ? '/spec/loadBalancing' : '/spec';
       const written = doc.spec.deviceOs === undefined ? 'deviceOs (by default os11 and os12) includes os11' : 'deviceOs includes os11';
       const base = `${written}, but IGEL supports a reverse proxy / external load balancer only for IGEL OS 12 devices (${IGEL_REVERSE_PROXY_PAGE})`;
-      if (CLOUDS.has(t.platform)) {
+      if (dropsBroadcast(t.platform)) {
         return [
           {
             path,
@@ -92,7 +93,7 @@ export const xlbRules: readonly TopologyRule[] = [
     explanation:
       'On aws the stack builds a Network Load Balancer, which passes TCP through to the servers (TLS ends at the UMS Servers); it neither ends TLS nor verifies or forwards client certificates, so offloading there would be written in the file but not built.',
     check({ topology: t }) {
-      if (t.loadBalancing !== 'external' || t.externalLoadBalancer?.tls !== 'offloading' || t.platform === 'vsphere') return [];
+      if (t.loadBalancing !== 'external' || t.externalLoadBalancer?.tls !== 'offloading' || platformEntry(t.platform)?.externalLoadBalancer === 'haproxy') return [];
       return [
         {
           path: '/spec/externalLoadBalancer/tls',
@@ -111,27 +112,6 @@ export const xlbRules: readonly TopologyRule[] = [
     check({ doc, topology: t }) {
       if (t.loadBalancing !== 'igel' || doc.spec.externalLoadBalancer === undefined) return [];
       return [{ path: '/spec/externalLoadBalancer', key: true, message: 'externalLoadBalancer configures the external load balancer of loadBalancing external; with loadBalancing igel there is none: remove the block, or set loadBalancing: external' }];
-    },
-  },
-  {
-    id: 'UMS-XLB-005',
-    phase: 'topology',
-    severity: 'error',
-    seed: [SEEDS.extensions],
-    title: 'On aws the Cluster Address port is a port the Network Load Balancer listens on',
-    explanation:
-      'The aws stack\'s Network Load Balancer listens on the ports devices reach the servers on in the firewall matrix (8443) and passes them through unchanged; devices connect to the Cluster Address (seed 004), so a Cluster Address on another port reaches no listener.',
-    check({ topology: t }) {
-      if (t.platform !== 'aws' || t.loadBalancing !== 'external' || t.clusterAddress === undefined) return [];
-      const cluster = parseClusterAddress(t.clusterAddress);
-      const ports = loadBalancerPorts(t);
-      if (!cluster || ports.length === 0 || ports.includes(cluster.port)) return [];
-      return [
-        {
-          path: '/spec/clusterAddress',
-          message: `clusterAddress port ${cluster.port} is no port the aws stack's Network Load Balancer listens on (${ports.join(', ')}, from the firewall matrix, passed through to the servers unchanged): use ${cluster.host}:${ports[0]}`,
-        },
-      ];
     },
   },
 ];

@@ -4,12 +4,17 @@
  * network is servers behind an external load balancer; each server must survive the loss of one
  * availability zone, the anti-affinity of this platform. The subnet arithmetic (AWS reserves the
  * first four and the last address of a subnet) has no IGEL source.
+ *
+ * The platform's entry (./index.ts) carries these rules; the catalog runs them for aws topologies
+ * only (core/rules/index.ts), so no check here asks for the platform. UMS-XLB-005 (the Cluster
+ * Address port on the Network Load Balancer) is an external load balancer rule of this platform.
  */
-import { AWS_RESERVED_LEADING_ADDRESSES, instanceTypeFor, nodeSubnetIndex, securityGroupRules } from './placement';
+import { AWS_RESERVED_LEADING_ADDRESSES, instanceTypeFor, loadBalancerPorts, nodeSubnetIndex, securityGroupRules } from './placement';
+import { parseClusterAddress } from '../../core/network/external-lb';
 import { contains, fromInt, parseSubnet, toInt } from '../../core/model/ipv4';
 import { join } from '../../core/base/pointer';
-import { SEEDS } from '../../core/rules/seeds';
-import type { Report, SynthesisRule, TopologyRule } from '../../core/rules/rule';
+import { SEEDS } from '../../core/model/seeds';
+import type { Report, SynthesisRule, TopologyRule } from '../../core/model/rule';
 
 /** Inbound (and, apart, outbound) rules per security group that AWS allows by default (Amazon VPC quotas). */
 export const SECURITY_GROUP_RULES_QUOTA = 60;
@@ -24,7 +29,7 @@ export const awsRules: readonly (TopologyRule | SynthesisRule)[] = [
     title: 'An aws stack needs the aws block',
     explanation: 'The region, VPC, subnets, image and SSM parameters come from spec.aws; without it there is nothing to place the hosts in.',
     check({ topology: t }) {
-      if (t.platform !== 'aws' || t.aws) return [];
+      if (t.aws) return [];
       return [{ path: '/spec', message: 'platform aws needs an aws block (region, vpcId, subnets, ami, secrets) to be synthesized: see docs/topology.md, Platform aws' }];
     },
   },
@@ -36,7 +41,7 @@ export const awsRules: readonly (TopologyRule | SynthesisRule)[] = [
     title: 'One subnet per availability zone, inside the VPC block',
     explanation: 'Each aws.subnets entry is an existing subnet looked up by zone and CIDR: it must lie inside network.cidr (the VPC block), not overlap another, and be the only one of its zone; its firstAddress must be a usable address of it.',
     check({ topology: t }) {
-      if (t.platform !== 'aws' || !t.aws) return [];
+      if (!t.aws) return [];
       const reports: Report[] = [];
       const vpc = parseSubnet(t.network.cidr);
       const seenZones = new Map<string, number>();
@@ -73,7 +78,7 @@ export const awsRules: readonly (TopologyRule | SynthesisRule)[] = [
     title: 'Every node address is a usable address of one of the subnets',
     explanation: 'The instance gets its address in the subnet that contains it; an address in no listed subnet, or one AWS reserves (the first four and the last of a subnet), cannot be assigned.',
     check({ topology: t }) {
-      if (t.platform !== 'aws' || !t.aws) return [];
+      if (!t.aws) return [];
       const aws = t.aws;
       const reports: Report[] = [];
       for (const node of t.nodes) {
@@ -101,7 +106,7 @@ export const awsRules: readonly (TopologyRule | SynthesisRule)[] = [
     title: 'The servers spread over at least two availability zones',
     explanation: 'The servers of an HA network must not fail together; on AWS that means different availability zones (the anti-affinity of this platform).',
     check({ topology: t }) {
-      if (t.platform !== 'aws' || !t.aws) return [];
+      if (!t.aws) return [];
       const aws = t.aws;
       const servers = t.nodes.filter((n) => n.roles.includes('server') && n.ip !== null);
       const zones = new Set(servers.map((n) => nodeSubnetIndex(aws, n)).filter((i) => i !== undefined).map((i) => aws.subnets[i as number]!.availabilityZone));
@@ -122,7 +127,7 @@ export const awsRules: readonly (TopologyRule | SynthesisRule)[] = [
     title: 'The server size maps to an instance type',
     explanation: 'Without aws.instanceTypes.server, the type is the smallest c6i, m6i or r6i type with the resources; a size beyond all of them needs an explicit type.',
     check({ topology: t }) {
-      if (t.platform !== 'aws' || !t.aws || t.aws.instanceTypes?.server !== undefined) return [];
+      if (!t.aws || t.aws.instanceTypes?.server !== undefined) return [];
       const size = t.resources.server;
       if (instanceTypeFor(size)) return [];
       return [{ path: '/spec/resources/server', message: `no c6i, m6i or r6i instance type has ${size.cpus} vCPUs and ${size.memoryGb} GiB: set aws.instanceTypes.server` }];
@@ -136,7 +141,7 @@ export const awsRules: readonly (TopologyRule | SynthesisRule)[] = [
     title: 'Every security group stays within the default rule quota',
     explanation: `AWS allows ${SECURITY_GROUP_RULES_QUOTA} inbound and ${SECURITY_GROUP_RULES_QUOTA} outbound rules per security group by default (Amazon VPC quotas, "Inbound or outbound rules per security group"); the stack writes one rule per port and device or admin network, and a group over the quota fails at deploy time, after other resources were created.`,
     check({ topology: t }) {
-      if (t.platform !== 'aws' || !t.aws) return [];
+      if (!t.aws) return [];
       const counts = new Map<string, number>();
       for (const r of securityGroupRules(t)) counts.set(`${r.group} ${r.direction}`, (counts.get(`${r.group} ${r.direction}`) ?? 0) + 1);
       const reports: Report[] = [];
@@ -149,6 +154,27 @@ export const awsRules: readonly (TopologyRule | SynthesisRule)[] = [
         });
       }
       return reports;
+    },
+  },
+  {
+    id: 'UMS-XLB-005',
+    phase: 'topology',
+    severity: 'error',
+    seed: [SEEDS.extensions],
+    title: 'On aws the Cluster Address port is a port the Network Load Balancer listens on',
+    explanation:
+      'The aws stack\'s Network Load Balancer listens on the ports devices reach the servers on in the firewall matrix (8443) and passes them through unchanged; devices connect to the Cluster Address (seed 004), so a Cluster Address on another port reaches no listener.',
+    check({ topology: t }) {
+      if (t.loadBalancing !== 'external' || t.clusterAddress === undefined) return [];
+      const cluster = parseClusterAddress(t.clusterAddress);
+      const ports = loadBalancerPorts(t);
+      if (!cluster || ports.length === 0 || ports.includes(cluster.port)) return [];
+      return [
+        {
+          path: '/spec/clusterAddress',
+          message: `clusterAddress port ${cluster.port} is no port the aws stack's Network Load Balancer listens on (${ports.join(', ')}, from the firewall matrix, passed through to the servers unchanged): use ${cluster.host}:${ports[0]}`,
+        },
+      ];
     },
   },
 ];

@@ -190,6 +190,13 @@ export const ruleOwnedConstraints = [
     ]
   },
   {
+    "schemaPath": "#/definitions/spec/properties/platform",
+    "ruleId": "UMS-PLAT-006",
+    "constraints": [
+      "pattern"
+    ]
+  },
+  {
     "schemaPath": "#/definitions/database/properties/passwordVariable",
     "ruleId": "UMS-DB-002",
     "constraints": [

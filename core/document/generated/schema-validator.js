@@ -3,7 +3,7 @@
 "use strict";
 module.exports = validate10;
 module.exports.default = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ums-ha.dev/schemas/topology.schema.json","title":"UmsHaTopologyDocument","description":"An IGEL UMS High Availability network: one file per HA network, reviewed in a pull request. Properties marked with x-ums-rule are checked by that design rule (the finding carries its id) rather than by the schema stage.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"description":"Version of this file format.","const":"ums-ha/v1"},"kind":{"description":"Kind of document.","const":"UmsHaTopology"},"metadata":{"description":"Identity of the HA network.","$ref":"#/definitions/metadata"},"spec":{"description":"The design of the HA network.","$ref":"#/definitions/spec"}},"definitions":{"metadata":{"title":"TopologyMetadata","description":"Identity of the HA network.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"DNS label (a-z, 0-9, '-', at most 40 characters): the stack name and the prefix of every VM and resource name.","type":"string","x-ums-rule":"UMS-NET-004","examples":["berlin-prod"]},"description":{"description":"Free text shown in the sizing report.","$ref":"#/definitions/text"}}},"spec":{"title":"TopologySpec","description":"The design of the HA network: sizing inputs, platform, database, network, nodes, VM sizes, installer and placement.","type":"object","additionalProperties":false,"required":["umsVersion","devices","database","network","installer","networkToken"],"properties":{"umsVersion":{"description":"UMS version as IGEL writes it, major.minor.patch, always quoted so YAML keeps it a string (for example \"12.07.100\"; an unquoted 12.07 is a number and loses digits).","$ref":"#/definitions/umsVersion","examples":["12.07.100","6.10.140"]},"devices":{"description":"Number of managed endpoint devices. Drives the sizing: 1 UMS Server per 50,000 devices, separate load balancer hosts above 50,000.","type":"integer","minimum":1,"maximum":10000000},"deviceOs":{"description":"Which IGEL OS generations connect. os11: devices connect to TCP 30001 (the IGEL load balancers, or the external load balancer) and fetch files and firmware from the servers over HTTPS 8443; the servers talk to the devices on TCP/UDP 30005, where the device listens. os12: devices open a WebSocket to a UMS Server on TCP 8443 /device-connector/*, which the IGEL load balancers do not carry (UMS-LAYOUT-004). Default: both.","type":"array","items":{"type":"string","enum":["os11","os12"]},"minItems":1,"uniqueItems":true,"default":["os11","os12"]},"platform":{"description":"Where the hosts run. aws, azure and gcp drop UDP broadcast, so IGEL UMS Load Balancers cannot run there.","type":"string","enum":["vsphere","aws","azure","gcp"],"default":"vsphere"},"loadBalancing":{"description":"igel: IGEL UMS Load Balancers (need UDP broadcast on one VLAN). external: HA without IGEL load balancers, behind an external load balancer or reverse proxy named by clusterAddress.","type":"string","enum":["igel","external"],"default":"igel"},"layout":{"description":"Where the load balancers run (loadBalancing igel only). auto: co-located up to 50,000 devices, separate above. co-located: every host runs a server and a load balancer. separate: load balancers on their own hosts.","type":"string","enum":["auto","co-located","separate"],"default":"auto"},"servers":{"description":"Number of UMS Servers. Default: max(2, ceil(devices / 50,000)). An explicit value is checked against the sizing rules, never replaced.","type":"integer","minimum":0,"maximum":100},"loadBalancers":{"description":"Number of UMS Load Balancers (separate layout). Default: max(2, ceil(servers / 3)); in the co-located layout it equals the number of servers.","type":"integer","minimum":0,"maximum":100},"clusterAddress":{"description":"host:port of the external load balancer or reverse proxy (UMS Administration > Global Configuration > Server Network Settings > Cluster Address). Required with loadBalancing external.","$ref":"#/definitions/hostPort","examples":["ums.example.internal:8443"]},"externalLoadBalancer":{"description":"How the external load balancer carries the OS 12 devices' TLS (loadBalancing external only; see docs/external-load-balancer.md). IGEL: a reverse proxy / external load balancer can be used if you manage IGEL OS 12 devices only; SSL can be terminated at the reverse proxy or at the UMS Server.","type":"object","additionalProperties":false,"properties":{"tls":{"description":"passthrough (default): TCP to each server's 8443, TLS ends at the UMS Server, the device's mutual TLS WebSocket reaches the server intact. offloading: TLS ends at the load balancer, which verifies the devices' client certificates against the UMS EST CA and forwards them to the servers (needs UMS 12.04.100 and IGEL OS 12.3.2 or later, UMS-XLB-002; vsphere only, UMS-XLB-003).","type":"string","enum":["passthrough","offloading"],"default":"passthrough"},"os12MinimumVersion":{"description":"The oldest IGEL OS 12 version among the devices that connect through the load balancer, major.minor.patch such as \"12.3.2\" (quoted). Required for tls offloading, which IGEL supports from IGEL OS 12.3.2 on (UMS-XLB-002).","type":"string","pattern":"^12\\.[0-9]{1,2}\\.[0-9]{1,3}$","examples":["12.3.2"]}}},"sharedWorkplace":{"description":"IGEL Shared Workplace is in use: user profiles must be served at all times, which affects layout advice and the update method.","type":"boolean","default":false},"database":{"description":"The one external database every UMS Server uses.","$ref":"#/definitions/database"},"network":{"description":"The HA VLAN and where devices and administrators connect from.","$ref":"#/definitions/network"},"nodes":{"description":"The hosts of the HA network, in install order (the first server creates the network token). When absent, nodes are derived from the sizing.","type":"array","items":{"$ref":"#/definitions/node"},"minItems":1,"maxItems":200},"resources":{"description":"VM sizes per role.","$ref":"#/definitions/resources"},"firmware":{"description":"Universal Firmware Update storage on the servers.","$ref":"#/definitions/firmware"},"installer":{"description":"The UMS Linux installer the nodes download and verify.","$ref":"#/definitions/installer"},"networkToken":{"description":"The IGEL network token that joins the components into one HA network.","$ref":"#/definitions/networkToken"},"vsphere":{"description":"Placement in vCenter (required with platform vsphere).","$ref":"#/definitions/vsphere"},"aws":{"description":"Placement in AWS (platform aws): region, the existing VPC and one subnet per availability zone, the image, the load balancer and the SSM parameters the hosts read their secrets from. Required to synthesize an aws topology (UMS-AWS-001).","$ref":"#/definitions/aws"},"exceptions":{"description":"Warnings the reviewers accepted, each with its reason (at least 20 characters). Errors refuse the design and cannot be excepted (UMS-EXC-001); an exception no finding needs is reported as stale (UMS-EXC-002).","type":"array","items":{"$ref":"#/definitions/exception"},"maxItems":50}},"if":{"properties":{"platform":{"const":"vsphere"}}},"then":{"required":["vsphere"]}},"database":{"title":"DatabaseSpec","description":"The one external database shared by every UMS Server. The embedded database cannot be used for an HA network.","type":"object","additionalProperties":false,"required":["engine"],"properties":{"engine":{"description":"Database system. embedded is refused for HA (UMS-DB-001).","type":"string","enum":["postgresql","mssql","oracle","embedded"]},"host":{"description":"Host name or IPv4 address of the database, reachable from every UMS Server.","$ref":"#/definitions/host"},"port":{"description":"TCP port of the database. Default per engine: postgresql 5432, mssql 1433, oracle 1521.","type":"integer","minimum":1,"maximum":65535},"name":{"description":"Database (schema or service) name.","$ref":"#/definitions/dbName"},"user":{"description":"Database user the UMS connects as.","$ref":"#/definitions/dbUser"},"passwordVariable":{"description":"Name of the sensitive Terraform variable that holds the database password (pass it as TF_VAR_<name>). Never the password itself (UMS-DB-002).","type":"string","x-ums-rule":"UMS-DB-002","examples":["UMS_DB_PASSWORD"]},"authentication":{"description":"mssql only: how the UMS Servers log on to SQL Server. sql (default): SQL Server authentication with user and the password in passwordVariable. kerberos: Active Directory authentication via Kerberos (IGEL: DB type SQL Server AD Kerberos, usable on Linux hosts outside the domain): user is the domain user without the domain, the password in passwordVariable, and database.kerberos names the realm and KDCs; the bootstrap writes krb5.conf into <UMS installation directory>/rmguiserver/conf before it activates the data source. ad-native is refused on the Linux hosts ums-ha builds (UMS-DB-006: IGEL requires the UMS Server and UMS Administrator to be located in the Windows domain). Another engine with authentication is refused (UMS-DB-005).","type":"string","enum":["sql","kerberos","ad-native"],"default":"sql"},"kerberos":{"description":"authentication kerberos only (UMS-DB-007): what the bootstrap writes into krb5.conf (IGEL's example: [libdefaults] default_realm, ticket_lifetime 24h; [realms] the realm with its kdc and default_domain; [domain_realm]).","type":"object","additionalProperties":false,"required":["realm","kdcs"],"properties":{"realm":{"description":"The Kerberos realm (the AD domain in capitals), e.g. EXAMPLE.INTERNAL.","type":"string","pattern":"^[A-Z0-9]([A-Z0-9-]{0,61}[A-Z0-9])?(\\.[A-Z0-9]([A-Z0-9-]{0,61}[A-Z0-9])?)*$"},"kdcs":{"description":"The key distribution centers (domain controllers), host names or IPv4 addresses the UMS Servers reach on TCP/UDP 88.","type":"array","minItems":1,"maxItems":8,"items":{"$ref":"#/definitions/host"}},"domain":{"description":"The domain of the database user, as the data source's Domain field takes it. Default: the realm.","type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"}}},"redundancy":{"description":"How the database survives the loss of its host (seed 004: the database should be redundant, ideally a cluster). cluster: a DBMS cluster (SQL Server Always On, Oracle RAC, a PostgreSQL cluster) whose listener or virtual name is host. replicated: a primary with a standby the DBA fails over to. single: one host without redundancy, accepted with singleHostReason. Absent: UMS-DB-004 warns.","type":"string","enum":["cluster","replicated","single"]},"singleHostReason":{"description":"Why a database without redundancy is accepted (with redundancy: single), at least 20 characters, shown in the sizing report; without it UMS-DB-004 still warns. One line of text: no control, line-separator or bidirectional-control characters.","type":"string","minLength":20,"maxLength":500,"pattern":"^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]+$"}},"if":{"properties":{"engine":{"const":"embedded"}}},"then":{},"else":{"required":["host","name","user","passwordVariable"]}},"network":{"title":"NetworkSpec","description":"The one VLAN that carries every UMS Server and Load Balancer, and where devices and administrators connect from.","type":"object","additionalProperties":false,"required":["vlanId","portGroup","cidr","gateway","dns","deviceCidrs","adminCidrs"],"properties":{"vlanId":{"description":"802.1Q VLAN id (1..4094) of the HA network; every server and load balancer must be on it.","type":"integer","minimum":1,"maximum":4094},"portGroup":{"description":"vSphere (distributed) port group that carries the VLAN.","$ref":"#/definitions/text"},"distributedSwitch":{"description":"Name of a vSphere distributed switch. When set, synthesis creates the distributed port group portGroup on it with network.vlanId; when absent, portGroup must already exist.","$ref":"#/definitions/text"},"cidr":{"description":"IPv4 subnet of the VLAN, network address and prefix (for example 10.20.0.0/24).","$ref":"#/definitions/cidr"},"gateway":{"description":"Default gateway on the VLAN; never given to a node.","$ref":"#/definitions/ipv4"},"dns":{"description":"DNS resolvers for the hosts.","type":"array","items":{"$ref":"#/definitions/ipv4"},"minItems":1,"maxItems":8},"ntpServers":{"description":"Time sources (IPv4 or host names). Required (UMS-NET-003): the servers of an HA network must stay within one minute of each other.","type":"array","items":{"$ref":"#/definitions/host"},"maxItems":8,"x-ums-rule":"UMS-NET-003"},"firstAddress":{"description":"Start of the address slots: a node without an explicit ip gets a fixed address from here by its role and the number in its name (servers +0..+5, separate load balancers +6..+8, docs/topology.md), so adding or removing nodes moves no other node. Keep these 9 addresses free for the HA nodes.","$ref":"#/definitions/ipv4"},"deviceCidrs":{"description":"Where devices connect from: the only sources allowed to device ports (30001, 30005, 8443).","type":"array","items":{"$ref":"#/definitions/cidr"},"minItems":1,"maxItems":64},"adminCidrs":{"description":"Where administrators run the UMS Console and Web App: the only sources allowed to TCP 8443 besides devices and servers.","type":"array","items":{"$ref":"#/definitions/cidr"},"minItems":1,"maxItems":64},"adminSshKeys":{"description":"Public SSH keys of the operators, one OpenSSH authorized_keys line each (key type, base64 key, optional comment; no options): cloud-init installs them for root on every host (password login off), and SSH (TCP 22) is open only from adminCidrs (firewall matrix row ssh-admin). Needed for the deploy order's ssh root@<first-server-ip> (fetching the network token) and for updates. Applied at a host's first boot: a later change reaches new or replaced hosts only. Default: none, and no SSH login.","type":"array","items":{"$ref":"#/definitions/sshPublicKey"},"uniqueItems":true,"maxItems":32}}},"node":{"title":"NodeSpec","description":"One host of the HA network.","type":"object","additionalProperties":false,"required":["name","roles"],"properties":{"name":{"description":"Short name, a DNS label; the VM and host name is <metadata.name>-<name> (at most 63 characters).","type":"string","x-ums-rule":"UMS-NET-004","examples":["ums1","lb1"]},"roles":{"description":"What the host runs: server, loadBalancer, or both (a co-located host).","type":"array","items":{"type":"string","enum":["server","loadBalancer"]},"minItems":1,"uniqueItems":true},"ip":{"description":"Static IPv4 address inside network.cidr, kept as written. Default: the node's address slot from network.firstAddress.","$ref":"#/definitions/ipv4"},"vlanId":{"description":"VLAN of the host; must equal network.vlanId (UMS-NET-001). Default: network.vlanId.","type":"integer","minimum":1,"maximum":4094}}},"resources":{"title":"ResourcesSpec","description":"VM sizes per role. A co-located host (server and load balancer) uses the server size.","type":"object","additionalProperties":false,"properties":{"server":{"description":"Size of a UMS Server VM (also used for co-located hosts). Default: 4 vCPUs, 8 GB RAM, data disk of max(60, 21 + 10 x firmware.retainedUpdates) GB.","$ref":"#/definitions/vmSize"},"loadBalancer":{"description":"Size of a separate UMS Load Balancer VM. Default: 2 vCPUs, 4 GB RAM, 20 GB data disk.","$ref":"#/definitions/vmSize"}}},"vmSize":{"title":"VmSize","description":"CPU, memory and data disk of one VM.","type":"object","additionalProperties":false,"properties":{"cpus":{"description":"Virtual CPUs.","type":"integer","minimum":1,"maximum":128},"memoryGb":{"description":"Memory in GB. Documented minimum: server 4, load balancer 1, co-located host 5 (UMS-RES-001).","type":"integer","minimum":1,"maximum":4096},"diskGb":{"description":"Data disk in GB for the UMS installation and its data directory. Servers need 1 GB of program files plus about 10 GB per retained firmware update (UMS-RES-002).","type":"integer","minimum":1,"maximum":65536}}},"firmware":{"title":"FirmwareSpec","description":"Universal Firmware Update storage on the servers.","type":"object","additionalProperties":false,"properties":{"retainedUpdates":{"description":"Firmware updates kept on every server's data disk, about 10 GB each.","type":"integer","minimum":0,"maximum":100,"default":3},"syncViaWebdav":{"description":"Universal Firmware Updates are synchronized between the servers over UMS WebDAV (TCP 8443; seed 003). true: the sizing report (After installation) and the update runbooks carry the step to activate \"Synchronize downloaded Universal Firmware Updates within UMS WebDAV directories\" with a WebDAV target path and HTTPS (UMS WebDAV), and check the Synchronization Status. false: they say to leave it off and download each update on every server that should serve it.","type":"boolean","default":true}}},"installer":{"title":"InstallerSpec","description":"The UMS Linux installer every node downloads; the bootstrap refuses a file whose SHA-256 differs.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"http(s) URL of setup-igel-ums-linux_<version>.bin, reachable from the HA VLAN. No credentials in the URL: no user information (user@host) and no presigned query (X-Amz-Signature=, sig=, token=...: they expire and are credentials, UMS-DB-002). [ ] and { } are part of the file name (curl --globoff).","$ref":"#/definitions/installerUrl"},"sha256":{"description":"SHA-256 of the installer, 64 hexadecimal characters. Required; checked by UMS-INST-001.","type":"string","x-ums-rule":"UMS-INST-001"}}},"networkToken":{"title":"NetworkTokenSpec","description":"The IGEL network token that joins every component to one HA network.","type":"object","additionalProperties":false,"required":["mode","variable"],"properties":{"mode":{"description":"create: the first server creates the token (a new HA network). existing: every node joins an existing HA network with the token in the variable.","type":"string","enum":["create","existing"]},"variable":{"description":"Name of the sensitive Terraform variable holding the token for joining nodes. Never the token itself (UMS-DB-002).","type":"string","x-ums-rule":"UMS-DB-002","examples":["UMS_NETWORK_TOKEN"]}}},"vsphere":{"title":"VsphereSpec","description":"Where in vCenter the VMs are placed. Required when platform is vsphere.","type":"object","additionalProperties":false,"required":["datacenter","cluster","datastore","template"],"properties":{"datacenter":{"description":"vSphere datacenter name.","$ref":"#/definitions/text"},"cluster":{"description":"Compute cluster (DRS enabled for anti-affinity).","$ref":"#/definitions/text"},"datastore":{"description":"Datastore for the VM disks.","$ref":"#/definitions/text"},"template":{"description":"VM template to clone (Ubuntu 22.04 with cloud-init's VMware datasource).","$ref":"#/definitions/text"},"folder":{"description":"VM folder, relative to the datacenter's vm folder. Default: the datacenter's root VM folder.","$ref":"#/definitions/text"},"antiAffinity":{"description":"How the compute-cluster anti-affinity rules keep servers (and separate load balancers) on different ESXi hosts: preferred (DRS best effort, never blocks a power-on) or mandatory (DRS refuses placements that break it: needs at least as many hosts as VMs of a role).","type":"string","enum":["preferred","mandatory"],"default":"preferred"}}},"text":{"description":"text of 1 to 200 characters on one line, without control, line-separator or bidirectional-control characters, quotes, backslashes or $","type":"string","pattern":"^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\"'`\\\\$]{1,200}$"},"ipv4":{"description":"an IPv4 address such as 10.20.0.11","type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"},"cidr":{"description":"an IPv4 network in CIDR notation such as 10.20.0.0/24","type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},"host":{"description":"an IPv4 address or a DNS host name such as db.example.internal","type":"string","maxLength":253,"pattern":"^(((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)$"},"sshPublicKey":{"description":"one OpenSSH public key line: the key type (ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256/384/521, sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com), a space, the base64 key and an optional comment, without options or line breaks (as in id_ed25519.pub)","type":"string","maxLength":16384,"pattern":"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [ -~]{1,200})?$","examples":["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDQ/6xsJbSXv1bLts3yXcnXDkSSjjit9N8Vtv2T1G9SW ops@berlin.example.internal"]},"umsVersion":{"description":"a quoted version like \"12.07.100\" (major.minor.patch as IGEL writes it)","type":"string","pattern":"^(0|[1-9][0-9]{0,2})\\.[0-9]{2}\\.[0-9]{3}$"},"hostPort":{"description":"host:port such as ums.example.internal:8443","type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$"},"installerUrl":{"description":"an http(s) URL without spaces, quotes or user information (user@ before the host)","type":"string","pattern":"^https?://[A-Za-z0-9._~:\\[\\]!$&'()*+,;=%-]+(?:[/?#][A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]*)?$","maxLength":2048},"dbName":{"description":"a database name of letters, digits and _ . $ - (at most 128)","type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.$-]{0,127}$"},"dbUser":{"description":"a database user of letters, digits and _ . @ $ - (at most 128)","type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.@$-]{0,127}$"},"exception":{"title":"RuleException","description":"One accepted warning.","type":"object","additionalProperties":false,"required":["id","reason"],"properties":{"id":{"description":"The rule id of the warning, e.g. UMS-SIZE-005.","$ref":"#/definitions/ruleId"},"reason":{"description":"Why the design is right anyway, and who decided (at least 20 characters, one line of text: no control, line-separator or bidirectional-control characters).","type":"string","minLength":20,"maxLength":500,"pattern":"^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]+$"}}},"ruleId":{"description":"a rule id such as UMS-SIZE-005","type":"string","pattern":"^UMS-[A-Z]+-[0-9]{3}$"},"aws":{"title":"AwsSpec","description":"Where in AWS the hosts run (platform aws, loadBalancing external, UMS 6.10 or later: seed 004). The VPC and the subnets exist and are looked up, never created. network.cidr is the VPC's IPv4 block (containing every subnet), network.gateway the VPC router (the VPC base address + 1) and network.dns the Amazon DNS server (base + 2); the hosts take their addresses by DHCP, fixed to the node's ip. See docs/topology.md, Platform aws.","type":"object","additionalProperties":false,"required":["region","vpcId","subnets","ami","secrets"],"properties":{"region":{"description":"AWS region of the VPC, such as eu-central-1.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]$","examples":["eu-central-1"]},"vpcId":{"description":"Id of the existing VPC the hosts run in (looked up).","type":"string","pattern":"^vpc-([0-9a-f]{8}|[0-9a-f]{17})$"},"subnets":{"description":"One existing subnet per availability zone (at least two: servers are spread over the zones, the anti-affinity of this platform, UMS-AWS-004). Each is looked up by VPC, zone and CIDR block. Nodes without an ip take addresses from the subnets in turn (the first server from the first subnet, the second from the second...), from firstAddress or the subnet's fifth address (AWS reserves the first four and the last).","type":"array","minItems":2,"maxItems":6,"items":{"$ref":"#/definitions/awsSubnet"}},"ami":{"description":"AMI id of the hosts' image: Ubuntu 22.04 (or another image with cloud-init and its EC2 datasource) in this region.","type":"string","pattern":"^ami-([0-9a-f]{8}|[0-9a-f]{17})$"},"instanceTypes":{"description":"Explicit EC2 instance type per role. Default: the smallest type of the c6i, m6i and r6i families with at least the role's resources.cpus and resources.memoryGb (docs/topology.md, Instance types).","type":"object","additionalProperties":false,"properties":{"server":{"description":"Instance type of the UMS Servers, such as m6i.xlarge.","type":"string","pattern":"^[a-z][a-z0-9-]*\\.[a-z0-9]+$"}}},"dataVolume":{"description":"The EBS data volume of each server (sized by resources.server.diskGb, UMS-RES-002), always encrypted.","type":"object","additionalProperties":false,"properties":{"type":{"description":"EBS volume type.","type":"string","enum":["gp3","gp2","io2","st1"],"default":"gp3"},"kmsKeyArn":{"description":"ARN of the KMS key that encrypts the data and root volumes. Default: the account's default EBS key (aws/ebs).","type":"string","pattern":"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$"}}},"loadBalancer":{"description":"The Network Load Balancer in front of the servers (its DNS name is what clusterAddress must resolve to).","type":"object","additionalProperties":false,"properties":{"scheme":{"description":"internal: reachable inside the VPC and from networks routed to it (VPN, Direct Connect); internet-facing: a public address (needs public subnets).","type":"string","enum":["internal","internet-facing"],"default":"internal"}}},"secrets":{"description":"SSM Parameter Store SecureString parameters the hosts read at boot (never written into user-data or the Terraform configuration); the instance profile may read exactly these.","type":"object","additionalProperties":false,"required":["databasePasswordParameter","networkTokenParameter"],"properties":{"databasePasswordParameter":{"description":"Parameter holding the UMS database user's password.","$ref":"#/definitions/ssmParameterName"},"networkTokenParameter":{"description":"Parameter holding the content of the IGEL network token (IGEL-Network.token). With networkToken.mode create, put the first server's token there before the all phase.","$ref":"#/definitions/ssmParameterName"},"kmsKeyArn":{"description":"ARN of the customer managed KMS key the parameters are encrypted with (the hosts may then decrypt with it). Default: the AWS managed key aws/ssm, which needs no extra permission.","type":"string","pattern":"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$"}}},"databaseSecurityGroupId":{"description":"Security group of the database. When set, the stack adds an inbound rule to it from the servers on the database port; otherwise the rule to add is an output (database_ingress).","type":"string","pattern":"^sg-([0-9a-f]{8}|[0-9a-f]{17})$"}}},"awsSubnet":{"title":"AwsSubnet","description":"One existing subnet of the VPC in one availability zone.","type":"object","additionalProperties":false,"required":["availabilityZone","cidr"],"properties":{"availabilityZone":{"description":"Availability zone of the subnet, such as eu-central-1a.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$"},"cidr":{"description":"The subnet's IPv4 CIDR block, inside network.cidr.","$ref":"#/definitions/cidr"},"firstAddress":{"description":"Nodes without an ip get addresses of this subnet from here. Default: the subnet's fifth address.","$ref":"#/definitions/ipv4"}}},"ssmParameterName":{"description":"an SSM Parameter Store name: a path of letters, digits and . _ - / starting with /, such as /ums-ha/berlin/db-password","type":"string","pattern":"^(/[A-Za-z0-9_.-]+)+$","maxLength":1011}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ums-ha.dev/schemas/topology.schema.json","title":"UmsHaTopologyDocument","description":"An IGEL UMS High Availability network: one file per HA network, reviewed in a pull request. Properties marked with x-ums-rule are checked by that design rule (the finding carries its id) rather than by the schema stage.","type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"description":"Version of this file format.","const":"ums-ha/v1"},"kind":{"description":"Kind of document.","const":"UmsHaTopology"},"metadata":{"description":"Identity of the HA network.","$ref":"#/definitions/metadata"},"spec":{"description":"The design of the HA network.","$ref":"#/definitions/spec"}},"definitions":{"metadata":{"title":"TopologyMetadata","description":"Identity of the HA network.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"DNS label (a-z, 0-9, '-', at most 40 characters): the stack name and the prefix of every VM and resource name.","type":"string","x-ums-rule":"UMS-NET-004","examples":["berlin-prod"]},"description":{"description":"Free text shown in the sizing report.","$ref":"#/definitions/text"}}},"spec":{"title":"TopologySpec","description":"The design of the HA network: sizing inputs, platform, database, network, nodes, VM sizes, installer and placement.","type":"object","additionalProperties":false,"required":["umsVersion","devices","database","network","installer","networkToken"],"properties":{"umsVersion":{"description":"UMS version as IGEL writes it, major.minor.patch, always quoted so YAML keeps it a string (for example \"12.07.100\"; an unquoted 12.07 is a number and loses digits).","$ref":"#/definitions/umsVersion","examples":["12.07.100","6.10.140"]},"devices":{"description":"Number of managed endpoint devices. Drives the sizing: 1 UMS Server per 50,000 devices, separate load balancer hosts above 50,000.","type":"integer","minimum":1,"maximum":10000000},"deviceOs":{"description":"Which IGEL OS generations connect. os11: devices connect to TCP 30001 (the IGEL load balancers, or the external load balancer) and fetch files and firmware from the servers over HTTPS 8443; the servers talk to the devices on TCP/UDP 30005, where the device listens. os12: devices open a WebSocket to a UMS Server on TCP 8443 /device-connector/*, which the IGEL load balancers do not carry (UMS-LAYOUT-004). Default: both.","type":"array","items":{"type":"string","enum":["os11","os12"]},"minItems":1,"uniqueItems":true,"default":["os11","os12"]},"platform":{"description":"Where the hosts run: a registered platform (built in: vsphere, aws, azure, gcp; a program can register more, docs/platforms.md). The schema checks the form of the name only; an unregistered platform is refused by UMS-PLAT-006, which names the registered ones. aws, azure and gcp drop UDP broadcast, so IGEL UMS Load Balancers cannot run there.","type":"string","x-ums-rule":"UMS-PLAT-006","examples":["vsphere","aws","azure","gcp"],"default":"vsphere"},"loadBalancing":{"description":"igel: IGEL UMS Load Balancers (need UDP broadcast on one VLAN). external: HA without IGEL load balancers, behind an external load balancer or reverse proxy named by clusterAddress.","type":"string","enum":["igel","external"],"default":"igel"},"layout":{"description":"Where the load balancers run (loadBalancing igel only). auto: co-located up to 50,000 devices, separate above. co-located: every host runs a server and a load balancer. separate: load balancers on their own hosts.","type":"string","enum":["auto","co-located","separate"],"default":"auto"},"servers":{"description":"Number of UMS Servers. Default: max(2, ceil(devices / 50,000)). An explicit value is checked against the sizing rules, never replaced.","type":"integer","minimum":0,"maximum":100},"loadBalancers":{"description":"Number of UMS Load Balancers (separate layout). Default: max(2, ceil(servers / 3)); in the co-located layout it equals the number of servers.","type":"integer","minimum":0,"maximum":100},"clusterAddress":{"description":"host:port of the external load balancer or reverse proxy (UMS Administration > Global Configuration > Server Network Settings > Cluster Address). Required with loadBalancing external.","$ref":"#/definitions/hostPort","examples":["ums.example.internal:8443"]},"externalLoadBalancer":{"description":"How the external load balancer carries the OS 12 devices' TLS (loadBalancing external only; see docs/external-load-balancer.md). IGEL: a reverse proxy / external load balancer can be used if you manage IGEL OS 12 devices only; SSL can be terminated at the reverse proxy or at the UMS Server.","type":"object","additionalProperties":false,"properties":{"tls":{"description":"passthrough (default): TCP to each server's 8443, TLS ends at the UMS Server, the device's mutual TLS WebSocket reaches the server intact. offloading: TLS ends at the load balancer, which verifies the devices' client certificates against the UMS EST CA and forwards them to the servers (needs UMS 12.04.100 and IGEL OS 12.3.2 or later, UMS-XLB-002; vsphere only, UMS-XLB-003).","type":"string","enum":["passthrough","offloading"],"default":"passthrough"},"os12MinimumVersion":{"description":"The oldest IGEL OS 12 version among the devices that connect through the load balancer, major.minor.patch such as \"12.3.2\" (quoted). Required for tls offloading, which IGEL supports from IGEL OS 12.3.2 on (UMS-XLB-002).","type":"string","pattern":"^12\\.[0-9]{1,2}\\.[0-9]{1,3}$","examples":["12.3.2"]}}},"sharedWorkplace":{"description":"IGEL Shared Workplace is in use: user profiles must be served at all times, which affects layout advice and the update method.","type":"boolean","default":false},"database":{"description":"The one external database every UMS Server uses.","$ref":"#/definitions/database"},"network":{"description":"The HA VLAN and where devices and administrators connect from.","$ref":"#/definitions/network"},"nodes":{"description":"The hosts of the HA network, in install order (the first server creates the network token). When absent, nodes are derived from the sizing.","type":"array","items":{"$ref":"#/definitions/node"},"minItems":1,"maxItems":200},"resources":{"description":"VM sizes per role.","$ref":"#/definitions/resources"},"firmware":{"description":"Universal Firmware Update storage on the servers.","$ref":"#/definitions/firmware"},"installer":{"description":"The UMS Linux installer the nodes download and verify.","$ref":"#/definitions/installer"},"networkToken":{"description":"The IGEL network token that joins the components into one HA network.","$ref":"#/definitions/networkToken"},"vsphere":{"description":"Placement in vCenter (required with platform vsphere).","$ref":"#/definitions/vsphere"},"aws":{"description":"Placement in AWS (platform aws): region, the existing VPC and one subnet per availability zone, the image, the load balancer and the SSM parameters the hosts read their secrets from. Required to synthesize an aws topology (UMS-AWS-001).","$ref":"#/definitions/aws"},"exceptions":{"description":"Warnings the reviewers accepted, each with its reason (at least 20 characters). Errors refuse the design and cannot be excepted (UMS-EXC-001); an exception no finding needs is reported as stale (UMS-EXC-002).","type":"array","items":{"$ref":"#/definitions/exception"},"maxItems":50}},"if":{"properties":{"platform":{"const":"vsphere"}}},"then":{"required":["vsphere"]}},"database":{"title":"DatabaseSpec","description":"The one external database shared by every UMS Server. The embedded database cannot be used for an HA network.","type":"object","additionalProperties":false,"required":["engine"],"properties":{"engine":{"description":"Database system. embedded is refused for HA (UMS-DB-001).","type":"string","enum":["postgresql","mssql","oracle","embedded"]},"host":{"description":"Host name or IPv4 address of the database, reachable from every UMS Server.","$ref":"#/definitions/host"},"port":{"description":"TCP port of the database. Default per engine: postgresql 5432, mssql 1433, oracle 1521.","type":"integer","minimum":1,"maximum":65535},"name":{"description":"Database (schema or service) name.","$ref":"#/definitions/dbName"},"user":{"description":"Database user the UMS connects as.","$ref":"#/definitions/dbUser"},"passwordVariable":{"description":"Name of the sensitive Terraform variable that holds the database password (pass it as TF_VAR_<name>). Never the password itself (UMS-DB-002).","type":"string","x-ums-rule":"UMS-DB-002","examples":["UMS_DB_PASSWORD"]},"authentication":{"description":"mssql only: how the UMS Servers log on to SQL Server. sql (default): SQL Server authentication with user and the password in passwordVariable. kerberos: Active Directory authentication via Kerberos (IGEL: DB type SQL Server AD Kerberos, usable on Linux hosts outside the domain): user is the domain user without the domain, the password in passwordVariable, and database.kerberos names the realm and KDCs; the bootstrap writes krb5.conf into <UMS installation directory>/rmguiserver/conf before it activates the data source. ad-native is refused on the Linux hosts ums-ha builds (UMS-DB-006: IGEL requires the UMS Server and UMS Administrator to be located in the Windows domain). Another engine with authentication is refused (UMS-DB-005).","type":"string","enum":["sql","kerberos","ad-native"],"default":"sql"},"kerberos":{"description":"authentication kerberos only (UMS-DB-007): what the bootstrap writes into krb5.conf (IGEL's example: [libdefaults] default_realm, ticket_lifetime 24h; [realms] the realm with its kdc and default_domain; [domain_realm]).","type":"object","additionalProperties":false,"required":["realm","kdcs"],"properties":{"realm":{"description":"The Kerberos realm (the AD domain in capitals), e.g. EXAMPLE.INTERNAL.","type":"string","pattern":"^[A-Z0-9]([A-Z0-9-]{0,61}[A-Z0-9])?(\\.[A-Z0-9]([A-Z0-9-]{0,61}[A-Z0-9])?)*$"},"kdcs":{"description":"The key distribution centers (domain controllers), host names or IPv4 addresses the UMS Servers reach on TCP/UDP 88.","type":"array","minItems":1,"maxItems":8,"items":{"$ref":"#/definitions/host"}},"domain":{"description":"The domain of the database user, as the data source's Domain field takes it. Default: the realm.","type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"}}},"redundancy":{"description":"How the database survives the loss of its host (seed 004: the database should be redundant, ideally a cluster). cluster: a DBMS cluster (SQL Server Always On, Oracle RAC, a PostgreSQL cluster) whose listener or virtual name is host. replicated: a primary with a standby the DBA fails over to. single: one host without redundancy, accepted with singleHostReason. Absent: UMS-DB-004 warns.","type":"string","enum":["cluster","replicated","single"]},"singleHostReason":{"description":"Why a database without redundancy is accepted (with redundancy: single), at least 20 characters, shown in the sizing report; without it UMS-DB-004 still warns. One line of text: no control, line-separator or bidirectional-control characters.","type":"string","minLength":20,"maxLength":500,"pattern":"^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]+$"}},"if":{"properties":{"engine":{"const":"embedded"}}},"then":{},"else":{"required":["host","name","user","passwordVariable"]}},"network":{"title":"NetworkSpec","description":"The one VLAN that carries every UMS Server and Load Balancer, and where devices and administrators connect from.","type":"object","additionalProperties":false,"required":["vlanId","portGroup","cidr","gateway","dns","deviceCidrs","adminCidrs"],"properties":{"vlanId":{"description":"802.1Q VLAN id (1..4094) of the HA network; every server and load balancer must be on it.","type":"integer","minimum":1,"maximum":4094},"portGroup":{"description":"vSphere (distributed) port group that carries the VLAN.","$ref":"#/definitions/text"},"distributedSwitch":{"description":"Name of a vSphere distributed switch. When set, synthesis creates the distributed port group portGroup on it with network.vlanId; when absent, portGroup must already exist.","$ref":"#/definitions/text"},"cidr":{"description":"IPv4 subnet of the VLAN, network address and prefix (for example 10.20.0.0/24).","$ref":"#/definitions/cidr"},"gateway":{"description":"Default gateway on the VLAN; never given to a node.","$ref":"#/definitions/ipv4"},"dns":{"description":"DNS resolvers for the hosts.","type":"array","items":{"$ref":"#/definitions/ipv4"},"minItems":1,"maxItems":8},"ntpServers":{"description":"Time sources (IPv4 or host names). Required (UMS-NET-003): the servers of an HA network must stay within one minute of each other.","type":"array","items":{"$ref":"#/definitions/host"},"maxItems":8,"x-ums-rule":"UMS-NET-003"},"firstAddress":{"description":"Start of the address slots: a node without an explicit ip gets a fixed address from here by its role and the number in its name (servers +0..+5, separate load balancers +6..+8, docs/topology.md), so adding or removing nodes moves no other node. Keep these 9 addresses free for the HA nodes.","$ref":"#/definitions/ipv4"},"deviceCidrs":{"description":"Where devices connect from: the only sources allowed to device ports (30001, 30005, 8443).","type":"array","items":{"$ref":"#/definitions/cidr"},"minItems":1,"maxItems":64},"adminCidrs":{"description":"Where administrators run the UMS Console and Web App: the only sources allowed to TCP 8443 besides devices and servers.","type":"array","items":{"$ref":"#/definitions/cidr"},"minItems":1,"maxItems":64},"adminSshKeys":{"description":"Public SSH keys of the operators, one OpenSSH authorized_keys line each (key type, base64 key, optional comment; no options): cloud-init installs them for root on every host (password login off), and SSH (TCP 22) is open only from adminCidrs (firewall matrix row ssh-admin). Needed for the deploy order's ssh root@<first-server-ip> (fetching the network token) and for updates. Applied at a host's first boot: a later change reaches new or replaced hosts only. Default: none, and no SSH login.","type":"array","items":{"$ref":"#/definitions/sshPublicKey"},"uniqueItems":true,"maxItems":32}}},"node":{"title":"NodeSpec","description":"One host of the HA network.","type":"object","additionalProperties":false,"required":["name","roles"],"properties":{"name":{"description":"Short name, a DNS label; the VM and host name is <metadata.name>-<name> (at most 63 characters).","type":"string","x-ums-rule":"UMS-NET-004","examples":["ums1","lb1"]},"roles":{"description":"What the host runs: server, loadBalancer, or both (a co-located host).","type":"array","items":{"type":"string","enum":["server","loadBalancer"]},"minItems":1,"uniqueItems":true},"ip":{"description":"Static IPv4 address inside network.cidr, kept as written. Default: the node's address slot from network.firstAddress.","$ref":"#/definitions/ipv4"},"vlanId":{"description":"VLAN of the host; must equal network.vlanId (UMS-NET-001). Default: network.vlanId.","type":"integer","minimum":1,"maximum":4094}}},"resources":{"title":"ResourcesSpec","description":"VM sizes per role. A co-located host (server and load balancer) uses the server size.","type":"object","additionalProperties":false,"properties":{"server":{"description":"Size of a UMS Server VM (also used for co-located hosts). Default: 4 vCPUs, 8 GB RAM, data disk of max(60, 21 + 10 x firmware.retainedUpdates) GB.","$ref":"#/definitions/vmSize"},"loadBalancer":{"description":"Size of a separate UMS Load Balancer VM. Default: 2 vCPUs, 4 GB RAM, 20 GB data disk.","$ref":"#/definitions/vmSize"}}},"vmSize":{"title":"VmSize","description":"CPU, memory and data disk of one VM.","type":"object","additionalProperties":false,"properties":{"cpus":{"description":"Virtual CPUs.","type":"integer","minimum":1,"maximum":128},"memoryGb":{"description":"Memory in GB. Documented minimum: server 4, load balancer 1, co-located host 5 (UMS-RES-001).","type":"integer","minimum":1,"maximum":4096},"diskGb":{"description":"Data disk in GB for the UMS installation and its data directory. Servers need 1 GB of program files plus about 10 GB per retained firmware update (UMS-RES-002).","type":"integer","minimum":1,"maximum":65536}}},"firmware":{"title":"FirmwareSpec","description":"Universal Firmware Update storage on the servers.","type":"object","additionalProperties":false,"properties":{"retainedUpdates":{"description":"Firmware updates kept on every server's data disk, about 10 GB each.","type":"integer","minimum":0,"maximum":100,"default":3},"syncViaWebdav":{"description":"Universal Firmware Updates are synchronized between the servers over UMS WebDAV (TCP 8443; seed 003). true: the sizing report (After installation) and the update runbooks carry the step to activate \"Synchronize downloaded Universal Firmware Updates within UMS WebDAV directories\" with a WebDAV target path and HTTPS (UMS WebDAV), and check the Synchronization Status. false: they say to leave it off and download each update on every server that should serve it.","type":"boolean","default":true}}},"installer":{"title":"InstallerSpec","description":"The UMS Linux installer every node downloads; the bootstrap refuses a file whose SHA-256 differs.","type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"description":"http(s) URL of setup-igel-ums-linux_<version>.bin, reachable from the HA VLAN. No credentials in the URL: no user information (user@host) and no presigned query (X-Amz-Signature=, sig=, token=...: they expire and are credentials, UMS-DB-002). [ ] and { } are part of the file name (curl --globoff).","$ref":"#/definitions/installerUrl"},"sha256":{"description":"SHA-256 of the installer, 64 hexadecimal characters. Required; checked by UMS-INST-001.","type":"string","x-ums-rule":"UMS-INST-001"}}},"networkToken":{"title":"NetworkTokenSpec","description":"The IGEL network token that joins every component to one HA network.","type":"object","additionalProperties":false,"required":["mode","variable"],"properties":{"mode":{"description":"create: the first server creates the token (a new HA network). existing: every node joins an existing HA network with the token in the variable.","type":"string","enum":["create","existing"]},"variable":{"description":"Name of the sensitive Terraform variable holding the token for joining nodes. Never the token itself (UMS-DB-002).","type":"string","x-ums-rule":"UMS-DB-002","examples":["UMS_NETWORK_TOKEN"]}}},"vsphere":{"title":"VsphereSpec","description":"Where in vCenter the VMs are placed. Required when platform is vsphere.","type":"object","additionalProperties":false,"required":["datacenter","cluster","datastore","template"],"properties":{"datacenter":{"description":"vSphere datacenter name.","$ref":"#/definitions/text"},"cluster":{"description":"Compute cluster (DRS enabled for anti-affinity).","$ref":"#/definitions/text"},"datastore":{"description":"Datastore for the VM disks.","$ref":"#/definitions/text"},"template":{"description":"VM template to clone (Ubuntu 22.04 with cloud-init's VMware datasource).","$ref":"#/definitions/text"},"folder":{"description":"VM folder, relative to the datacenter's vm folder. Default: the datacenter's root VM folder.","$ref":"#/definitions/text"},"antiAffinity":{"description":"How the compute-cluster anti-affinity rules keep servers (and separate load balancers) on different ESXi hosts: preferred (DRS best effort, never blocks a power-on) or mandatory (DRS refuses placements that break it: needs at least as many hosts as VMs of a role).","type":"string","enum":["preferred","mandatory"],"default":"preferred"}}},"text":{"description":"text of 1 to 200 characters on one line, without control, line-separator or bidirectional-control characters, quotes, backslashes or $","type":"string","pattern":"^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\"'`\\\\$]{1,200}$"},"ipv4":{"description":"an IPv4 address such as 10.20.0.11","type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"},"cidr":{"description":"an IPv4 network in CIDR notation such as 10.20.0.0/24","type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},"host":{"description":"an IPv4 address or a DNS host name such as db.example.internal","type":"string","maxLength":253,"pattern":"^(((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)$"},"sshPublicKey":{"description":"one OpenSSH public key line: the key type (ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256/384/521, sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com), a space, the base64 key and an optional comment, without options or line breaks (as in id_ed25519.pub)","type":"string","maxLength":16384,"pattern":"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [ -~]{1,200})?$","examples":["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDQ/6xsJbSXv1bLts3yXcnXDkSSjjit9N8Vtv2T1G9SW ops@berlin.example.internal"]},"umsVersion":{"description":"a quoted version like \"12.07.100\" (major.minor.patch as IGEL writes it)","type":"string","pattern":"^(0|[1-9][0-9]{0,2})\\.[0-9]{2}\\.[0-9]{3}$"},"hostPort":{"description":"host:port such as ums.example.internal:8443","type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$"},"installerUrl":{"description":"an http(s) URL without spaces, quotes or user information (user@ before the host)","type":"string","pattern":"^https?://[A-Za-z0-9._~:\\[\\]!$&'()*+,;=%-]+(?:[/?#][A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]*)?$","maxLength":2048},"dbName":{"description":"a database name of letters, digits and _ . $ - (at most 128)","type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.$-]{0,127}$"},"dbUser":{"description":"a database user of letters, digits and _ . @ $ - (at most 128)","type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.@$-]{0,127}$"},"exception":{"title":"RuleException","description":"One accepted warning.","type":"object","additionalProperties":false,"required":["id","reason"],"properties":{"id":{"description":"The rule id of the warning, e.g. UMS-SIZE-005.","$ref":"#/definitions/ruleId"},"reason":{"description":"Why the design is right anyway, and who decided (at least 20 characters, one line of text: no control, line-separator or bidirectional-control characters).","type":"string","minLength":20,"maxLength":500,"pattern":"^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]+$"}}},"ruleId":{"description":"a rule id such as UMS-SIZE-005","type":"string","pattern":"^UMS-[A-Z]+-[0-9]{3}$"},"aws":{"title":"AwsSpec","description":"Where in AWS the hosts run (platform aws, loadBalancing external, UMS 6.10 or later: seed 004). The VPC and the subnets exist and are looked up, never created. network.cidr is the VPC's IPv4 block (containing every subnet), network.gateway the VPC router (the VPC base address + 1) and network.dns the Amazon DNS server (base + 2); the hosts take their addresses by DHCP, fixed to the node's ip. See docs/topology.md, Platform aws.","type":"object","additionalProperties":false,"required":["region","vpcId","subnets","ami","secrets"],"properties":{"region":{"description":"AWS region of the VPC, such as eu-central-1.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]$","examples":["eu-central-1"]},"vpcId":{"description":"Id of the existing VPC the hosts run in (looked up).","type":"string","pattern":"^vpc-([0-9a-f]{8}|[0-9a-f]{17})$"},"subnets":{"description":"One existing subnet per availability zone (at least two: servers are spread over the zones, the anti-affinity of this platform, UMS-AWS-004). Each is looked up by VPC, zone and CIDR block. Nodes without an ip take addresses from the subnets in turn (the first server from the first subnet, the second from the second...), from firstAddress or the subnet's fifth address (AWS reserves the first four and the last).","type":"array","minItems":2,"maxItems":6,"items":{"$ref":"#/definitions/awsSubnet"}},"ami":{"description":"AMI id of the hosts' image: Ubuntu 22.04 (or another image with cloud-init and its EC2 datasource) in this region.","type":"string","pattern":"^ami-([0-9a-f]{8}|[0-9a-f]{17})$"},"instanceTypes":{"description":"Explicit EC2 instance type per role. Default: the smallest type of the c6i, m6i and r6i families with at least the role's resources.cpus and resources.memoryGb (docs/topology.md, Instance types).","type":"object","additionalProperties":false,"properties":{"server":{"description":"Instance type of the UMS Servers, such as m6i.xlarge.","type":"string","pattern":"^[a-z][a-z0-9-]*\\.[a-z0-9]+$"}}},"dataVolume":{"description":"The EBS data volume of each server (sized by resources.server.diskGb, UMS-RES-002), always encrypted.","type":"object","additionalProperties":false,"properties":{"type":{"description":"EBS volume type.","type":"string","enum":["gp3","gp2","io2","st1"],"default":"gp3"},"kmsKeyArn":{"description":"ARN of the KMS key that encrypts the data and root volumes. Default: the account's default EBS key (aws/ebs).","type":"string","pattern":"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$"}}},"loadBalancer":{"description":"The Network Load Balancer in front of the servers (its DNS name is what clusterAddress must resolve to).","type":"object","additionalProperties":false,"properties":{"scheme":{"description":"internal: reachable inside the VPC and from networks routed to it (VPN, Direct Connect); internet-facing: a public address (needs public subnets).","type":"string","enum":["internal","internet-facing"],"default":"internal"}}},"secrets":{"description":"SSM Parameter Store SecureString parameters the hosts read at boot (never written into user-data or the Terraform configuration); the instance profile may read exactly these.","type":"object","additionalProperties":false,"required":["databasePasswordParameter","networkTokenParameter"],"properties":{"databasePasswordParameter":{"description":"Parameter holding the UMS database user's password.","$ref":"#/definitions/ssmParameterName"},"networkTokenParameter":{"description":"Parameter holding the content of the IGEL network token (IGEL-Network.token). With networkToken.mode create, put the first server's token there before the all phase.","$ref":"#/definitions/ssmParameterName"},"kmsKeyArn":{"description":"ARN of the customer managed KMS key the parameters are encrypted with (the hosts may then decrypt with it). Default: the AWS managed key aws/ssm, which needs no extra permission.","type":"string","pattern":"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$"}}},"databaseSecurityGroupId":{"description":"Security group of the database. When set, the stack adds an inbound rule to it from the servers on the database port; otherwise the rule to add is an output (database_ingress).","type":"string","pattern":"^sg-([0-9a-f]{8}|[0-9a-f]{17})$"}}},"awsSubnet":{"title":"AwsSubnet","description":"One existing subnet of the VPC in one availability zone.","type":"object","additionalProperties":false,"required":["availabilityZone","cidr"],"properties":{"availabilityZone":{"description":"Availability zone of the subnet, such as eu-central-1a.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$"},"cidr":{"description":"The subnet's IPv4 CIDR block, inside network.cidr.","$ref":"#/definitions/cidr"},"firstAddress":{"description":"Nodes without an ip get addresses of this subnet from here. Default: the subnet's fifth address.","$ref":"#/definitions/ipv4"}}},"ssmParameterName":{"description":"an SSM Parameter Store name: a path of letters, digits and . _ - / starting with /, such as /ums-ha/berlin/db-password","type":"string","pattern":"^(/[A-Za-z0-9_.-]+)+$","maxLength":1011}}};
 const schema12 = {"title":"TopologyMetadata","description":"Identity of the HA network.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"DNS label (a-z, 0-9, '-', at most 40 characters): the stack name and the prefix of every VM and resource name.","type":"string","x-ums-rule":"UMS-NET-004","examples":["berlin-prod"]},"description":{"description":"Free text shown in the sizing report.","$ref":"#/definitions/text"}}};
 const schema13 = {"description":"text of 1 to 200 characters on one line, without control, line-separator or bidirectional-control characters, quotes, backslashes or $","type":"string","pattern":"^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\"'`\\\\$]{1,200}$"};
 const pattern0 = new RegExp("^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\"'`\\\\$]{1,200}$", "u");
@@ -86,7 +86,7 @@ validate11.errors = vErrors;
 return errors === 0;
 }
 
-const schema14 = {"title":"TopologySpec","description":"The design of the HA network: sizing inputs, platform, database, network, nodes, VM sizes, installer and placement.","type":"object","additionalProperties":false,"required":["umsVersion","devices","database","network","installer","networkToken"],"properties":{"umsVersion":{"description":"UMS version as IGEL writes it, major.minor.patch, always quoted so YAML keeps it a string (for example \"12.07.100\"; an unquoted 12.07 is a number and loses digits).","$ref":"#/definitions/umsVersion","examples":["12.07.100","6.10.140"]},"devices":{"description":"Number of managed endpoint devices. Drives the sizing: 1 UMS Server per 50,000 devices, separate load balancer hosts above 50,000.","type":"integer","minimum":1,"maximum":10000000},"deviceOs":{"description":"Which IGEL OS generations connect. os11: devices connect to TCP 30001 (the IGEL load balancers, or the external load balancer) and fetch files and firmware from the servers over HTTPS 8443; the servers talk to the devices on TCP/UDP 30005, where the device listens. os12: devices open a WebSocket to a UMS Server on TCP 8443 /device-connector/*, which the IGEL load balancers do not carry (UMS-LAYOUT-004). Default: both.","type":"array","items":{"type":"string","enum":["os11","os12"]},"minItems":1,"uniqueItems":true,"default":["os11","os12"]},"platform":{"description":"Where the hosts run. aws, azure and gcp drop UDP broadcast, so IGEL UMS Load Balancers cannot run there.","type":"string","enum":["vsphere","aws","azure","gcp"],"default":"vsphere"},"loadBalancing":{"description":"igel: IGEL UMS Load Balancers (need UDP broadcast on one VLAN). external: HA without IGEL load balancers, behind an external load balancer or reverse proxy named by clusterAddress.","type":"string","enum":["igel","external"],"default":"igel"},"layout":{"description":"Where the load balancers run (loadBalancing igel only). auto: co-located up to 50,000 devices, separate above. co-located: every host runs a server and a load balancer. separate: load balancers on their own hosts.","type":"string","enum":["auto","co-located","separate"],"default":"auto"},"servers":{"description":"Number of UMS Servers. Default: max(2, ceil(devices / 50,000)). An explicit value is checked against the sizing rules, never replaced.","type":"integer","minimum":0,"maximum":100},"loadBalancers":{"description":"Number of UMS Load Balancers (separate layout). Default: max(2, ceil(servers / 3)); in the co-located layout it equals the number of servers.","type":"integer","minimum":0,"maximum":100},"clusterAddress":{"description":"host:port of the external load balancer or reverse proxy (UMS Administration > Global Configuration > Server Network Settings > Cluster Address). Required with loadBalancing external.","$ref":"#/definitions/hostPort","examples":["ums.example.internal:8443"]},"externalLoadBalancer":{"description":"How the external load balancer carries the OS 12 devices' TLS (loadBalancing external only; see docs/external-load-balancer.md). IGEL: a reverse proxy / external load balancer can be used if you manage IGEL OS 12 devices only; SSL can be terminated at the reverse proxy or at the UMS Server.","type":"object","additionalProperties":false,"properties":{"tls":{"description":"passthrough (default): TCP to each server's 8443, TLS ends at the UMS Server, the device's mutual TLS WebSocket reaches the server intact. offloading: TLS ends at the load balancer, which verifies the devices' client certificates against the UMS EST CA and forwards them to the servers (needs UMS 12.04.100 and IGEL OS 12.3.2 or later, UMS-XLB-002; vsphere only, UMS-XLB-003).","type":"string","enum":["passthrough","offloading"],"default":"passthrough"},"os12MinimumVersion":{"description":"The oldest IGEL OS 12 version among the devices that connect through the load balancer, major.minor.patch such as \"12.3.2\" (quoted). Required for tls offloading, which IGEL supports from IGEL OS 12.3.2 on (UMS-XLB-002).","type":"string","pattern":"^12\\.[0-9]{1,2}\\.[0-9]{1,3}$","examples":["12.3.2"]}}},"sharedWorkplace":{"description":"IGEL Shared Workplace is in use: user profiles must be served at all times, which affects layout advice and the update method.","type":"boolean","default":false},"database":{"description":"The one external database every UMS Server uses.","$ref":"#/definitions/database"},"network":{"description":"The HA VLAN and where devices and administrators connect from.","$ref":"#/definitions/network"},"nodes":{"description":"The hosts of the HA network, in install order (the first server creates the network token). When absent, nodes are derived from the sizing.","type":"array","items":{"$ref":"#/definitions/node"},"minItems":1,"maxItems":200},"resources":{"description":"VM sizes per role.","$ref":"#/definitions/resources"},"firmware":{"description":"Universal Firmware Update storage on the servers.","$ref":"#/definitions/firmware"},"installer":{"description":"The UMS Linux installer the nodes download and verify.","$ref":"#/definitions/installer"},"networkToken":{"description":"The IGEL network token that joins the components into one HA network.","$ref":"#/definitions/networkToken"},"vsphere":{"description":"Placement in vCenter (required with platform vsphere).","$ref":"#/definitions/vsphere"},"aws":{"description":"Placement in AWS (platform aws): region, the existing VPC and one subnet per availability zone, the image, the load balancer and the SSM parameters the hosts read their secrets from. Required to synthesize an aws topology (UMS-AWS-001).","$ref":"#/definitions/aws"},"exceptions":{"description":"Warnings the reviewers accepted, each with its reason (at least 20 characters). Errors refuse the design and cannot be excepted (UMS-EXC-001); an exception no finding needs is reported as stale (UMS-EXC-002).","type":"array","items":{"$ref":"#/definitions/exception"},"maxItems":50}},"if":{"properties":{"platform":{"const":"vsphere"}}},"then":{"required":["vsphere"]}};
+const schema14 = {"title":"TopologySpec","description":"The design of the HA network: sizing inputs, platform, database, network, nodes, VM sizes, installer and placement.","type":"object","additionalProperties":false,"required":["umsVersion","devices","database","network","installer","networkToken"],"properties":{"umsVersion":{"description":"UMS version as IGEL writes it, major.minor.patch, always quoted so YAML keeps it a string (for example \"12.07.100\"; an unquoted 12.07 is a number and loses digits).","$ref":"#/definitions/umsVersion","examples":["12.07.100","6.10.140"]},"devices":{"description":"Number of managed endpoint devices. Drives the sizing: 1 UMS Server per 50,000 devices, separate load balancer hosts above 50,000.","type":"integer","minimum":1,"maximum":10000000},"deviceOs":{"description":"Which IGEL OS generations connect. os11: devices connect to TCP 30001 (the IGEL load balancers, or the external load balancer) and fetch files and firmware from the servers over HTTPS 8443; the servers talk to the devices on TCP/UDP 30005, where the device listens. os12: devices open a WebSocket to a UMS Server on TCP 8443 /device-connector/*, which the IGEL load balancers do not carry (UMS-LAYOUT-004). Default: both.","type":"array","items":{"type":"string","enum":["os11","os12"]},"minItems":1,"uniqueItems":true,"default":["os11","os12"]},"platform":{"description":"Where the hosts run: a registered platform (built in: vsphere, aws, azure, gcp; a program can register more, docs/platforms.md). The schema checks the form of the name only; an unregistered platform is refused by UMS-PLAT-006, which names the registered ones. aws, azure and gcp drop UDP broadcast, so IGEL UMS Load Balancers cannot run there.","type":"string","x-ums-rule":"UMS-PLAT-006","examples":["vsphere","aws","azure","gcp"],"default":"vsphere"},"loadBalancing":{"description":"igel: IGEL UMS Load Balancers (need UDP broadcast on one VLAN). external: HA without IGEL load balancers, behind an external load balancer or reverse proxy named by clusterAddress.","type":"string","enum":["igel","external"],"default":"igel"},"layout":{"description":"Where the load balancers run (loadBalancing igel only). auto: co-located up to 50,000 devices, separate above. co-located: every host runs a server and a load balancer. separate: load balancers on their own hosts.","type":"string","enum":["auto","co-located","separate"],"default":"auto"},"servers":{"description":"Number of UMS Servers. Default: max(2, ceil(devices / 50,000)). An explicit value is checked against the sizing rules, never replaced.","type":"integer","minimum":0,"maximum":100},"loadBalancers":{"description":"Number of UMS Load Balancers (separate layout). Default: max(2, ceil(servers / 3)); in the co-located layout it equals the number of servers.","type":"integer","minimum":0,"maximum":100},"clusterAddress":{"description":"host:port of the external load balancer or reverse proxy (UMS Administration > Global Configuration > Server Network Settings > Cluster Address). Required with loadBalancing external.","$ref":"#/definitions/hostPort","examples":["ums.example.internal:8443"]},"externalLoadBalancer":{"description":"How the external load balancer carries the OS 12 devices' TLS (loadBalancing external only; see docs/external-load-balancer.md). IGEL: a reverse proxy / external load balancer can be used if you manage IGEL OS 12 devices only; SSL can be terminated at the reverse proxy or at the UMS Server.","type":"object","additionalProperties":false,"properties":{"tls":{"description":"passthrough (default): TCP to each server's 8443, TLS ends at the UMS Server, the device's mutual TLS WebSocket reaches the server intact. offloading: TLS ends at the load balancer, which verifies the devices' client certificates against the UMS EST CA and forwards them to the servers (needs UMS 12.04.100 and IGEL OS 12.3.2 or later, UMS-XLB-002; vsphere only, UMS-XLB-003).","type":"string","enum":["passthrough","offloading"],"default":"passthrough"},"os12MinimumVersion":{"description":"The oldest IGEL OS 12 version among the devices that connect through the load balancer, major.minor.patch such as \"12.3.2\" (quoted). Required for tls offloading, which IGEL supports from IGEL OS 12.3.2 on (UMS-XLB-002).","type":"string","pattern":"^12\\.[0-9]{1,2}\\.[0-9]{1,3}$","examples":["12.3.2"]}}},"sharedWorkplace":{"description":"IGEL Shared Workplace is in use: user profiles must be served at all times, which affects layout advice and the update method.","type":"boolean","default":false},"database":{"description":"The one external database every UMS Server uses.","$ref":"#/definitions/database"},"network":{"description":"The HA VLAN and where devices and administrators connect from.","$ref":"#/definitions/network"},"nodes":{"description":"The hosts of the HA network, in install order (the first server creates the network token). When absent, nodes are derived from the sizing.","type":"array","items":{"$ref":"#/definitions/node"},"minItems":1,"maxItems":200},"resources":{"description":"VM sizes per role.","$ref":"#/definitions/resources"},"firmware":{"description":"Universal Firmware Update storage on the servers.","$ref":"#/definitions/firmware"},"installer":{"description":"The UMS Linux installer the nodes download and verify.","$ref":"#/definitions/installer"},"networkToken":{"description":"The IGEL network token that joins the components into one HA network.","$ref":"#/definitions/networkToken"},"vsphere":{"description":"Placement in vCenter (required with platform vsphere).","$ref":"#/definitions/vsphere"},"aws":{"description":"Placement in AWS (platform aws): region, the existing VPC and one subnet per availability zone, the image, the load balancer and the SSM parameters the hosts read their secrets from. Required to synthesize an aws topology (UMS-AWS-001).","$ref":"#/definitions/aws"},"exceptions":{"description":"Warnings the reviewers accepted, each with its reason (at least 20 characters). Errors refuse the design and cannot be excepted (UMS-EXC-001); an exception no finding needs is reported as stale (UMS-EXC-002).","type":"array","items":{"$ref":"#/definitions/exception"},"maxItems":50}},"if":{"properties":{"platform":{"const":"vsphere"}}},"then":{"required":["vsphere"]}};
 const schema15 = {"description":"a quoted version like \"12.07.100\" (major.minor.patch as IGEL writes it)","type":"string","pattern":"^(0|[1-9][0-9]{0,2})\\.[0-9]{2}\\.[0-9]{3}$"};
 const schema16 = {"description":"host:port such as ums.example.internal:8443","type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$"};
 const schema38 = {"title":"FirmwareSpec","description":"Universal Firmware Update storage on the servers.","type":"object","additionalProperties":false,"properties":{"retainedUpdates":{"description":"Firmware updates kept on every server's data disk, about 10 GB each.","type":"integer","minimum":0,"maximum":100,"default":3},"syncViaWebdav":{"description":"Universal Firmware Updates are synchronized between the servers over UMS WebDAV (TCP 8443; seed 003). true: the sizing report (After installation) and the update runbooks carry the step to activate \"Synchronize downloaded Universal Firmware Updates within UMS WebDAV directories\" with a WebDAV target path and HTTPS (UMS WebDAV), and check the Synchronization Status. false: they say to leave it off and download each update on every server that should serve it.","type":"boolean","default":true}}};
@@ -3121,8 +3121,7 @@ errors++;
 }
 }
 if(data.platform !== undefined){
-let data5 = data.platform;
-if(typeof data5 !== "string"){
+if(typeof data.platform !== "string"){
 const err20 = {instancePath:instancePath+"/platform",schemaPath:"#/properties/platform/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err20];
@@ -3132,8 +3131,11 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(!((((data5 === "vsphere") || (data5 === "aws")) || (data5 === "azure")) || (data5 === "gcp"))){
-const err21 = {instancePath:instancePath+"/platform",schemaPath:"#/properties/platform/enum",keyword:"enum",params:{allowedValues: schema14.properties.platform.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.loadBalancing !== undefined){
+let data6 = data.loadBalancing;
+if(typeof data6 !== "string"){
+const err21 = {instancePath:instancePath+"/loadBalancing",schemaPath:"#/properties/loadBalancing/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3142,11 +3144,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-if(data.loadBalancing !== undefined){
-let data6 = data.loadBalancing;
-if(typeof data6 !== "string"){
-const err22 = {instancePath:instancePath+"/loadBalancing",schemaPath:"#/properties/loadBalancing/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((data6 === "igel") || (data6 === "external"))){
+const err22 = {instancePath:instancePath+"/loadBalancing",schemaPath:"#/properties/loadBalancing/enum",keyword:"enum",params:{allowedValues: schema14.properties.loadBalancing.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -3155,8 +3154,11 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(!((data6 === "igel") || (data6 === "external"))){
-const err23 = {instancePath:instancePath+"/loadBalancing",schemaPath:"#/properties/loadBalancing/enum",keyword:"enum",params:{allowedValues: schema14.properties.loadBalancing.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.layout !== undefined){
+let data7 = data.layout;
+if(typeof data7 !== "string"){
+const err23 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3165,11 +3167,8 @@ vErrors.push(err23);
 }
 errors++;
 }
-}
-if(data.layout !== undefined){
-let data7 = data.layout;
-if(typeof data7 !== "string"){
-const err24 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((data7 === "auto") || (data7 === "co-located")) || (data7 === "separate"))){
+const err24 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/enum",keyword:"enum",params:{allowedValues: schema14.properties.layout.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -3178,8 +3177,11 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(!(((data7 === "auto") || (data7 === "co-located")) || (data7 === "separate"))){
-const err25 = {instancePath:instancePath+"/layout",schemaPath:"#/properties/layout/enum",keyword:"enum",params:{allowedValues: schema14.properties.layout.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.servers !== undefined){
+let data8 = data.servers;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+const err25 = {instancePath:instancePath+"/servers",schemaPath:"#/properties/servers/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -3188,11 +3190,9 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-if(data.servers !== undefined){
-let data8 = data.servers;
-if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-const err26 = {instancePath:instancePath+"/servers",schemaPath:"#/properties/servers/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 > 100 || isNaN(data8)){
+const err26 = {instancePath:instancePath+"/servers",schemaPath:"#/properties/servers/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -3201,9 +3201,8 @@ vErrors.push(err26);
 }
 errors++;
 }
-if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 100 || isNaN(data8)){
-const err27 = {instancePath:instancePath+"/servers",schemaPath:"#/properties/servers/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(data8 < 0 || isNaN(data8)){
+const err27 = {instancePath:instancePath+"/servers",schemaPath:"#/properties/servers/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -3212,8 +3211,12 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(data8 < 0 || isNaN(data8)){
-const err28 = {instancePath:instancePath+"/servers",schemaPath:"#/properties/servers/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data.loadBalancers !== undefined){
+let data9 = data.loadBalancers;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+const err28 = {instancePath:instancePath+"/loadBalancers",schemaPath:"#/properties/loadBalancers/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -3222,12 +3225,9 @@ vErrors.push(err28);
 }
 errors++;
 }
-}
-}
-if(data.loadBalancers !== undefined){
-let data9 = data.loadBalancers;
-if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-const err29 = {instancePath:instancePath+"/loadBalancers",schemaPath:"#/properties/loadBalancers/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 > 100 || isNaN(data9)){
+const err29 = {instancePath:instancePath+"/loadBalancers",schemaPath:"#/properties/loadBalancers/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -3236,24 +3236,13 @@ vErrors.push(err29);
 }
 errors++;
 }
-if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 100 || isNaN(data9)){
-const err30 = {instancePath:instancePath+"/loadBalancers",schemaPath:"#/properties/loadBalancers/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(data9 < 0 || isNaN(data9)){
+const err30 = {instancePath:instancePath+"/loadBalancers",schemaPath:"#/properties/loadBalancers/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err30];
 }
 else {
 vErrors.push(err30);
-}
-errors++;
-}
-if(data9 < 0 || isNaN(data9)){
-const err31 = {instancePath:instancePath+"/loadBalancers",schemaPath:"#/properties/loadBalancers/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
 }
 errors++;
 }
@@ -3263,7 +3252,18 @@ if(data.clusterAddress !== undefined){
 let data10 = data.clusterAddress;
 if(typeof data10 === "string"){
 if(!pattern2.test(data10)){
-const err32 = {instancePath:instancePath+"/clusterAddress",schemaPath:"#/definitions/hostPort/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$"},message:"must match pattern \""+"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$"+"\""};
+const err31 = {instancePath:instancePath+"/clusterAddress",schemaPath:"#/definitions/hostPort/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$"},message:"must match pattern \""+"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$"+"\""};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/clusterAddress",schemaPath:"#/definitions/hostPort/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -3273,8 +3273,12 @@ vErrors.push(err32);
 errors++;
 }
 }
-else {
-const err33 = {instancePath:instancePath+"/clusterAddress",schemaPath:"#/definitions/hostPort/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.externalLoadBalancer !== undefined){
+let data11 = data.externalLoadBalancer;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+for(const key1 in data11){
+if(!((key1 === "tls") || (key1 === "os12MinimumVersion"))){
+const err33 = {instancePath:instancePath+"/externalLoadBalancer",schemaPath:"#/properties/externalLoadBalancer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -3284,12 +3288,10 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data.externalLoadBalancer !== undefined){
-let data11 = data.externalLoadBalancer;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-for(const key1 in data11){
-if(!((key1 === "tls") || (key1 === "os12MinimumVersion"))){
-const err34 = {instancePath:instancePath+"/externalLoadBalancer",schemaPath:"#/properties/externalLoadBalancer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(data11.tls !== undefined){
+let data12 = data11.tls;
+if(typeof data12 !== "string"){
+const err34 = {instancePath:instancePath+"/externalLoadBalancer/tls",schemaPath:"#/properties/externalLoadBalancer/properties/tls/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -3298,11 +3300,8 @@ vErrors.push(err34);
 }
 errors++;
 }
-}
-if(data11.tls !== undefined){
-let data12 = data11.tls;
-if(typeof data12 !== "string"){
-const err35 = {instancePath:instancePath+"/externalLoadBalancer/tls",schemaPath:"#/properties/externalLoadBalancer/properties/tls/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((data12 === "passthrough") || (data12 === "offloading"))){
+const err35 = {instancePath:instancePath+"/externalLoadBalancer/tls",schemaPath:"#/properties/externalLoadBalancer/properties/tls/enum",keyword:"enum",params:{allowedValues: schema14.properties.externalLoadBalancer.properties.tls.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -3311,8 +3310,12 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(!((data12 === "passthrough") || (data12 === "offloading"))){
-const err36 = {instancePath:instancePath+"/externalLoadBalancer/tls",schemaPath:"#/properties/externalLoadBalancer/properties/tls/enum",keyword:"enum",params:{allowedValues: schema14.properties.externalLoadBalancer.properties.tls.enum},message:"must be equal to one of the allowed values"};
+}
+if(data11.os12MinimumVersion !== undefined){
+let data13 = data11.os12MinimumVersion;
+if(typeof data13 === "string"){
+if(!pattern3.test(data13)){
+const err36 = {instancePath:instancePath+"/externalLoadBalancer/os12MinimumVersion",schemaPath:"#/properties/externalLoadBalancer/properties/os12MinimumVersion/pattern",keyword:"pattern",params:{pattern: "^12\\.[0-9]{1,2}\\.[0-9]{1,3}$"},message:"must match pattern \""+"^12\\.[0-9]{1,2}\\.[0-9]{1,3}$"+"\""};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -3322,11 +3325,8 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data11.os12MinimumVersion !== undefined){
-let data13 = data11.os12MinimumVersion;
-if(typeof data13 === "string"){
-if(!pattern3.test(data13)){
-const err37 = {instancePath:instancePath+"/externalLoadBalancer/os12MinimumVersion",schemaPath:"#/properties/externalLoadBalancer/properties/os12MinimumVersion/pattern",keyword:"pattern",params:{pattern: "^12\\.[0-9]{1,2}\\.[0-9]{1,3}$"},message:"must match pattern \""+"^12\\.[0-9]{1,2}\\.[0-9]{1,3}$"+"\""};
+else {
+const err37 = {instancePath:instancePath+"/externalLoadBalancer/os12MinimumVersion",schemaPath:"#/properties/externalLoadBalancer/properties/os12MinimumVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -3336,8 +3336,9 @@ vErrors.push(err37);
 errors++;
 }
 }
+}
 else {
-const err38 = {instancePath:instancePath+"/externalLoadBalancer/os12MinimumVersion",schemaPath:"#/properties/externalLoadBalancer/properties/os12MinimumVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err38 = {instancePath:instancePath+"/externalLoadBalancer",schemaPath:"#/properties/externalLoadBalancer/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -3347,26 +3348,14 @@ vErrors.push(err38);
 errors++;
 }
 }
-}
-else {
-const err39 = {instancePath:instancePath+"/externalLoadBalancer",schemaPath:"#/properties/externalLoadBalancer/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.sharedWorkplace !== undefined){
+if(typeof data.sharedWorkplace !== "boolean"){
+const err39 = {instancePath:instancePath+"/sharedWorkplace",schemaPath:"#/properties/sharedWorkplace/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err39];
 }
 else {
 vErrors.push(err39);
-}
-errors++;
-}
-}
-if(data.sharedWorkplace !== undefined){
-if(typeof data.sharedWorkplace !== "boolean"){
-const err40 = {instancePath:instancePath+"/sharedWorkplace",schemaPath:"#/properties/sharedWorkplace/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
 }
 errors++;
 }
@@ -3387,22 +3376,22 @@ if(data.nodes !== undefined){
 let data17 = data.nodes;
 if(Array.isArray(data17)){
 if(data17.length > 200){
-const err41 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
+const err40 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+if(data17.length < 1){
+const err41 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err41];
 }
 else {
 vErrors.push(err41);
-}
-errors++;
-}
-if(data17.length < 1){
-const err42 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
 }
 errors++;
 }
@@ -3415,12 +3404,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err43 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err42 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err43];
+vErrors = [err42];
 }
 else {
-vErrors.push(err43);
+vErrors.push(err42);
 }
 errors++;
 }
@@ -3436,7 +3425,20 @@ let data20 = data.firmware;
 if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
 for(const key2 in data20){
 if(!((key2 === "retainedUpdates") || (key2 === "syncViaWebdav"))){
-const err44 = {instancePath:instancePath+"/firmware",schemaPath:"#/definitions/firmware/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+const err43 = {instancePath:instancePath+"/firmware",schemaPath:"#/definitions/firmware/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+if(data20.retainedUpdates !== undefined){
+let data21 = data20.retainedUpdates;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+const err44 = {instancePath:instancePath+"/firmware/retainedUpdates",schemaPath:"#/definitions/firmware/properties/retainedUpdates/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -3445,11 +3447,9 @@ vErrors.push(err44);
 }
 errors++;
 }
-}
-if(data20.retainedUpdates !== undefined){
-let data21 = data20.retainedUpdates;
-if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-const err45 = {instancePath:instancePath+"/firmware/retainedUpdates",schemaPath:"#/definitions/firmware/properties/retainedUpdates/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 > 100 || isNaN(data21)){
+const err45 = {instancePath:instancePath+"/firmware/retainedUpdates",schemaPath:"#/definitions/firmware/properties/retainedUpdates/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -3458,9 +3458,8 @@ vErrors.push(err45);
 }
 errors++;
 }
-if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 > 100 || isNaN(data21)){
-const err46 = {instancePath:instancePath+"/firmware/retainedUpdates",schemaPath:"#/definitions/firmware/properties/retainedUpdates/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(data21 < 0 || isNaN(data21)){
+const err46 = {instancePath:instancePath+"/firmware/retainedUpdates",schemaPath:"#/definitions/firmware/properties/retainedUpdates/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -3469,8 +3468,11 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(data21 < 0 || isNaN(data21)){
-const err47 = {instancePath:instancePath+"/firmware/retainedUpdates",schemaPath:"#/definitions/firmware/properties/retainedUpdates/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data20.syncViaWebdav !== undefined){
+if(typeof data20.syncViaWebdav !== "boolean"){
+const err47 = {instancePath:instancePath+"/firmware/syncViaWebdav",schemaPath:"#/definitions/firmware/properties/syncViaWebdav/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -3481,26 +3483,13 @@ errors++;
 }
 }
 }
-if(data20.syncViaWebdav !== undefined){
-if(typeof data20.syncViaWebdav !== "boolean"){
-const err48 = {instancePath:instancePath+"/firmware/syncViaWebdav",schemaPath:"#/definitions/firmware/properties/syncViaWebdav/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err48 = {instancePath:instancePath+"/firmware",schemaPath:"#/definitions/firmware/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err48];
 }
 else {
 vErrors.push(err48);
-}
-errors++;
-}
-}
-}
-else {
-const err49 = {instancePath:instancePath+"/firmware",schemaPath:"#/definitions/firmware/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err49];
-}
-else {
-vErrors.push(err49);
 }
 errors++;
 }
@@ -3515,7 +3504,17 @@ if(data.networkToken !== undefined){
 let data24 = data.networkToken;
 if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
 if(data24.mode === undefined){
-const err50 = {instancePath:instancePath+"/networkToken",schemaPath:"#/definitions/networkToken/required",keyword:"required",params:{missingProperty: "mode"},message:"must have required property '"+"mode"+"'"};
+const err49 = {instancePath:instancePath+"/networkToken",schemaPath:"#/definitions/networkToken/required",keyword:"required",params:{missingProperty: "mode"},message:"must have required property '"+"mode"+"'"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+if(data24.variable === undefined){
+const err50 = {instancePath:instancePath+"/networkToken",schemaPath:"#/definitions/networkToken/required",keyword:"required",params:{missingProperty: "variable"},message:"must have required property '"+"variable"+"'"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -3524,8 +3523,9 @@ vErrors.push(err50);
 }
 errors++;
 }
-if(data24.variable === undefined){
-const err51 = {instancePath:instancePath+"/networkToken",schemaPath:"#/definitions/networkToken/required",keyword:"required",params:{missingProperty: "variable"},message:"must have required property '"+"variable"+"'"};
+for(const key3 in data24){
+if(!((key3 === "mode") || (key3 === "variable"))){
+const err51 = {instancePath:instancePath+"/networkToken",schemaPath:"#/definitions/networkToken/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -3534,9 +3534,11 @@ vErrors.push(err51);
 }
 errors++;
 }
-for(const key3 in data24){
-if(!((key3 === "mode") || (key3 === "variable"))){
-const err52 = {instancePath:instancePath+"/networkToken",schemaPath:"#/definitions/networkToken/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+}
+if(data24.mode !== undefined){
+let data25 = data24.mode;
+if(typeof data25 !== "string"){
+const err52 = {instancePath:instancePath+"/networkToken/mode",schemaPath:"#/definitions/networkToken/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -3545,11 +3547,8 @@ vErrors.push(err52);
 }
 errors++;
 }
-}
-if(data24.mode !== undefined){
-let data25 = data24.mode;
-if(typeof data25 !== "string"){
-const err53 = {instancePath:instancePath+"/networkToken/mode",schemaPath:"#/definitions/networkToken/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((data25 === "create") || (data25 === "existing"))){
+const err53 = {instancePath:instancePath+"/networkToken/mode",schemaPath:"#/definitions/networkToken/properties/mode/enum",keyword:"enum",params:{allowedValues: schema41.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -3558,8 +3557,10 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(!((data25 === "create") || (data25 === "existing"))){
-const err54 = {instancePath:instancePath+"/networkToken/mode",schemaPath:"#/definitions/networkToken/properties/mode/enum",keyword:"enum",params:{allowedValues: schema41.properties.mode.enum},message:"must be equal to one of the allowed values"};
+}
+if(data24.variable !== undefined){
+if(typeof data24.variable !== "string"){
+const err54 = {instancePath:instancePath+"/networkToken/variable",schemaPath:"#/definitions/networkToken/properties/variable/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -3569,26 +3570,14 @@ vErrors.push(err54);
 errors++;
 }
 }
-if(data24.variable !== undefined){
-if(typeof data24.variable !== "string"){
-const err55 = {instancePath:instancePath+"/networkToken/variable",schemaPath:"#/definitions/networkToken/properties/variable/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err55 = {instancePath:instancePath+"/networkToken",schemaPath:"#/definitions/networkToken/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err55];
 }
 else {
 vErrors.push(err55);
-}
-errors++;
-}
-}
-}
-else {
-const err56 = {instancePath:instancePath+"/networkToken",schemaPath:"#/definitions/networkToken/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err56];
-}
-else {
-vErrors.push(err56);
 }
 errors++;
 }
@@ -3609,12 +3598,12 @@ if(data.exceptions !== undefined){
 let data29 = data.exceptions;
 if(Array.isArray(data29)){
 if(data29.length > 50){
-const err57 = {instancePath:instancePath+"/exceptions",schemaPath:"#/properties/exceptions/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items"};
+const err56 = {instancePath:instancePath+"/exceptions",schemaPath:"#/properties/exceptions/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items"};
 if(vErrors === null){
-vErrors = [err57];
+vErrors = [err56];
 }
 else {
-vErrors.push(err57);
+vErrors.push(err56);
 }
 errors++;
 }
@@ -3627,24 +3616,24 @@ errors = vErrors.length;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/exceptions",schemaPath:"#/properties/exceptions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err57 = {instancePath:instancePath+"/exceptions",schemaPath:"#/properties/exceptions/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err58];
+vErrors = [err57];
 }
 else {
-vErrors.push(err58);
+vErrors.push(err57);
 }
 errors++;
 }
 }
 }
 else {
-const err59 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err58 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err59];
+vErrors = [err58];
 }
 else {
-vErrors.push(err59);
+vErrors.push(err58);
 }
 errors++;
 }

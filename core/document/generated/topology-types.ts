@@ -61,11 +61,11 @@ export interface TopologySpec {
    */
   deviceOs?: ("os11" | "os12")[];
   /**
-   * Where the hosts run. aws, azure and gcp drop UDP broadcast, so IGEL UMS Load Balancers cannot run there.
+   * Where the hosts run: a registered platform (built in: vsphere, aws, azure, gcp; a program can register more, docs/platforms.md). The schema checks the form of the name only; an unregistered platform is refused by UMS-PLAT-006, which names the registered ones. aws, azure and gcp drop UDP broadcast, so IGEL UMS Load Balancers cannot run there.
    *
    * @default "vsphere"
    */
-  platform?: "vsphere" | "aws" | "azure" | "gcp";
+  platform?: string;
   /**
    * igel: IGEL UMS Load Balancers (need UDP broadcast on one VLAN). external: HA without IGEL load balancers, behind an external load balancer or reverse proxy named by clusterAddress.
    *

@@ -51,7 +51,6 @@ export class UmsHaAwsTopology extends Construct {
     this.topology = t;
     const aws = t.aws!; // UMS-AWS-001 refuses an aws topology without it
     const phase = props.deployPhase ?? 'all';
-    const render = props.renderUserData ?? renderUserData;
 
     this.network = new UmsHaAwsNetwork(this, 'Network', { vpcId: aws.vpcId, subnets: aws.subnets });
     this.securityGroups = new UmsHaAwsSecurityGroups(this, 'SecurityGroups', { topology: t, vpcId: this.network.vpcId });
@@ -65,8 +64,21 @@ export class UmsHaAwsTopology extends Construct {
 
     // The first server creates the network token; the others join with it (README, Deploy order).
     const built = phase === 'first-server' ? t.nodes.slice(0, 1) : t.nodes;
+    this.nodes = this.addNodes(t, built, props.renderUserData ?? renderUserData);
+    this.loadBalancer = this.addLoadBalancer(t, built);
+    const dbPort = t.database.port;
     const sg = this.securityGroups.ids;
-    this.nodes = built.map(
+    if (aws.databaseSecurityGroupId !== undefined && dbPort !== undefined && sg.server !== undefined) {
+      new VpcDatabaseRule(this, 'DatabaseIngress', aws.databaseSecurityGroupId, sg.server, dbPort);
+    }
+    this.addOutputs(t, built, phase);
+  }
+
+  /** One EC2 instance per node of the deploy phase, in the subnet of its address. */
+  private addNodes(t: ResolvedTopology, built: readonly ResolvedNode[], render: (topology: ResolvedTopology, node: ResolvedNode) => string): UmsHaAwsNodeInstance[] {
+    const aws = t.aws!;
+    const sg = this.securityGroups.ids;
+    return built.map(
       (node) =>
         new UmsHaAwsNodeInstance(this, node.name, {
           node,
@@ -80,30 +92,34 @@ export class UmsHaAwsTopology extends Construct {
           kmsKeyArn: aws.dataVolume?.kmsKeyArn,
         }),
     );
+  }
+
+  /** The Network Load Balancer in front of the servers of the deploy phase, on the matrix's device ports. */
+  private addLoadBalancer(t: ResolvedTopology, built: readonly ResolvedNode[]): UmsHaAwsLoadBalancer {
     const instanceIds = this.nodes.map((n) => n.resource.id);
     const servers = built.map((n, i) => ({ node: n, id: instanceIds[i] as string })).filter((x) => x.node.roles.includes('server'));
-    this.loadBalancer = new UmsHaAwsLoadBalancer(this, 'LoadBalancer', {
+    return new UmsHaAwsLoadBalancer(this, 'LoadBalancer', {
       topologyName: t.name,
       vpcId: this.network.vpcId,
       subnetIds: this.network.subnetIds,
-      securityGroupId: sg.nlb as string,
-      scheme: aws.loadBalancer?.scheme ?? 'internal',
+      securityGroupId: this.securityGroups.ids.nlb as string,
+      scheme: t.aws!.loadBalancer?.scheme ?? 'internal',
       ports: loadBalancerPorts(t),
       targets: servers.map((s) => ({ name: s.node.name, instanceId: s.id })),
     });
+  }
 
+  /** The stack's outputs: the hosts, the load balancer, the Cluster Address step and the database rule. */
+  private addOutputs(t: ResolvedTopology, built: readonly ResolvedNode[], phase: string): void {
+    const aws = t.aws!;
     const dbPort = t.database.port;
-    if (aws.databaseSecurityGroupId !== undefined && dbPort !== undefined && sg.server !== undefined) {
-      new VpcDatabaseRule(this, 'DatabaseIngress', aws.databaseSecurityGroupId, sg.server, dbPort);
-    }
-
     const output = (name: string, value: unknown, description: string) => new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
     output(
       'nodes',
       built.map((n) => ({ name: n.name, host: terraformLiteral(n.vmName), roles: n.roles.join(','), ip: n.ip, zone: terraformLiteral(aws.subnets[nodeSubnetIndex(aws, n)!]!.availabilityZone) })),
       'The HA hosts of this deploy phase, in install order',
     );
-    output('instance_ids', instanceIds, 'EC2 instance ids of the HA hosts of this deploy phase, in install order');
+    output('instance_ids', this.nodes.map((n) => n.resource.id), 'EC2 instance ids of the HA hosts of this deploy phase, in install order');
     output('target_group_arns', this.loadBalancer.targetGroups.map((g) => g.arn), 'Target groups of the Network Load Balancer, one per device port');
     output('load_balancer_dns_name', this.loadBalancer.dnsName, 'DNS name of the Network Load Balancer: the Cluster Address host must resolve to it');
     output('cluster_address', terraformLiteral(t.clusterAddress!), 'The UMS Cluster Address devices connect to (spec.clusterAddress)');
@@ -121,7 +137,7 @@ export class UmsHaAwsTopology extends Construct {
       {
         protocol: 'tcp',
         port: dbPort ?? 0,
-        from_security_group_id: sg.server,
+        from_security_group_id: this.securityGroups.ids.server,
         added_to: aws.databaseSecurityGroupId !== undefined ? terraformLiteral(aws.databaseSecurityGroupId) : 'not added: add this rule to the database security group',
       },
       'The rule the database needs: TCP on the database port from the servers security group (added when aws.databaseSecurityGroupId is set)',

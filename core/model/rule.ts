@@ -5,7 +5,7 @@
  */
 import type { Severity } from '../base/findings';
 import type { UmsHaTopologyDocument } from '../document/generated/topology-types';
-import type { ResolvedTopology } from '../model/model';
+import type { ResolvedTopology } from './model';
 import type { SeedFile } from './seeds';
 
 export interface RuleMeta {
