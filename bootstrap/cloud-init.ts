@@ -21,9 +21,10 @@ import { gzipText } from './gzip';
 import { NODE_ENV_PATH, renderNodeEnv } from './node-env';
 import { FIREWALL_PATH, renderFirewall } from '../core/configs/nftables';
 
-/** Where the node scripts go (docs/bootstrap.md). */
-const NODE_PATHS_AWS_DATA = '/dev/ums-data';
+/** Where bootcmd links the data disk, whatever name the kernel gave it (DATA_DISK_SCRIPT). */
+const DATA_DISK_LINK = '/dev/ums-data';
 
+/** Where the node scripts go (docs/bootstrap.md). */
 export const NODE_PATHS = {
   install: '/usr/local/sbin/ums-ha-install',
   preflight: '/usr/local/lib/ums-ha/ums-ha-preflight',
@@ -31,26 +32,44 @@ export const NODE_PATHS = {
   installerDriver: '/usr/local/lib/ums-ha/installer.exp',
   datasource: '/usr/local/lib/ums-ha/ums-ha-datasource',
   nftablesConf: '/etc/nftables.conf',
-  dataDisk: '/dev/sdb',
+  /**
+   * The data disk, as bootcmd links it. Its kernel name is no fixed fact: on vSphere the SCSI
+   * disks are probed in parallel, so the data disk is sdb on one boot and sda on the next (seen
+   * under qemu even with scsi_mod.scan=sync), and on AWS it is an NVMe or a Xen name.
+   */
+  dataDisk: DATA_DISK_LINK,
   dataMount: '/opt/IGEL',
-  /** On AWS the data volume's device name depends on the instance (NVMe or Xen): bootcmd links it here. */
-  awsDataDisk: '/dev/ums-data',
 } as const;
 
 /**
- * bootcmd on AWS (runs before disk_setup on every boot): links the one disk that is not the root
- * disk to /dev/ums-data. The instance types ums-ha chooses have no instance store, so the only
- * other disk is the EBS data volume.
+ * bootcmd (runs before disk_setup on every boot): links the data disk to /dev/ums-data. That is the
+ * disk that already holds the `ums-data` file system (a later boot); otherwise the one disk that
+ * neither holds the root file system (through partitions, LVM or RAID) nor is in use (no
+ * partition, no file system). A node has exactly the two disks the stack gives it (the instance
+ * types ums-ha chooses on AWS have no instance store); anything else stops here, with the disks
+ * named, and no disk is formatted: the preflight's disk check then stops the install.
+ * `UMS_HA_DATA_LINK` moves the link (tests only).
  */
-export const AWS_DATA_DISK_SCRIPT = [
+export const DATA_DISK_SCRIPT = [
   'set -eu',
-  `[ -e ${NODE_PATHS_AWS_DATA} ] && exit 0`,
+  `link="\${UMS_HA_DATA_LINK:-${DATA_DISK_LINK}}"`,
+  '[ -L "$link" ] && exit 0',
   'udevadm settle || true',
-  'root_disk="$(lsblk -no PKNAME "$(findmnt -no SOURCE /)" | head -n 1)"',
-  'for disk in $(lsblk -dno NAME,TYPE | awk \'$2 == "disk" { print $1 }\'); do',
-  `  if [ "$disk" != "$root_disk" ]; then ln -s "/dev/$disk" ${NODE_PATHS_AWS_DATA}; exit 0; fi`,
+  'disk_of() { lsblk -nrso NAME,TYPE "$1" | awk \'$2 == "disk" { print $1 }\'; }',
+  'labelled="$(blkid -L ums-data 2>/dev/null || true)"',
+  'if [ -n "$labelled" ]; then ln -s "/dev/$(disk_of "$labelled" | head -n 1)" "$link"; exit 0; fi',
+  'roots="$(disk_of "$(findmnt -no SOURCE /)" | tr \'\\n\' \' \')"',
+  'empty=""',
+  'for disk in $(lsblk -dnro NAME,TYPE | awk \'$2 == "disk" { print $1 }\'); do',
+  '  case " $roots" in *" $disk "*) continue ;; esac',
+  '  [ "$(lsblk -nro NAME "/dev/$disk" | wc -l)" -eq 1 ] || continue',
+  '  [ -z "$(blkid -p -o value -s TYPE "/dev/$disk" 2>/dev/null || true)" ] || continue',
+  '  empty="$empty $disk"',
   'done',
-  'echo "ums-ha: no EBS data volume found" >&2',
+  '# shellcheck disable=SC2086 # one word per disk name',
+  'set -- $empty',
+  'if [ $# -eq 1 ]; then ln -s "/dev/$1" "$link"; exit 0; fi',
+  'echo "ums-ha: expected one empty data disk beside the system disk (root on: ${roots% }), found $#:$empty" >&2',
   'exit 1',
   '',
 ].join('\n');
@@ -149,7 +168,7 @@ export function platformBootstrap(t: Pick<ResolvedTopology, 'platform'>): Platfo
 /** The parts of a node's cloud-config that are the same on every node of a topology. */
 function sharedConfig(t: ResolvedTopology) {
   const platform = platformBootstrap(t);
-  const dataDisk = platform.dataDisk;
+  const dataDisk = NODE_PATHS.dataDisk;
   return {
     preserve_hostname: false,
     ...sshConfig(t),
@@ -164,7 +183,8 @@ function sharedConfig(t: ResolvedTopology) {
     package_update: true,
     // The platform's own (open-vm-tools on vSphere; python3 on AWS, which reads the SSM answers).
     packages: ['chrony', 'nftables', 'expect', 'curl', 'socat', ...platform.packages],
-    ...(platform.bootcmd ? { bootcmd: platform.bootcmd.map((c) => [...c]) } : {}),
+    // The data disk link on every platform, then the platform's own commands, if any.
+    bootcmd: [['sh', '-c', DATA_DISK_SCRIPT], ...(platform.bootcmd ?? []).map((c) => [...c])],
     disk_setup: { [dataDisk]: { table_type: 'gpt', layout: true, overwrite: false } },
     fs_setup: [{ label: 'ums-data', filesystem: 'ext4', device: dataDisk, partition: 'auto' }],
     mounts: [['LABEL=ums-data', NODE_PATHS.dataMount, 'ext4', 'defaults,nofail', '0', '2']],

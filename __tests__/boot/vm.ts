@@ -1,7 +1,7 @@
 /**
  * One guest booted as vSphere would boot a node of the stack: qemu with TCG (no KVM here), an
- * i440fx machine (the NIC is ens3), virtio-scsi disks (system sda, data sdb), SMBIOS "VMware
- * Virtual Platform", and the node's exact extra_config strings from cdk.tf.json handed over as
+ * i440fx machine (the NIC is ens3), virtio-scsi disks (system unit 0, data unit 1, their sd names
+ * in either order), SMBIOS "VMware Virtual Platform", and the node's exact extra_config strings from cdk.tf.json handed over as
  * fw_cfg files (opt/guestinfo.*), which the image's FAKE vmware-rpctool reads. The first serial
  * port is the console (console.log), the second carries the image's report (report.log) once the
  * first boot has finished.
@@ -77,9 +77,9 @@ export class Guest {
       '-no-reboot',
       '-kernel', this.image.kernel,
       '-initrd', this.image.initrd,
-      // scsi_mod.scan=sync: the disks are named in SCSI target order (sda the system disk, sdb the
-      // data disk), as docs/bootstrap.md asks of a template; an async scan swapped them once.
-      '-append', 'root=LABEL=rootfs rw console=ttyS0,115200 net.ifnames=1 systemd.show_status=1 scsi_mod.scan=sync',
+      // The kernel's default disk probing: the system and the data disk come up as sda and sdb in
+      // either order (both were seen), and the bootstrap finds the data disk either way.
+      '-append', 'root=LABEL=rootfs rw console=ttyS0,115200 net.ifnames=1 systemd.show_status=1',
       '-smbios', 'type=1,manufacturer=VMware,, Inc.,product=VMware Virtual Platform',
       '-serial', `file:${this.consoleLog}`,
       '-serial', `file:${this.reportLog}`,

@@ -166,7 +166,14 @@ describe('install driver against a fake installer', () => {
     // The installer is asked for no database (no seed describes such a screen): the data source comes after it.
     expect(Object.keys(a).filter((k) => k.startsWith('db_'))).toEqual([]);
     expect(fs.readFileSync(s.datasources, 'utf8')).toBe(`PostgreSQL;127.0.0.1;${dbPort};rmdb;igelums;true\n`);
-    expect(fs.readFileSync(s.admin, 'utf8')).toMatch(/^db create --type PostgreSQL --host 127\.0\.0\.1 .*--password \*\*\*\ndb activate --host 127\.0\.0\.1 --database rmdb\n--machine-readable db show\n/);
+    // As `umsadmin-cli fullhelp` gives the command line: list, then create (which activates), then
+    // list again to verify; the password only ever in a file.
+    const calls = fs.readFileSync(s.admin, 'utf8').split('\n').filter(Boolean);
+    expect(new Set(calls.filter((c) => !c.startsWith('db ')))).toEqual(new Set(['--machine-readable --no-header db list']));
+    expect(calls.filter((c) => c.startsWith('db '))).toEqual([expect.stringMatching(new RegExp(`^db create -t PostgreSQL -H 127\\.0\\.0\\.1 -p ${dbPort} -n rmdb -u igelums --password:file \\S+/db-password\\.\\w+$`))]);
+    expect(calls[0]).toBe('--machine-readable --no-header db list');
+    expect(calls[calls.length - 1]).toBe('--machine-readable --no-header db list');
+    expect(fs.readFileSync(s.admin, 'utf8')).not.toContain(PASSWORD);
     expect(fs.readFileSync(s.passwords, 'utf8')).toBe(`${PASSWORD}\n`);
     expect(r.stderr).toContain('first server ready (data source active): the second deploy phase may start');
     expect(fs.readFileSync(path.join(s.rootHome, 'IGEL-Network.token'), 'utf8')).toMatch(/^fake-token-/);
@@ -406,12 +413,31 @@ describe('the data source as IGEL sets it up (seeds 004, 002): umsadmin-cli, FAK
     expect(fs.readFileSync(s.datasources, 'utf8')).toBe(`PostgreSQL;127.0.0.1;${dbPort};rmdb;igelums;true\n`);
   });
 
+  it('a further server with the transferred connection not active activates that one by its ID, creating none (seed 002)', () => {
+    const s = joining();
+    fs.writeFileSync(s.datasources, `PostgreSQL;other.example.internal;5432;otherdb;igelums;true\nPostgreSQL;127.0.0.1;${dbPort};rmdb;igelums;false\n`);
+    expect(install(s).code).toBe(0);
+    const calls = fs.readFileSync(s.admin, 'utf8');
+    expect(calls.split('\n').filter((c) => c.startsWith('db '))).toEqual([expect.stringMatching(/^db activate -i 2 --password:file \S+$/)]);
+    expect(fs.readFileSync(s.datasources, 'utf8')).toBe(`PostgreSQL;other.example.internal;5432;otherdb;igelums;false\nPostgreSQL;127.0.0.1;${dbPort};rmdb;igelums;true\n`);
+    expect(fs.readFileSync(s.passwords, 'utf8')).toBe(`${PASSWORD}\n`);
+  });
+
+  it('the password file is gone after the data source step, whether it succeeded or not', () => {
+    for (const fail of [undefined, 'db create']) {
+      const s = joining();
+      install(s, fail ? { FAKE_UMSADMIN_FAIL: fail } : {});
+      expect(filesHolding(s.dir, PASSWORD).filter((f) => !f.endsWith('umsadmin.passwords') && !f.includes(`${path.sep}secrets${path.sep}`))).toEqual([]);
+    }
+  });
+
   it('another active data source is replaced by the topology\'s; a failing activation stops at step datasource, before the units are trusted', () => {
     const s = joining();
     fs.writeFileSync(s.datasources, `PostgreSQL;other.example.internal;5432;otherdb;igelums;true\n`);
     expect(install(s).code).toBe(0);
     expect(fs.readFileSync(s.datasources, 'utf8')).toContain(`PostgreSQL;127.0.0.1;${dbPort};rmdb;igelums;true`);
     const t = joining();
+    fs.writeFileSync(t.datasources, `PostgreSQL;127.0.0.1;${dbPort};rmdb;igelums;false\n`);
     const r = install(t, { FAKE_UMSADMIN_FAIL: 'db activate' });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('FAILED at step datasource: the data source is not active');
@@ -447,7 +473,7 @@ describe('the data source as IGEL sets it up (seeds 004, 002): umsadmin-cli, FAK
     expect(fs.readFileSync(path.join(s.installDir, 'rmguiserver', 'conf', 'krb5.conf'), 'utf8')).toBe(
       '[libdefaults]\ndefault_realm = EXAMPLE.INTERNAL\nticket_lifetime = 24h\n[realms]\nEXAMPLE.INTERNAL = {\n  kdc = dc1.example.internal\n  kdc = dc2.example.internal\n  default_domain = EXAMPLE.INTERNAL\n}\n[domain_realm]\n.example.internal = EXAMPLE.INTERNAL\nexample.internal = EXAMPLE.INTERNAL\n[appdefaults]\n',
     );
-    expect(fs.readFileSync(s.admin, 'utf8')).toMatch(/^db create --type SQL Server AD Kerberos .*--user svc-ums --password \*\*\* --domain EXAMPLE\.INTERNAL\n/);
+    expect(fs.readFileSync(s.admin, 'utf8').split('\n').filter((c) => c.startsWith('db '))).toEqual([expect.stringMatching(/^db create -t SQL Server AD Kerberos .* -u svc-ums -d EXAMPLE\.INTERNAL --password:file \S+$/)]);
     expect(fs.readFileSync(s.datasources, 'utf8')).toBe(`SQL Server AD Kerberos;127.0.0.1;${dbPort};rmdb;svc-ums;true\n`);
   });
 });

@@ -59,8 +59,8 @@ describe('user-data of the shipped examples', () => {
     expect(booted.some((b) => b.metadata === null)).toBe(true);
   });
 
-  it.each(booted.filter((b) => b.metadata === null).map((b) => [`${b.stack}/${b.node}`, b] as const))('%s (aws): the data volume script passes shellcheck, SSM secrets, no VMware tools', (_n, b) => {
-    const config = parse(b.userData) as { bootcmd: string[][]; packages: string[]; disk_setup: Record<string, unknown> };
+  it.each(booted.map((b) => [`${b.stack}/${b.node}`, b] as const))('%s: the data disk is the link bootcmd makes, and that script passes shellcheck', (_n, b) => {
+    const config = parse(b.userData) as { bootcmd: string[][]; disk_setup: Record<string, unknown>; fs_setup: Array<{ device: string }> };
     expect(config.bootcmd).toHaveLength(1);
     const [shell, flag, script] = config.bootcmd[0]!;
     expect([shell, flag]).toEqual(['sh', '-c']);
@@ -70,6 +70,11 @@ describe('user-data of the shipped examples', () => {
     expect(r.stdout).toBe('');
     expect(r.status).toBe(0);
     expect(Object.keys(config.disk_setup)).toEqual(['/dev/ums-data']);
+    expect(config.fs_setup.map((f) => f.device)).toEqual(['/dev/ums-data']);
+  });
+
+  it.each(booted.filter((b) => b.metadata === null).map((b) => [`${b.stack}/${b.node}`, b] as const))('%s (aws): SSM secrets, no VMware tools', (_n, b) => {
+    const config = parse(b.userData) as { packages: string[] };
     expect(config.packages).not.toContain('open-vm-tools');
     const env = files(b).find((f) => f.path === '/etc/ums-ha/node.env')!.content;
     expect(env).toContain("UMS_HA_SECRET_SOURCE='aws-ssm'");

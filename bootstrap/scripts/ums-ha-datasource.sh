@@ -9,7 +9,7 @@
 # command line, umsadmin-cli (IGEL "UMS Administrator Command Line Interface": creating and
 # editing database connections, root, on the PATH; docs/sources.md).
 #
-# Usage: ums-ha-datasource define   (first server: create and activate)
+# Usage: ums-ha-datasource define   (first server: add and activate; a rerun keeps what it added)
 #        ums-ha-datasource join     (further server: keep the transferred one, or add the same)
 #        ums-ha-datasource verify   (exit 0 only if the active data source is this topology's)
 #
@@ -20,9 +20,12 @@
 # <UMS installation directory>/rmguiserver/conf before the data source is activated (IGEL:
 # "Microsoft SQL Server/Cluster with Active Directory (AD) Authentication via Kerberos").
 #
-# The umsadmin-cli option names below are the one place to adjust: the pages read document the
-# subcommands (db create, db show, --machine-readable with ';' between fields), not every option;
-# `umsadmin-cli db create` prints the options of the installed version.
+# The command line as `umsadmin-cli fullhelp` gives it on a UMS 12 Linux host (docs/sources.md):
+# `db create -t -H -p -n -u [-d] --password:file` creates and activates (-A would skip the
+# activation), `db activate -i <id> --password:file`, and `--machine-readable --no-header db list`
+# prints ACTIVE;DATABASE;HOST;USER;DB-TYPE;ID. The password goes through a 0600 file, never on a
+# command line. The -t values are not printed by that help (it lists "null"); db_type() below is
+# the one place to adjust them.
 set -euo pipefail
 umask 022
 
@@ -71,39 +74,57 @@ write_krb5() {
   mv -f "${conf}/krb5.conf.tmp" "${conf}/krb5.conf"
 }
 
-# The data sources, one per line: type;host;port;database;user;active (--machine-readable).
-show() {
-  "$CLI" --machine-readable db show
+# The data sources, one per line: ACTIVE;DATABASE;HOST;USER;DB-TYPE;ID. The list shows no port:
+# a data source is this topology's when its database, host and user are.
+list() {
+  "$CLI" --machine-readable --no-header db list
 }
 
-# Whether the active data source is this topology's (host, port, database and user as given).
 # shellcheck disable=SC2153 # the UMS_HA_DB_* settings come from node.env
-active_is_ours() {
-  show | awk -F';' -v h="$UMS_HA_DB_HOST" -v p="$UMS_HA_DB_PORT" -v d="$UMS_HA_DB_NAME" -v u="$UMS_HA_DB_USER" \
-    '$2 == h && $3 == p && $4 == d && $5 == u && $6 == "true" { found = 1 } END { exit found ? 0 : 1 }'
+ours() {
+  list | awk -F';' -v h="$UMS_HA_DB_HOST" -v d="$UMS_HA_DB_NAME" -v u="$UMS_HA_DB_USER" -v want="$1" \
+    '$2 == d && $3 == h && $4 == u && (want == "any" || $1 == "true") { print $6; exit }'
 }
 
-create_and_activate() {
-  local type
-  type="$(db_type)"
+active_is_ours() {
+  [ -n "$(ours active)" ]
+}
+
+# The password in a file only root can read, removed when the script ends.
+password_file() {
   [ -n "${UMS_HA_DB_PASSWORD:-}" ] || die "no database password"
+  local dir="${UMS_HA_RUN_DIR:-/run/ums-ha}"
+  mkdir -p "$dir"
+  pwfile="$(umask 077 && mktemp "${dir}/db-password.XXXXXX")"
+  trap 'rm -f "$pwfile"' EXIT
+  printf '%s' "$UMS_HA_DB_PASSWORD" >"$pwfile"
+}
+
+# Seed 002: keep the connection transferred from the running server (activate it if it is not
+# active yet); otherwise add exactly the same parameters (seed 004: Add, then Activate).
+ensure_active() {
+  local id type
   if [ "${UMS_HA_DB_AUTH:-sql}" = "kerberos" ]; then write_krb5; fi
-  "$CLI" db create --type "$type" --host "$UMS_HA_DB_HOST" --port "$UMS_HA_DB_PORT" --database "$UMS_HA_DB_NAME" \
-    --user "$UMS_HA_DB_USER" --password "$UMS_HA_DB_PASSWORD" ${UMS_HA_DB_DOMAIN:+--domain "$UMS_HA_DB_DOMAIN"} >/dev/null ||
+  if active_is_ours; then return 0; fi
+  password_file
+  id="$(ours any)"
+  if [ -n "$id" ]; then
+    "$CLI" db activate -i "$id" --password:file "$pwfile" >/dev/null || die "umsadmin-cli db activate -i ${id} failed"
+    return 0
+  fi
+  type="$(db_type)"
+  # shellcheck disable=SC2153 # the UMS_HA_DB_* settings come from node.env
+  "$CLI" db create -t "$type" -H "$UMS_HA_DB_HOST" -p "$UMS_HA_DB_PORT" -n "$UMS_HA_DB_NAME" -u "$UMS_HA_DB_USER" \
+    ${UMS_HA_DB_DOMAIN:+-d "$UMS_HA_DB_DOMAIN"} --password:file "$pwfile" >/dev/null ||
     die "umsadmin-cli db create failed"
-  "$CLI" db activate --host "$UMS_HA_DB_HOST" --database "$UMS_HA_DB_NAME" >/dev/null || die "umsadmin-cli db activate failed"
 }
 
 case "$mode" in
-  define)
-    create_and_activate
-    ;;
-  join)
-    if [ "${UMS_HA_DB_AUTH:-sql}" = "kerberos" ]; then write_krb5; fi
-    if ! active_is_ours; then create_and_activate; fi
+  define | join)
+    ensure_active
     ;;
   verify) ;;
   *) die "usage: ums-ha-datasource define|join|verify" ;;
 esac
-active_is_ours || die "the active data source is not ${UMS_HA_DB_ENGINE} ${UMS_HA_DB_NAME} on ${UMS_HA_DB_HOST}:${UMS_HA_DB_PORT} as ${UMS_HA_DB_USER} (umsadmin-cli db show: $(show 2>&1 | awk -F';' '{ printf "%s%s;%s;%s;%s;%s", sep, $2, $3, $4, $5, $6; sep = " | " }'))"
+active_is_ours || die "the active data source is not ${UMS_HA_DB_ENGINE} ${UMS_HA_DB_NAME} on ${UMS_HA_DB_HOST}:${UMS_HA_DB_PORT} as ${UMS_HA_DB_USER} (umsadmin-cli db list: $(list 2>&1 | awk -F';' '{ printf "%s%s %s@%s as %s, active %s", sep, $5, $2, $3, $4, $1; sep = " | " }'))"
 printf 'ums-ha-datasource: active: %s %s on %s:%s as %s\n' "$(db_type)" "$UMS_HA_DB_NAME" "$UMS_HA_DB_HOST" "$UMS_HA_DB_PORT" "$UMS_HA_DB_USER"

@@ -67,11 +67,9 @@ export interface PlatformBootstrap {
   readonly secretSource: SecretSource;
   /** Values for the install script's secret settings (UMS_HA_AWS_REGION, ..._PARAMETER), empty when none. */
   secretSettings?(t: ResolvedTopology, node: ResolvedNode): Readonly<Record<string, string>>;
-  /** The data disk's device (formatted and mounted on /opt/IGEL). */
-  readonly dataDisk: string;
   /** Packages besides the ones every node needs. */
   readonly packages: readonly string[];
-  /** cloud-init bootcmd entries (run on every boot before disk_setup), if any. */
+  /** cloud-init bootcmd entries of the platform (run on every boot before disk_setup, after the data disk link every node gets), if any. */
   readonly bootcmd?: ReadonlyArray<readonly string[]>;
   /** The HA NIC is configured by its static MAC in the metadata (`static-mac`), or by the platform (`platform`: DHCP on the cloud's network). */
   readonly networkConfig: 'static-mac' | 'platform';

@@ -6,7 +6,7 @@
  */
 import type { PlatformEntry, PlatformStackClass } from '../../core/platform/registry';
 import type { ResolvedNode, ResolvedTopology } from '../../core/model/model';
-import { AWS_DATA_DISK_SCRIPT, EC2_USER_DATA_MAX_BYTES, NODE_PATHS, userDataProblem } from '../../bootstrap/cloud-init';
+import { EC2_USER_DATA_MAX_BYTES, userDataProblem } from '../../bootstrap/cloud-init';
 import { firewallMatrix } from '../../core/network/matrix';
 import type { ReportAws } from '../../core/reports/report';
 import { AWS_RESERVED_LEADING_ADDRESSES } from './addresses';
@@ -55,11 +55,8 @@ export const awsPlatform: PlatformEntry = {
   bootstrap: {
     secretSource: 'aws-ssm',
     secretSettings,
-    // The data volume's device name depends on the instance (NVMe or Xen): bootcmd links it.
-    dataDisk: NODE_PATHS.awsDataDisk,
     // python3 reads the SSM answers (ums-ha-install); no VMware tools.
     packages: ['python3'],
-    bootcmd: [['sh', '-c', AWS_DATA_DISK_SCRIPT]],
     networkConfig: 'platform',
     userData: { maxBytes: EC2_USER_DATA_MAX_BYTES, counted: 'gzip', name: 'the user data of {node}', limit: 'EC2 allows at most {max}' },
   },

@@ -6,7 +6,7 @@
  */
 import type { PlatformEntry, PlatformStackClass } from '../../core/platform/registry';
 import type { ResolvedTopology } from '../../core/model/model';
-import { GUESTINFO_MAX_BYTES, NODE_PATHS, userDataProblem } from '../../bootstrap/cloud-init';
+import { GUESTINFO_MAX_BYTES, userDataProblem } from '../../bootstrap/cloud-init';
 import { STATIC_MAC_MIN_PREFIX, staticMac } from './mac';
 import { VSPHERE_VARIABLES } from './deploy-variables';
 
@@ -23,7 +23,6 @@ export const vspherePlatform: PlatformEntry = {
   userDataProblem,
   bootstrap: {
     secretSource: 'guestinfo',
-    dataDisk: NODE_PATHS.dataDisk,
     packages: ['open-vm-tools'],
     networkConfig: 'static-mac',
     userData: {
