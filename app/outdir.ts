@@ -236,10 +236,26 @@ function retiredName(retired: string, name: string): string {
  */
 export function publishOutdir(temp: string, outdir: string, options: PublishOptions): LeftOver[] {
   const target = path.join(outdir, 'stacks');
+  moveStacksIntoPlace(temp, target, options.stacks);
+  const written = new Set(options.stacks.map((s) => s.name));
+  const previous = readOutputRecord(outdir);
+  const refusedSource = refusedStacks(options.refused, written, previous);
+  const { leftOver, kept } = settleLeftOvers(target, outdir, written, refusedSource, options);
+  publishManifest(temp, outdir, kept);
+  publishRecord(temp, outdir, { kept, previous, refusedSource, stacks: options.stacks });
+  fs.rmSync(temp, { recursive: true, force: true });
+  return leftOver;
+}
+
+/**
+ * Renames each stack folder of this run into `target`, carrying Terraform's files of the folder it
+ * replaces over; the replaced folder goes to `temp/.previous` (removed with the temporary folder).
+ */
+function moveStacksIntoPlace(temp: string, target: string, stacks: PublishOptions['stacks']): void {
   fs.mkdirSync(target, { recursive: true });
   const old = path.join(temp, '.previous');
   fs.mkdirSync(old);
-  for (const { name } of options.stacks) {
+  for (const { name } of stacks) {
     const fresh = path.join(temp, 'stacks', name);
     const current = path.join(target, name);
     if (fs.existsSync(current)) {
@@ -253,82 +269,97 @@ export function publishOutdir(temp: string, outdir: string, options: PublishOpti
     }
     fs.renameSync(fresh, current);
   }
-  const written = new Set(options.stacks.map((s) => s.name));
-  const previous = readOutputRecord(outdir);
-  const refusedSource = new Map<string, string>();
-  for (const r of options.refused) if (r.name !== undefined && !written.has(r.name)) refusedSource.set(r.name, r.file);
-  // A refused file keeps the stack it was synthesized into last time, by name or by the record.
-  const resolvedRefused = new Set(options.refused.map((r) => path.resolve(r.file)));
-  for (const [name, file] of Object.entries(previous?.stacks ?? {})) if (resolvedRefused.has(path.resolve(file)) && !written.has(name) && !refusedSource.has(name)) refusedSource.set(name, file);
+}
 
+/** The stacks of refused topologies this run did not write, with their topology file. */
+function refusedStacks(refused: PublishOptions['refused'], written: ReadonlySet<string>, previous: OutputRecord | undefined): Map<string, string> {
+  const refusedSource = new Map<string, string>();
+  for (const r of refused) if (r.name !== undefined && !written.has(r.name)) refusedSource.set(r.name, r.file);
+  // A refused file keeps the stack it was synthesized into last time, by name or by the record.
+  const resolvedRefused = new Set(refused.map((r) => path.resolve(r.file)));
+  for (const [name, file] of Object.entries(previous?.stacks ?? {})) if (resolvedRefused.has(path.resolve(file)) && !written.has(name) && !refusedSource.has(name)) refusedSource.set(name, file);
+  return refusedSource;
+}
+
+/** Settles every entry of `target` (stacks/) this run did not write; the kept stacks are named in `kept`. */
+function settleLeftOvers(
+  target: string,
+  outdir: string,
+  written: ReadonlySet<string>,
+  refusedSource: ReadonlyMap<string, string>,
+  options: PublishOptions,
+): { leftOver: LeftOver[]; kept: string[] } {
   const leftOver: LeftOver[] = [];
   const kept: string[] = [];
   for (const entry of fs.readdirSync(target).sort()) {
     if (written.has(entry)) continue;
-    const folder = path.join(target, entry);
-    const stat = fs.lstatSync(folder, { throwIfNoEntry: false });
-    if (!stat) continue;
-    if (!stat.isDirectory()) {
-      leftOver.push({ name: entry, what: 'not-a-folder' });
-      continue;
-    }
-    if (refusedSource.has(entry)) {
-      kept.push(entry);
-      leftOver.push({ name: entry, what: 'kept', source: refusedSource.get(entry) });
-      continue;
-    }
-    if (options.anyRefused) {
-      kept.push(entry);
-      leftOver.push({ name: entry, what: 'kept-refused-run' });
-      continue;
-    }
-    const stateLike = findStateLike(folder);
-    if (stateLike === undefined && (isStackFolder(folder) || fs.readdirSync(folder).length === 0)) {
-      if (options.underCdktfCli) leftOver.push({ name: entry, what: 'left-to-cli' });
-      else {
-        fs.rmSync(folder, { recursive: true, force: true });
-        leftOver.push({ name: entry, what: 'removed' });
-      }
-      continue;
-    }
-    // State, Terraform's working files, or a folder no synthesis wrote: never deleted.
-    const retired = path.join(outdir, RETIRED);
-    fs.mkdirSync(retired, { recursive: true });
-    const to = retiredName(retired, entry);
-    fs.renameSync(folder, path.join(retired, to));
-    // The cdktf CLI removes the folder it listed; an empty one in its place keeps it from failing.
-    if (options.underCdktfCli) fs.mkdirSync(folder);
-    leftOver.push({ name: entry, what: 'retired', to, ...(stateLike !== undefined ? { stateLike } : {}) });
+    const settled = settleEntry(entry, target, outdir, refusedSource, options);
+    if (settled === undefined) continue;
+    if (settled.what === 'kept' || settled.what === 'kept-refused-run') kept.push(entry);
+    leftOver.push(settled);
   }
+  return { leftOver, kept };
+}
 
-  const manifest = path.join(temp, 'manifest.json');
-  if (fs.existsSync(manifest)) {
-    if (kept.length > 0) {
-      // The kept stacks stay in the manifest, as in stacks/.
-      const fresh = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { stacks?: Record<string, unknown> };
-      let before: { stacks?: Record<string, unknown> } = {};
-      try {
-        before = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
-      } catch {
-        // No earlier manifest: the kept folders stay without an entry.
-      }
-      fresh.stacks = { ...(fresh.stacks ?? {}) };
-      for (const name of kept) if (before.stacks?.[name] !== undefined) fresh.stacks[name] = before.stacks[name];
-      fs.writeFileSync(manifest, JSON.stringify(fresh, null, 2));
-    }
-    fs.renameSync(manifest, path.join(outdir, 'manifest.json'));
+/** What becomes of one entry of stacks/ this run did not write (undefined: it is gone already). */
+function settleEntry(entry: string, target: string, outdir: string, refusedSource: ReadonlyMap<string, string>, options: PublishOptions): LeftOver | undefined {
+  const folder = path.join(target, entry);
+  const stat = fs.lstatSync(folder, { throwIfNoEntry: false });
+  if (!stat) return undefined;
+  if (!stat.isDirectory()) return { name: entry, what: 'not-a-folder' };
+  if (refusedSource.has(entry)) return { name: entry, what: 'kept', source: refusedSource.get(entry) };
+  if (options.anyRefused) return { name: entry, what: 'kept-refused-run' };
+  const stateLike = findStateLike(folder);
+  if (stateLike === undefined && (isStackFolder(folder) || fs.readdirSync(folder).length === 0)) {
+    if (options.underCdktfCli) return { name: entry, what: 'left-to-cli' };
+    fs.rmSync(folder, { recursive: true, force: true });
+    return { name: entry, what: 'removed' };
   }
+  // State, Terraform's working files, or a folder no synthesis wrote: never deleted.
+  const retired = path.join(outdir, RETIRED);
+  fs.mkdirSync(retired, { recursive: true });
+  const to = retiredName(retired, entry);
+  fs.renameSync(folder, path.join(retired, to));
+  // The cdktf CLI removes the folder it listed; an empty one in its place keeps it from failing.
+  if (options.underCdktfCli) fs.mkdirSync(folder);
+  return { name: entry, what: 'retired', to, ...(stateLike !== undefined ? { stateLike } : {}) };
+}
+
+/** Renames this run's manifest into place, with the entries of the kept stacks from the one it replaces. */
+function publishManifest(temp: string, outdir: string, kept: readonly string[]): void {
+  const manifest = path.join(temp, 'manifest.json');
+  if (!fs.existsSync(manifest)) return;
+  if (kept.length > 0) {
+    // The kept stacks stay in the manifest, as in stacks/.
+    const fresh = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { stacks?: Record<string, unknown> };
+    let before: { stacks?: Record<string, unknown> } = {};
+    try {
+      before = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+    } catch {
+      // No earlier manifest: the kept folders stay without an entry.
+    }
+    fresh.stacks = { ...(fresh.stacks ?? {}) };
+    for (const name of kept) if (before.stacks?.[name] !== undefined) fresh.stacks[name] = before.stacks[name];
+    fs.writeFileSync(manifest, JSON.stringify(fresh, null, 2));
+  }
+  fs.renameSync(manifest, path.join(outdir, 'manifest.json'));
+}
+
+/** Writes the output record (OUTPUT_MARKER): the topology file of every stack, kept ones included. */
+function publishRecord(
+  temp: string,
+  outdir: string,
+  run: { kept: readonly string[]; previous: OutputRecord | undefined; refusedSource: ReadonlyMap<string, string>; stacks: PublishOptions['stacks'] },
+): void {
   const record: Record<string, string> = {};
-  for (const name of kept) {
-    const source = previous?.stacks[name] ?? refusedSource.get(name);
+  for (const name of run.kept) {
+    const source = run.previous?.stacks[name] ?? run.refusedSource.get(name);
     if (source !== undefined) record[name] = source;
   }
-  for (const s of options.stacks) record[s.name] = s.file;
+  for (const s of run.stacks) record[s.name] = s.file;
   const marker = path.join(temp, OUTPUT_MARKER);
   fs.writeFileSync(marker, `${JSON.stringify({ writtenBy: 'ums-ha', stacks: record }, null, 2)}\n`);
   fs.renameSync(marker, path.join(outdir, OUTPUT_MARKER));
-  fs.rmSync(temp, { recursive: true, force: true });
-  return leftOver;
 }
 
 /** A folder cdktf wrote for a stack: it holds cdk.tf.json or cdk.tf. */

@@ -4,9 +4,17 @@
  * bounds": at most 1 MiB and 10,000 structure marks, so the worst file of a class is the one just
  * under the marks bound). `npm run bench` times `ums-ha validate` on each in a fresh process and
  * reports its peak memory; the tests and the fuzz suite use smaller instances of the same shapes.
+ *
+ *   hostile <class>    node bin/ums-ha.js validate on the worst file of each hostile class (also a
+ *                      1.9 GB sparse file, /dev/zero, a FIFO), fresh processes: median time and
+ *                      peak RSS (target < 2 s and < 200 MB each); shown with the ratio to
+ *                      node -e 0 measured in the same run
  */
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
+const { measured, median } = require('./lib');
 
 const LIMIT = 1024 * 1024;
 /** Structure marks used by each worst case: just under the bound of 10,000 (core/document/source.ts). */
@@ -59,4 +67,41 @@ const HOSTILE = {
   'bare CRs': () => `${BASE}${'#\r'.repeat(Math.floor((LIMIT - BASE.length - 10) / 2))}\n`,
 };
 
-module.exports = { HOSTILE, LIMIT };
+/** The hostile classes' files, and the files that are not plain files, in `work`: [name, file] each. */
+function hostileFiles(work) {
+  const cases = Object.entries(HOSTILE).map(([name, make]) => {
+    const file = path.join(work, `${name.replace(/\W+/g, '-')}.yaml`);
+    fs.writeFileSync(file, make());
+    return [name, file];
+  });
+  const big = path.join(work, 'big.yaml');
+  fs.writeFileSync(big, '');
+  fs.truncateSync(big, 1_900_000_000); // sparse: no disk space
+  const fifo = path.join(work, 'pipe.yaml');
+  spawnSync('mkfifo', [fifo]);
+  cases.push(['file over the limit (1.9 GB)', big], ['/dev/zero', '/dev/zero'], ['a FIFO', fifo]);
+  return cases;
+}
+
+function hostile({ root, quick, record }) {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ums-ha-bench-hostile-'));
+  try {
+    const cases = hostileFiles(work);
+    const reps = quick ? 1 : 3;
+    const base = median(Array.from({ length: reps + 2 }, () => measured(root, ['-e', '0'], work).ms));
+    for (const [name, file] of cases) {
+      const runs = Array.from({ length: reps }, () => measured(root, [path.join('bin', 'ums-ha.js'), 'validate', file, '--format', 'json'], work));
+      const ms = median(runs.map((r) => r.ms));
+      const mb = Math.max(...runs.map((r) => r.rssMb));
+      const last = runs[runs.length - 1];
+      // Every class ends in findings (exit 1) or a one-line problem (exit 2), never an internal error.
+      const answered = runs.every((r) => (r.code === 1 && r.stderr === '') || (r.code === 2 && r.stderr.trim().split('\n').length === 1 && !r.stderr.includes('internal error')));
+      const why = last.code === 1 ? (JSON.parse(last.stdout).files[0].findings[0] || { message: '?' }).message : last.stderr.trim();
+      record(`hostile: ${name}`, ms, 'ms', '< 2000, < 200 MB', answered && ms < 2000 && mb < 200, `${mb.toFixed(0)} MB peak, ${(ms / base).toFixed(1)}x node -e 0 (${base.toFixed(0)} ms); exit ${last.code}: ${why.slice(0, 70)}`);
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+module.exports = { HOSTILE, LIMIT, hostile };

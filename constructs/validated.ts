@@ -32,6 +32,8 @@ export function validateForConstruct(
 ): ValidatedTopology {
   const file = props.sourceFile ?? construct.node.path;
   const source = props.sourceMap ?? NO_SOURCE;
+  // The reader's entry for a value (core/reader/validate.ts): the pipeline from the document
+  // stage on, or the result the file's read already gave for this value and source map.
   const result = validateValue(props.topology, source, { synthesis: true });
   const wrongClass = result.topology ? stackPlatformReports(result.topology, builds) : [];
   const errors = [

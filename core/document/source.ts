@@ -3,7 +3,7 @@
  * finding can say where it is. Every problem with the text itself becomes a UMS-YAML finding: this
  * module never throws for bad input.
  */
-import type { CST, Document, LineCounter, Node } from 'yaml';
+import type { Alias, CST, Document, LineCounter, Node, YAMLMap, YAMLSeq } from 'yaml';
 import { YAML_RULE_ID, type Finding } from '../base/findings';
 import { join, parent } from '../base/pointer';
 
@@ -252,53 +252,29 @@ function tooManyKeys(n: number): string {
 export function loadTopologyText(text: string): LoadResult {
   const pre = precheckTopologyText(text);
   if (pre) return { ok: false, findings: pre };
-  const { Composer, LineCounter, Parser } = yaml();
-  const lines = new LineCounter();
+  return parseTopologyText(text);
+}
 
-  let docs: Document.Parsed[];
-  try {
-    const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
-    const tree = checkTree(tokens);
-    if (tree) {
-      const { line, col } = lines.linePos(tree.offset);
-      return fileFinding(tree.problem, line, col);
-    }
-    // Duplicate keys are found while building the value (with a set: yaml's own check is quadratic).
-    docs = Array.from(new Composer({ prettyErrors: false, uniqueKeys: false, strict: true }).compose(tokens)) as Document.Parsed[];
-  } catch (err) {
-    return fileFinding(`the YAML cannot be parsed: ${(err as Error).message.split('\n')[0]}`);
-  }
-
-  const at = (offset: number) => {
+/**
+ * The authoritative reader, for text that passed {@link precheckTopologyText}: the token tree is
+ * checked, composed into one YAML document, and built into a plain value with its source map.
+ */
+export function parseTopologyText(text: string): LoadResult {
+  const lines = new (yaml().LineCounter)();
+  const composed = composeDocuments(text, lines);
+  if ('findings' in composed) return composed;
+  const at = (offset: number): Position => {
     const { line, col } = lines.linePos(offset);
     return { line, column: col };
   };
-
-  if (docs.length === 0 || (docs.length === 1 && docs[0]?.contents == null)) {
-    return fileFinding('the file is empty: a topology needs apiVersion, kind, metadata and spec');
-  }
-  if (docs.length > 1) {
-    const second = docs[1] as Document.Parsed;
-    const { line, column } = at(second.range[0]);
-    return fileFinding(`the file holds ${docs.length} YAML documents; a topology file holds exactly one (remove the extra '---' sections)`, line, column);
-  }
-
-  const doc = docs[0] as Document.Parsed;
+  const single = oneDocument(composed.docs, at);
+  if ('findings' in single) return single;
+  const doc = single.doc;
   const problems = [...doc.errors, ...doc.warnings];
-  if (problems.length > 0) {
-    return {
-      ok: false,
-      findings: problems.map((e) => {
-        const where = errorOffset(text, e.pos[0], e.message);
-        const { line, column } = at(where.offset);
-        const what = `${e.code === 'DUPLICATE_KEY' ? 'duplicate key: each key may appear once in a mapping' : e.message.split('\n')[0]}${where.note}`;
-        return { ruleId: YAML_RULE_ID, severity: 'error' as const, message: `YAML ${what}`, path: '', line, column };
-      }),
-    };
-  }
+  if (problems.length > 0) return { ok: false, findings: problems.map((e) => parserFinding(text, e, at)) };
 
   const offsets = new Map<string, Offsets>();
-  const built = buildValue(doc, offsets);
+  const built = new ValueBuilder(doc, offsets).build();
   if ('duplicates' in built) {
     return {
       ok: false,
@@ -309,8 +285,48 @@ export function loadTopologyText(text: string): LoadResult {
     const { line, column } = at(built.offset);
     return fileFinding(built.problem, line, column);
   }
-  const value = built.value;
-  return { ok: true, value, source: new YamlSourceMap(text, lines, offsets) };
+  return { ok: true, value: built.value, source: new YamlSourceMap(text, lines, offsets) };
+}
+
+/**
+ * Parses `text` into tokens, checks the token tree (checkTree) and composes the documents; a
+ * problem (a bound passed, a parser exception) is one finding.
+ */
+function composeDocuments(text: string, lines: LineCounter): { readonly docs: Document.Parsed[] } | { readonly ok: false; readonly findings: Finding[] } {
+  const { Composer, Parser } = yaml();
+  try {
+    const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
+    const tree = checkTree(tokens);
+    if (tree) {
+      const { line, col } = lines.linePos(tree.offset);
+      return fileFinding(tree.problem, line, col);
+    }
+    // Duplicate keys are found while building the value (with a set: yaml's own check is quadratic).
+    return { docs: Array.from(new Composer({ prettyErrors: false, uniqueKeys: false, strict: true }).compose(tokens)) as Document.Parsed[] };
+  } catch (err) {
+    return fileFinding(`the YAML cannot be parsed: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** The one document of the file, or a finding for an empty file or for several documents. */
+function oneDocument(docs: readonly Document.Parsed[], at: (offset: number) => Position): { readonly doc: Document.Parsed } | { readonly ok: false; readonly findings: Finding[] } {
+  if (docs.length === 0 || (docs.length === 1 && docs[0]?.contents == null)) {
+    return fileFinding('the file is empty: a topology needs apiVersion, kind, metadata and spec');
+  }
+  if (docs.length > 1) {
+    const second = docs[1] as Document.Parsed;
+    const { line, column } = at(second.range[0]);
+    return fileFinding(`the file holds ${docs.length} YAML documents; a topology file holds exactly one (remove the extra '---' sections)`, line, column);
+  }
+  return { doc: docs[0] as Document.Parsed };
+}
+
+/** An error or warning of the YAML parser as a UMS-YAML finding, placed by errorOffset. */
+function parserFinding(text: string, e: { readonly pos: [number, number]; readonly code: string; readonly message: string }, at: (offset: number) => Position): Finding {
+  const where = errorOffset(text, e.pos[0], e.message);
+  const { line, column } = at(where.offset);
+  const what = `${e.code === 'DUPLICATE_KEY' ? 'duplicate key: each key may appear once in a mapping' : e.message.split('\n')[0]}${where.note}`;
+  return { ruleId: YAML_RULE_ID, severity: 'error' as const, message: `YAML ${what}`, path: '', line, column };
 }
 
 /**
@@ -376,95 +392,109 @@ function tagName(tag: string): string {
  * that are not scalars, tags outside the core schema (`!!binary`, `!!timestamp`, `!!set`...), more
  * than MAX_ALIAS_COUNT alias expansions, more than MAX_VALUES values once aliases are expanded,
  * and more than MAX_KEYS keys in a mapping. Duplicate keys are collected (every one is reported).
+ * The first problem found is the one reported; the walk stops there.
  */
-function buildValue(doc: Document.Parsed, offsets: Map<string, Offsets>): Built {
-  const { isAlias, isMap, isPair, isScalar, isSeq } = yaml();
-  let aliases = 0;
-  let values = 0;
+class ValueBuilder {
+  private readonly y = yaml();
+  private aliases = 0;
+  private values = 0;
   /** The outermost alias being expanded: a bound passed inside it is reported at the alias. */
-  let expanding: Node | undefined;
-  const duplicates: number[] = [];
-  let problem: { problem: string; offset: number } | undefined;
-  const fail = (message: string, node: Node | null | undefined): undefined => {
-    problem ??= { problem: message, offset: node?.range?.[0] ?? 0 };
-    return undefined;
-  };
+  private expanding: Node | undefined;
+  private readonly duplicates: number[] = [];
+  private problem: { problem: string; offset: number } | undefined;
 
-  const walk = (node: Node | null, pointer: string, depth: number): unknown => {
-    if (problem) return undefined;
+  constructor(
+    private readonly doc: Document.Parsed,
+    private readonly offsets: Map<string, Offsets>,
+  ) {}
+
+  build(): Built {
+    const root = this.doc.contents as Node | null;
+    if (root?.range) this.offsets.set('', { value: root.range[0], valueEnd: root.range[1] });
+    const value = this.walk(root, '', 0);
+    if (this.problem) return this.problem;
+    return this.duplicates.length > 0 ? { duplicates: this.duplicates } : { value };
+  }
+
+  private fail(message: string, node: Node | null | undefined): undefined {
+    this.problem ??= { problem: message, offset: node?.range?.[0] ?? 0 };
+    return undefined;
+  }
+
+  private walk(node: Node | null, pointer: string, depth: number): unknown {
+    if (this.problem) return undefined;
     if (node === null || node === undefined) return null;
-    if (depth > MAX_DEPTH) return fail(`values are nested more than ${MAX_DEPTH} levels deep: a topology nests only a few levels`, node);
-    if (isAlias(node)) {
-      if (++aliases > MAX_ALIAS_COUNT) {
-        return fail(`the YAML expands aliases more than ${MAX_ALIAS_COUNT} times: write the values out instead of *aliases`, node);
-      }
-      const target = node.resolve(doc) as Node | undefined;
-      if (!target) return fail(`the alias *${node.source} has no anchor`, node);
-      const outer = expanding;
-      expanding ??= node;
-      const v = walk(target, pointer, depth + 1);
-      expanding = outer;
-      return v;
-    }
-    if (++values > MAX_VALUES) {
-      return fail(`the file holds more than ${MAX_VALUES.toLocaleString('en-US')} values once its aliases are expanded: a topology has a few hundred (write the values out instead of *aliases)`, expanding ?? node);
+    if (depth > MAX_DEPTH) return this.fail(`values are nested more than ${MAX_DEPTH} levels deep: a topology nests only a few levels`, node);
+    if (this.y.isAlias(node)) return this.alias(node, pointer, depth);
+    if (++this.values > MAX_VALUES) {
+      return this.fail(`the file holds more than ${MAX_VALUES.toLocaleString('en-US')} values once its aliases are expanded: a topology has a few hundred (write the values out instead of *aliases)`, this.expanding ?? node);
     }
     const tag = (node as { tag?: string }).tag;
-    if (tag !== undefined && !CORE_TAGS.has(tag)) {
-      return fail(`the tag ${tagName(tag)} is not supported: a topology holds only text, numbers, true/false, lists and mappings (remove the tag)`, node);
-    }
-    if (isScalar(node)) {
+    if (tag !== undefined && !CORE_TAGS.has(tag)) return this.fail(unsupportedTag(tag), node);
+    if (this.y.isScalar(node)) {
       const v = node.value;
       if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
-      return fail('this value is not text, a number, true/false or empty: remove its tag', node);
+      return this.fail('this value is not text, a number, true/false or empty: remove its tag', node);
     }
-    if (isMap(node)) {
-      if (node.items.length > MAX_KEYS) {
-        return fail(tooManyKeys(node.items.length), node);
-      }
-      const out: Record<string, unknown> = {};
-      const seen = new Set<string>();
-      for (const pair of node.items) {
-        if (!isPair(pair)) continue;
-        const key = pair.key as Node | null;
-        if (key !== null && !isScalar(key)) return fail('mapping keys must be plain names, not lists or mappings', key);
-        if (key !== null && key.tag !== undefined && !CORE_TAGS.has(key.tag)) {
-          return fail(`the tag ${tagName(key.tag)} is not supported: a topology holds only text, numbers, true/false, lists and mappings (remove the tag)`, key);
-        }
-        const keyText = key === null ? '' : String(key.value);
-        const keyStart = key?.range?.[0] ?? node.range?.[0] ?? 0;
-        if (seen.has(keyText)) {
-          duplicates.push(keyStart);
-          continue;
-        }
-        seen.add(keyText);
-        const child = join(pointer, keyText);
-        const valueNode = pair.value as Node | null;
-        offsets.set(child, { value: valueNode?.range?.[0] ?? keyStart, valueEnd: valueNode?.range?.[1] ?? keyStart, key: keyStart });
-        const v = walk(valueNode, child, depth + 1);
-        // A key named __proto__ stays an own property (never the prototype).
-        if (keyText === '__proto__') Object.defineProperty(out, keyText, { value: v, enumerable: true, writable: true, configurable: true });
-        else out[keyText] = v;
-      }
-      return out;
-    }
-    if (isSeq(node)) {
-      const out: unknown[] = [];
-      for (let i = 0; i < node.items.length; i++) {
-        const n = node.items[i] as Node | null;
-        const child = join(pointer, i);
-        if (n?.range) offsets.set(child, { value: n.range[0], valueEnd: n.range[1] });
-        out.push(walk(n, child, depth + 1));
-        if (problem) break;
-      }
-      return out;
-    }
-    return fail('unsupported YAML node', node);
-  };
+    if (this.y.isMap(node)) return this.mapping(node, pointer, depth);
+    if (this.y.isSeq(node)) return this.sequence(node, pointer, depth);
+    return this.fail('unsupported YAML node', node);
+  }
 
-  const root = doc.contents as Node | null;
-  if (root?.range) offsets.set('', { value: root.range[0], valueEnd: root.range[1] });
-  const value = walk(root, '', 0);
-  if (problem) return problem;
-  return duplicates.length > 0 ? { duplicates } : { value };
+  /** An alias: the value of its anchor, counted against MAX_ALIAS_COUNT. */
+  private alias(node: Alias, pointer: string, depth: number): unknown {
+    if (++this.aliases > MAX_ALIAS_COUNT) {
+      return this.fail(`the YAML expands aliases more than ${MAX_ALIAS_COUNT} times: write the values out instead of *aliases`, node);
+    }
+    const target = node.resolve(this.doc) as Node | undefined;
+    if (!target) return this.fail(`the alias *${node.source} has no anchor`, node);
+    const outer = this.expanding;
+    this.expanding ??= node;
+    const v = this.walk(target, pointer, depth + 1);
+    this.expanding = outer;
+    return v;
+  }
+
+  private mapping(node: YAMLMap, pointer: string, depth: number): unknown {
+    if (node.items.length > MAX_KEYS) return this.fail(tooManyKeys(node.items.length), node);
+    const out: Record<string, unknown> = {};
+    const seen = new Set<string>();
+    for (const pair of node.items) {
+      if (!this.y.isPair(pair)) continue;
+      const key = pair.key as Node | null;
+      if (key !== null && !this.y.isScalar(key)) return this.fail('mapping keys must be plain names, not lists or mappings', key);
+      if (key !== null && key.tag !== undefined && !CORE_TAGS.has(key.tag)) return this.fail(unsupportedTag(key.tag), key);
+      const keyText = key === null ? '' : String(key.value);
+      const keyStart = key?.range?.[0] ?? node.range?.[0] ?? 0;
+      if (seen.has(keyText)) {
+        this.duplicates.push(keyStart);
+        continue;
+      }
+      seen.add(keyText);
+      const child = join(pointer, keyText);
+      const valueNode = pair.value as Node | null;
+      this.offsets.set(child, { value: valueNode?.range?.[0] ?? keyStart, valueEnd: valueNode?.range?.[1] ?? keyStart, key: keyStart });
+      const v = this.walk(valueNode, child, depth + 1);
+      // A key named __proto__ stays an own property (never the prototype).
+      if (keyText === '__proto__') Object.defineProperty(out, keyText, { value: v, enumerable: true, writable: true, configurable: true });
+      else out[keyText] = v;
+    }
+    return out;
+  }
+
+  private sequence(node: YAMLSeq, pointer: string, depth: number): unknown[] {
+    const out: unknown[] = [];
+    for (let i = 0; i < node.items.length; i++) {
+      const n = node.items[i] as Node | null;
+      const child = join(pointer, i);
+      if (n?.range) this.offsets.set(child, { value: n.range[0], valueEnd: n.range[1] });
+      out.push(this.walk(n, child, depth + 1));
+      if (this.problem) break;
+    }
+    return out;
+  }
+}
+
+function unsupportedTag(tag: string): string {
+  return `the tag ${tagName(tag)} is not supported: a topology holds only text, numbers, true/false, lists and mappings (remove the tag)`;
 }
