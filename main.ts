@@ -28,7 +28,7 @@ import './platforms';
 import { defaultPlatform, platformEntry } from './core/platform/registry';
 import { expandInputs, folderProblem } from './core/document/files';
 import { readTopology } from './core/reader/read';
-import { withDuplicateNames } from './core/document/duplicate-names';
+import { withDuplicateNames } from './core/reader/duplicate-names';
 import type { DeployPhase } from './platforms/vsphere/constructs/ums-ha-topology';
 import type { BackendConfig, UmsHaStackProps } from './platforms/vsphere/stack';
 import { withoutTokenStackTraces } from './stacks/token-stack-traces';

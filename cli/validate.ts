@@ -4,7 +4,7 @@ import type { ValidateFormat } from './format/names';
 import { expandInputs } from '../core/document/files';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type Io } from './io';
 import { readTopology } from '../core/reader/read';
-import { withDuplicateNames } from '../core/document/duplicate-names';
+import { withDuplicateNames } from '../core/reader/duplicate-names';
 
 export interface ValidateOptions {
   readonly format: ValidateFormat;

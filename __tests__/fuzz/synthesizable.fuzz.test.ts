@@ -21,7 +21,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import type { UmsHaTopologyDocument } from '../../core/model/model';
-import { withDuplicateNames } from '../../core/document/duplicate-names';
+import { withDuplicateNames } from '../../core/reader/duplicate-names';
 import { validateText, type ValidationResult } from '../../core/reader/validate';
 import { synthAwsStack } from '../helpers/aws-synth';
 import { synthStack } from '../helpers/synth';

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { compareFindings, type Finding } from '../base/findings';
-import type { ValidationResult } from '../reader/validate';
+import type { ValidationResult } from './result';
 
 /** The rule of a topology name, or a VM name, given twice: its stack and its VMs would collide (UMS-NET-004). */
 export const DUPLICATE_NAME_RULE_ID = 'UMS-NET-004';
