@@ -17,7 +17,7 @@ import { validateValue } from '../../core/reader/validate';
 import { tempDir } from '../helpers/cli';
 import { decode, synthStack } from '../helpers/synth';
 import { isRoot, requireTools } from '../helpers/system';
-import { nodes, topology } from '../helpers/topology';
+import { awsTopology, nodes, topology } from '../helpers/topology';
 
 requireTools('ip', 'nft', 'bash', '/usr/bin/python3');
 const dir = tempDir('ums-ha-change-');
@@ -91,6 +91,13 @@ describe('each topology change says how it reaches the hosts', () => {
     expect(p.changes.find((c) => c.what.startsWith('test-site-ums4'))!.how).toContain('after the firewall step');
   });
 
+  it('a resize targets the platform\'s own resource (aws_instance on AWS), and the disk is found by its link and label', () => {
+    const p = plan(awsTopology(), awsTopology({ resources: { server: { cpus: 8, memoryGb: 16, diskGb: 80 } } }));
+    const step = p.steps.find((s) => s.title.startsWith('Resize '))!;
+    expect(step.commands).toContain('terraform -chdir=cdktf.out/stacks/test-site apply -target=aws_instance.ums1');
+    expect(step.commands.join('\n')).not.toMatch(/vsphere_virtual_machine|\/dev\/sd/);
+  });
+
   it('resized VMs: one targeted apply per host, before the deploy; a smaller disk is a rebuild', () => {
     const bigger = separate({ resources: { server: { cpus: 8, memoryGb: 16, diskGb: 80 } } });
     const p = plan(separate(), bigger);
@@ -105,8 +112,8 @@ describe('each topology change says how it reaches the hosts', () => {
       "UMS_TOPOLOGY_DIR='topologies' npx cdktf synth",
       'terraform -chdir=cdktf.out/stacks/test-site init',
       'terraform -chdir=cdktf.out/stacks/test-site apply -target=vsphere_virtual_machine.ums2',
-      'sudo growpart /dev/sdb 1',
-      'sudo resize2fs /dev/sdb1',
+      'sudo growpart "$(readlink -f /dev/ums-data)" 1',
+      'sudo resize2fs "$(sudo blkid -L ums-data)"',
       'sudo systemctl start igel-ums-watchdog igel-ums-server',
     ]);
     const smaller = plan(bigger, separate({ resources: { server: { cpus: 8, memoryGb: 16, diskGb: 70 } } }));

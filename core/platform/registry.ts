@@ -78,6 +78,8 @@ export interface PlatformBootstrap {
 
 /** How the platform deploys: what the runbooks and the app say about it. */
 export interface PlatformDeploy {
+  /** The Terraform address of a node's VM or instance, for a targeted apply (a resize). */
+  nodeResource(node: ResolvedNode): string;
   /**
    * Where the deployed stack's secrets come from: Terraform variables (in the state; the app warns
    * about local state) or a store the hosts read at boot (nothing secret in the state).

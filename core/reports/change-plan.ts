@@ -16,6 +16,7 @@
  */
 import { FIREWALL_PATH, renderFirewall } from '../configs/nftables';
 import { shellQuote } from '../base/shell';
+import { platformEntry } from '../platform/registry';
 import { num, plural } from '../base/findings';
 import { expectedUnits } from '../network/matrix';
 import { DEVICES_PER_SERVER, type ResolvedNode, type ResolvedTopology, type ResolvedVmSize } from '../model/model';
@@ -250,8 +251,9 @@ function resizedNodes(c: ChangeContext): ChangePart {
         `sudo systemctl stop ${[...expectedUnits(n)].reverse().join(' ')}`,
         `UMS_TOPOLOGY_DIR=${shellQuote(c.topologyDir)} npx cdktf synth`,
         `terraform -chdir=${stack} init`,
-        `terraform -chdir=${stack} apply -target=vsphere_virtual_machine.${n.name}`,
-        ...(grow ? ['sudo growpart /dev/sdb 1', 'sudo resize2fs /dev/sdb1'] : []),
+        `terraform -chdir=${stack} apply -target=${platformEntry(c.proposed.platform)?.deploy?.nodeResource(n) ?? n.name}`,
+        // The data disk by what it is (bootcmd's /dev/ums-data link, the ums-data label), never by a kernel name.
+        ...(grow ? ['sudo growpart "$(readlink -f /dev/ums-data)" 1', 'sudo resize2fs "$(sudo blkid -L ums-data)"'] : []),
         `sudo systemctl start ${expectedUnits(n).join(' ')}`,
       ],
       check: `UMS Network shows ${n.vmName} running; then the next host`,

@@ -61,6 +61,7 @@ export const awsPlatform: PlatformEntry = {
     userData: { maxBytes: EC2_USER_DATA_MAX_BYTES, counted: 'gzip', name: 'the user data of {node}', limit: 'EC2 allows at most {max}' },
   },
   deploy: {
+    nodeResource: (node) => `aws_instance.${node.name}`,
     secretsVia: 'boot-store',
     // The AWS stack declares none: its hosts read the secrets from SSM, the provider its credentials from the environment.
     deployVariables: () => [],

@@ -34,6 +34,7 @@ export const vspherePlatform: PlatformEntry = {
     },
   },
   deploy: {
+    nodeResource: (node) => `vsphere_virtual_machine.${node.name}`,
     secretsVia: 'terraform-variables',
     deployVariables: (t: ResolvedTopology) => [...Object.values(VSPHERE_VARIABLES), ...(t.database.passwordVariable ? [t.database.passwordVariable] : []), t.networkToken.variable],
     credentials: 'with the variables of the first deploy (examples/deploy.env.example) and the token of step "Get the current IGEL network token" (the shell names a variable that is not set)',
