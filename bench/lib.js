@@ -100,12 +100,12 @@ function measured(cwd, argv, work) {
 }
 
 /**
- * A generated topology object read by a checkout's core, through the reader entry (validateValue):
- * the resolved topology the synthesis of that object starts from.
+ * A generated topology object read by a checkout's core, through the one reader entry (readInput;
+ * validateValue in a checkout from before it): the resolved topology the synthesis starts from.
  */
 function resolvedTopology(root, object) {
-  const { validateValue } = require(path.join(root, 'dist', 'core', 'index.js'));
-  const result = validateValue(object);
+  const core = require(path.join(root, 'dist', 'core', 'index.js'));
+  const result = core.readInput ? core.readInput({ value: object }) : core.validateValue(object);
   if (!result.topology) throw new Error(`a generated topology does not validate: ${JSON.stringify(result.findings[0])}`);
   return result.topology;
 }

@@ -5,7 +5,7 @@ import type { ResolvedTopology } from '../core/model/model';
 import { buildReport, type SizingReport } from '../core/reports/report';
 import { stackPlatformReports, stackPlatformRule } from '../core/rules/plat';
 import { NO_SOURCE, type SourceMap } from '../core/document/source';
-import { validateValue, type ValidationResult } from '../core/reader/validate';
+import { readInput, type ValidationResult } from '../core/reader/validate';
 import { formatConstructFinding, UmsHaValidationError } from './errors';
 
 /** A topology that passed validation, as every topology construct (vSphere, AWS) starts from it. */
@@ -32,9 +32,9 @@ export function validateForConstruct(
 ): ValidatedTopology {
   const file = props.sourceFile ?? construct.node.path;
   const source = props.sourceMap ?? NO_SOURCE;
-  // The reader's entry for a value (core/reader/validate.ts): the pipeline from the document
+  // The one reader entry (core/reader/validate.ts), with a value: the pipeline from the document
   // stage on, or the result the file's read already gave for this value and source map.
-  const result = validateValue(props.topology, source, { synthesis: true });
+  const result = readInput({ value: props.topology, source }, { synthesis: true });
   const wrongClass = result.topology ? stackPlatformReports(result.topology, builds) : [];
   const errors = [
     ...wrongClass.map((r) => ({ ruleId: stackPlatformRule.id, severity: stackPlatformRule.severity, message: r.message, path: r.path, ...source.locate(r.path) })),

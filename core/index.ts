@@ -8,7 +8,7 @@
 export * from './base/findings';
 export * from './model/model';
 export { resolveTopology, defaultSizes, requiredServerDiskGb } from './model/resolve';
-export { validateValue, validateText, validateBytes, formatFinding, type ValidationResult, type ValidateOptions, type SuppressedFinding } from './reader/validate';
+export { readInput, validateValue, validateText, validateBytes, formatFinding, type TopologyInput, type ValidationResult, type ValidateOptions, type SuppressedFinding } from './reader/validate';
 export { loadTopologyText, loadTopologyBytes, NO_SOURCE, type SourceMap, type Position } from './document/source';
 export { catalog, rules, ruleMeta, type RuleMeta, type Rule, type UpdateMethod } from './rules';
 export { firewallMatrix, inboundRows, outboundRows, sourceAddresses, listeningPorts, expectedUnits, type FirewallRow, type Party } from './network/matrix';

@@ -66,8 +66,8 @@ jest.mock('../../core/reader/validate', () => {
   const real = jest.requireActual('../../core/reader/validate');
   return {
     ...real,
-    validateValue: (...args: unknown[]) => {
-      const result = real.validateValue(...args);
+    readInput: (...args: unknown[]) => {
+      const result = real.readInput(...args);
       if (!mockHostile.next) return result;
       const h = hostileTopology(result.topology, mockHostile.next);
       mockHostile.replaced = h.replaced;
