@@ -104,7 +104,9 @@ function measured(cwd, argv, work) {
  * validateValue in a checkout from before it): the resolved topology the synthesis starts from.
  */
 function resolvedTopology(root, object) {
-  const core = require(path.join(root, 'dist', 'core', 'index.js'));
+  // The package's core entry registers the built-in platforms the bootstrap asks (dist/core-entry.js).
+  const entry = path.join(root, 'dist', 'core-entry.js');
+  const core = require(fs.existsSync(entry) ? entry : path.join(root, 'dist', 'core', 'index.js'));
   const result = core.readInput ? core.readInput({ value: object }) : core.validateValue(object);
   if (!result.topology) throw new Error(`a generated topology does not validate: ${JSON.stringify(result.findings[0])}`);
   return result.topology;
