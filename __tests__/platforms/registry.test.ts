@@ -31,3 +31,25 @@ describe('registerPlatform with a bad entry', () => {
     ]);
   });
 });
+
+describe('an unregistered platform in synthesis', () => {
+  // Names a lookup in a plain object would find (Object.prototype), a misspelling and a look-alike.
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'vspere', 'vsph\u0435re'])(
+    'platform %s is refused by UMS-PLAT-006 alone, not also by UMS-PLAT-001 as a platform that "can be validated"',
+    (platform) => {
+      const doc = baseTopology();
+      const result = validateValue({ ...doc, spec: { ...doc.spec, platform } }, undefined, { synthesis: true });
+      expect(result.valid).toBe(false);
+      expect(result.findings.filter((f) => f.severity === 'error').map((f) => f.ruleId)).toEqual(['UMS-PLAT-006']);
+    },
+  );
+
+  it('a registered platform without a stack is still refused by UMS-PLAT-001 (the control)', () => {
+    const doc = baseTopology();
+    const { vsphere: _vsphere, ...spec } = doc.spec;
+    const result = validateValue({ ...doc, spec: { ...spec, platform: 'azure', loadBalancing: 'external', clusterAddress: 'ums.example.internal:8443' } }, undefined, { synthesis: true });
+    const ids = result.findings.map((f) => f.ruleId);
+    expect(ids).toContain('UMS-PLAT-001');
+    expect(ids).not.toContain('UMS-PLAT-006');
+  });
+});
