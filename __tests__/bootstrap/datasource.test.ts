@@ -60,3 +60,31 @@ describe('ums-ha-datasource with a failing umsadmin-cli db list (FAKE umsadmin-c
     expect(r.stderr).toBe('ums-ha-datasource: the active data source is not postgresql rmdb on db.example.internal:5432 as igelums (umsadmin-cli db list: PostgreSQL otherdb@other.example.internal as igelums, active true)\n');
   });
 });
+
+describe('ums-ha-datasource: the database host is a DNS name, compared without case (FAKE umsadmin-cli)', () => {
+  const dir = tempDir('ums-ha-datasource-host-');
+  it.each(['define', 'join'])('%s keeps a connection added as DB.Example.Internal and creates no second one', (mode) => {
+    const at = fs.mkdtempSync(path.join(dir, 'run-'));
+    const state = path.join(at, 'state');
+    fs.writeFileSync(state, 'PostgreSQL;DB.Example.Internal;5432;rmdb;igelums;true\n');
+    const r = spawnSync('bash', [script, mode], {
+      env: {
+        PATH: `${fakeBin}:/usr/bin:/bin`,
+        UMS_HA_CONF: path.join(at, 'absent.env'),
+        UMS_HA_RUN_DIR: path.join(at, 'run'),
+        FAKE_UMSADMIN_STATE: state,
+        UMS_HA_DB_ENGINE: 'postgresql',
+        UMS_HA_DB_HOST: 'db.example.internal',
+        UMS_HA_DB_PORT: '5432',
+        UMS_HA_DB_NAME: 'rmdb',
+        UMS_HA_DB_USER: 'igelums',
+        UMS_HA_DB_PASSWORD: 'secret',
+      },
+      encoding: 'utf8',
+      timeout: 20000,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(fs.readFileSync(state, 'utf8')).toBe('PostgreSQL;DB.Example.Internal;5432;rmdb;igelums;true\n');
+  });
+});

@@ -86,11 +86,13 @@ listed() {
   [ -z "$rows" ] || printf '%s\n' "$rows"
 }
 
-# The ID of this topology's data source in $rows (any, or only the active one).
+# The ID of this topology's data source in $rows (any, or only the active one). The host is
+# compared without case (a DNS name has none: RFC 4343), so a connection added by hand as
+# DB.example.internal is the topology's db.example.internal, not a reason to add a second one.
 # shellcheck disable=SC2153 # the UMS_HA_DB_* settings come from node.env
 ours() {
   listed | awk -F';' -v h="$UMS_HA_DB_HOST" -v d="$UMS_HA_DB_NAME" -v u="$UMS_HA_DB_USER" -v want="$1" \
-    '$2 == d && $3 == h && $4 == u && (want == "any" || $1 == "true") { print $6; exit }'
+    '$2 == d && tolower($3) == tolower(h) && $4 == u && (want == "any" || $1 == "true") { print $6; exit }'
 }
 
 active_is_ours() {
