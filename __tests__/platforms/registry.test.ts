@@ -4,6 +4,7 @@
  */
 import { registerPlatform, registeredPlatforms } from '../../core/platform/registry';
 import { validateValue } from '../../core/reader/validate';
+import { catalog } from '../../core/rules';
 import { baseTopology } from '../helpers/topology';
 import type { PlatformEntry } from '../../core/platform/registry';
 
@@ -51,5 +52,25 @@ describe('an unregistered platform in synthesis', () => {
     const ids = result.findings.map((f) => f.ruleId);
     expect(ids).toContain('UMS-PLAT-001');
     expect(ids).not.toContain('UMS-PLAT-006');
+  });
+});
+
+describe('registerPlatform with a rule id that is taken', () => {
+  const rule = (id: string) => ({ id, phase: 'topology' as const, severity: 'warning' as const, seed: [], title: 't', explanation: 'e', check: () => [] });
+
+  it.each([
+    ['a core rule\'s id', 'dup-core', [rule('UMS-PLAT-001')], 'platform dup-core: rule id UMS-PLAT-001 is taken'],
+    ['the same id twice', 'dup-own', [rule('UMS-DUP-001'), rule('UMS-DUP-001')], 'platform dup-own: rule id UMS-DUP-001 is taken'],
+  ])('%s is refused, and neither the platform nor any of its rules is added', (_what, name, rules, message) => {
+    const before = catalog.length;
+    expect(() => registerPlatform({ name, title: name, broadcast: true, rules })).toThrow(message);
+    expect(registeredPlatforms().map((e) => e.name)).toEqual(['aws', 'azure', 'gcp', 'vsphere']);
+    expect(catalog.length).toBe(before);
+    expect(catalog.filter((r) => r.id === 'UMS-PLAT-001')).toHaveLength(1);
+  });
+
+  it('a platform with ids of its own registers (the control)', () => {
+    registerPlatform({ name: 'own-ids', title: 'own', broadcast: true, rules: [rule('UMS-OWN-001'), rule('UMS-OWN-002')] });
+    expect(catalog.filter((r) => r.id.startsWith('UMS-OWN-')).map((r) => r.id)).toEqual(['UMS-OWN-001', 'UMS-OWN-002']);
   });
 });

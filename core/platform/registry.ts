@@ -152,7 +152,13 @@ export function registerPlatform(entry: PlatformEntry): void {
   const otherDefault = entry.isDefault ? [...entries.values()].find((e) => e.isDefault) : undefined;
   if (otherDefault) throw new Error(`platform ${entry.name} cannot be the default: ${otherDefault.name} is`);
   entries.set(entry.name, entry);
-  for (const listener of listeners) listener(entry);
+  try {
+    for (const listener of listeners) listener(entry);
+  } catch (err) {
+    // A listener refused the entry (the rule catalog: a rule id that is taken): not registered.
+    entries.delete(entry.name);
+    throw err;
+  }
 }
 
 /** Calls `listener` with every platform registered so far and every one registered later (the rule catalog does). */
