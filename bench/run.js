@@ -55,7 +55,8 @@ function parseArgs(args) {
   const value = (name) => (args.find((a) => a.startsWith(`--${name}=`)) || '').slice(name.length + 3);
   const known = new Set(MEASURES.map(([name]) => name));
   const only = value('only').split(',').filter(Boolean).flatMap((name) => GROUPS[name] ?? [name]);
-  const unknown = [...only.filter((name) => !known.has(name)), ...args.filter((a) => !/^--(quick|help|only=.*|baseline-root=.*)$/.test(a))];
+  // --baseline-root= without a folder (an unset variable in a script) is refused, not read as "no baseline".
+  const unknown = [...only.filter((name) => !known.has(name)), ...args.filter((a) => !/^--(quick|help|only=.*|baseline-root=.+)$/.test(a))];
   const baseline = value('baseline-root') || process.env.UMS_HA_BENCH_BASELINE_ROOT || '';
   return { help: args.includes('--help'), quick: args.includes('--quick'), only, unknown, baselineRoot: baseline ? path.resolve(baseline) : undefined };
 }

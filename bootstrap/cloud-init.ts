@@ -45,7 +45,7 @@ export const NODE_PATHS = {
  * bootcmd (runs before disk_setup on every boot): links the data disk to /dev/ums-data. That is the
  * disk that already holds the `ums-data` file system (a later boot); otherwise the one disk that
  * neither holds the root file system (through partitions, LVM or RAID) nor is in use (no
- * partition, no file system). A node has exactly the two disks the stack gives it (the instance
+ * partition, no file system), and is not removable (a VM's floppy drive is a disk to lsblk). A node has exactly the two disks the stack gives it (the instance
  * types ums-ha chooses on AWS have no instance store); anything else stops here, with the disks
  * named, and no disk is formatted: the preflight's disk check then stops the install.
  * `UMS_HA_DATA_LINK` moves the link (tests only).
@@ -60,7 +60,8 @@ export const DATA_DISK_SCRIPT = [
   'if [ -n "$labelled" ]; then ln -s "/dev/$(disk_of "$labelled" | head -n 1)" "$link"; exit 0; fi',
   'roots="$(disk_of "$(findmnt -no SOURCE /)" | tr \'\\n\' \' \')"',
   'empty=""',
-  'for disk in $(lsblk -dnro NAME,TYPE | awk \'$2 == "disk" { print $1 }\'); do',
+  '# A removable drive is no data disk: a VM\'s floppy drive is a "disk" to lsblk, empty without a medium.',
+  'for disk in $(lsblk -dnro NAME,TYPE,RM | awk \'$2 == "disk" && $3 == "0" { print $1 }\'); do',
   '  case " $roots" in *" $disk "*) continue ;; esac',
   '  [ "$(lsblk -nro NAME "/dev/$disk" | wc -l)" -eq 1 ] || continue',
   '  [ -z "$(blkid -p -o value -s TYPE "/dev/$disk" 2>/dev/null || true)" ] || continue',

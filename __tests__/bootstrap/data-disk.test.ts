@@ -42,7 +42,9 @@ describe('the data disk link (bootcmd, every platform)', () => {
     ['system disk sda (partitioned), data disk sdb', 'disks="sda sdb"\nparts_sda="sda1"\nroot_source=/dev/sda1\n', '/dev/sdb'],
     ['names swapped at boot: the system disk is sdb (a file system on the whole disk), the data disk sda', 'disks="sda sdb"\nfstype_sdb=ext4\nroot_source=/dev/sdb\n', '/dev/sda'],
     ['root on LVM over sda2 (an Ubuntu template)', 'disks="sda sdb"\nparts_sda="sda1 sda2"\nroot_source=/dev/mapper/ubuntu--vg-ubuntu--lv\ninverse_ubuntu__vg_ubuntu__lv=$\'dm-0 lvm\\nsda2 part\\nsda disk\'\n', '/dev/sdb'],
+    ['root on RAID 1 (md0 over sda1 and sdb1): both mirrors are the system disk, the data disk sdc', 'disks="sda sdb sdc"\nparts_sda="sda1"\nparts_sdb="sdb1"\nroot_source=/dev/md0\ninverse_md0=$\'md0 raid1\\nsda1 part\\nsda disk\\nsdb1 part\\nsdb disk\'\n', '/dev/sdc'],
     ['AWS Nitro: the EBS data volume is NVMe', 'disks="nvme0n1 nvme1n1"\nparts_nvme0n1="nvme0n1p1 nvme0n1p14 nvme0n1p15"\nroot_source=/dev/nvme0n1p1\n', '/dev/nvme1n1'],
+    ['a floppy drive without a medium beside them (a vSphere template\'s; lsblk: disk, removable)', 'disks="fd0 sda sdb"\nremovable="fd0"\nparts_sda="sda1"\nroot_source=/dev/sda1\n', '/dev/sdb'],
     ['a later boot: the disk that holds ums-data, even if another disk is empty now', 'disks="sda sdb sdc"\nparts_sda="sda1"\nparts_sdb="sdb1"\nroot_source=/dev/sda1\nlabel_ums_data=/dev/sdb1\n', '/dev/sdb'],
   ])('%s', (_name, scenario, target) => {
     expect(run(scenario)).toEqual({ code: 0, link: target, stderr: '' });

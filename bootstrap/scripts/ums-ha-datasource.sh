@@ -74,19 +74,29 @@ write_krb5() {
   mv -f "${conf}/krb5.conf.tmp" "${conf}/krb5.conf"
 }
 
-# The data sources, one per line: ACTIVE;DATABASE;HOST;USER;DB-TYPE;ID. The list shows no port:
-# a data source is this topology's when its database, host and user are.
+# The data sources, one per line: ACTIVE;DATABASE;HOST;USER;DB-TYPE;ID, read into $rows. The list
+# shows no port: a data source is this topology's when its database, host and user are. A failing
+# list stops here: read as "none", it would add a second data source, or garble the verdict.
+rows=""
 list() {
-  "$CLI" --machine-readable --no-header db list
+  rows="$("$CLI" --machine-readable --no-header db list)" || die "umsadmin-cli db list failed: the data sources cannot be told"
 }
 
+listed() {
+  [ -z "$rows" ] || printf '%s\n' "$rows"
+}
+
+# The ID of this topology's data source in $rows (any, or only the active one). The host is
+# compared without case (a DNS name has none: RFC 4343), so a connection added by hand as
+# DB.example.internal is the topology's db.example.internal, not a reason to add a second one.
 # shellcheck disable=SC2153 # the UMS_HA_DB_* settings come from node.env
 ours() {
-  list | awk -F';' -v h="$UMS_HA_DB_HOST" -v d="$UMS_HA_DB_NAME" -v u="$UMS_HA_DB_USER" -v want="$1" \
-    '$2 == d && $3 == h && $4 == u && (want == "any" || $1 == "true") { print $6; exit }'
+  listed | awk -F';' -v h="$UMS_HA_DB_HOST" -v d="$UMS_HA_DB_NAME" -v u="$UMS_HA_DB_USER" -v want="$1" \
+    '$2 == d && tolower($3) == tolower(h) && $4 == u && (want == "any" || $1 == "true") { print $6; exit }'
 }
 
 active_is_ours() {
+  list
   [ -n "$(ours active)" ]
 }
 
@@ -126,5 +136,5 @@ case "$mode" in
   verify) ;;
   *) die "usage: ums-ha-datasource define|join|verify" ;;
 esac
-active_is_ours || die "the active data source is not ${UMS_HA_DB_ENGINE} ${UMS_HA_DB_NAME} on ${UMS_HA_DB_HOST}:${UMS_HA_DB_PORT} as ${UMS_HA_DB_USER} (umsadmin-cli db list: $(list 2>&1 | awk -F';' '{ printf "%s%s %s@%s as %s, active %s", sep, $5, $2, $3, $4, $1; sep = " | " }'))"
+active_is_ours || die "the active data source is not ${UMS_HA_DB_ENGINE} ${UMS_HA_DB_NAME} on ${UMS_HA_DB_HOST}:${UMS_HA_DB_PORT} as ${UMS_HA_DB_USER} (umsadmin-cli db list: $(listed | awk -F';' '{ printf "%s%s %s@%s as %s, active %s", sep, $5, $2, $3, $4, $1; sep = " | " }'))"
 printf 'ums-ha-datasource: active: %s %s on %s:%s as %s\n' "$(db_type)" "$UMS_HA_DB_NAME" "$UMS_HA_DB_HOST" "$UMS_HA_DB_PORT" "$UMS_HA_DB_USER"

@@ -142,14 +142,23 @@ const listeners: Array<(entry: PlatformEntry) => void> = [];
  * registered name, or a second default platform, is refused.
  */
 export function registerPlatform(entry: PlatformEntry): void {
+  // Checked before the lookup: a name that is not a string (an entry without one) would otherwise
+  // pass the pattern as the text "undefined" and be registered under a key no topology names.
+  if (entry === null || typeof entry !== 'object') throw new Error(`a platform entry is an object with a name, not ${entry === null ? 'null' : typeof entry}`);
+  if (typeof entry.name !== 'string' || !/^[a-z][a-z0-9-]{0,30}$/.test(entry.name)) throw new Error(`platform name ${JSON.stringify(entry.name) ?? String(entry.name)} is not a lower-case name (a-z, 0-9, -, at most 31 characters)`);
   const known = entries.get(entry.name);
   if (known === entry) return;
   if (known) throw new Error(`platform ${entry.name} is already registered`);
-  if (!/^[a-z][a-z0-9-]{0,30}$/.test(entry.name)) throw new Error(`platform name ${JSON.stringify(entry.name)} is not a lower-case name (a-z, 0-9, -)`);
   const otherDefault = entry.isDefault ? [...entries.values()].find((e) => e.isDefault) : undefined;
   if (otherDefault) throw new Error(`platform ${entry.name} cannot be the default: ${otherDefault.name} is`);
   entries.set(entry.name, entry);
-  for (const listener of listeners) listener(entry);
+  try {
+    for (const listener of listeners) listener(entry);
+  } catch (err) {
+    // A listener refused the entry (the rule catalog: a rule id that is taken): not registered.
+    entries.delete(entry.name);
+    throw err;
+  }
 }
 
 /** Calls `listener` with every platform registered so far and every one registered later (the rule catalog does). */

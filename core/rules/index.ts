@@ -85,6 +85,11 @@ function forPlatform<R extends TopologyRule | SynthesisRule>(entry: PlatformEntr
 }
 
 onPlatformRegistered((entry) => {
+  // Checked before any rule is added (the registry then leaves the platform out): a second rule
+  // under an id would share its exceptions and its catalog entry with the first.
+  const ids = (entry.rules ?? []).map((rule) => rule.id);
+  const taken = ids.find((id, i) => ruleMeta(id) !== undefined || ids.indexOf(id) !== i);
+  if (taken !== undefined) throw new Error(`platform ${entry.name}: rule id ${taken} is taken; give the platform's rules ids of their own (UMS-<FAMILY>-NNN, docs/platforms.md)`);
   for (const rule of entry.rules ?? []) {
     const own = forPlatform(entry, rule);
     (rules as Rule[]).push(own);

@@ -55,7 +55,8 @@ export const platRules: readonly (SynthesisRule | TopologyRule | DocumentRule)[]
     explanation: 'Each platform with a stack registers it (vsphere: vSphere VMs, port groups, anti-affinity rules; aws: EC2 instances, security groups, a Network Load Balancer); a topology for a platform without one (azure, gcp) validates and reports, but has no stack to synthesize.',
     check({ topology: t }) {
       const built = synthesizedPlatforms();
-      if (built.includes(t.platform)) return [];
+      // An unregistered platform is UMS-PLAT-006's finding; this one would add that it "can be validated".
+      if (built.includes(t.platform) || !platformEntry(t.platform)) return [];
       return [
         {
           path: '/spec/platform',
